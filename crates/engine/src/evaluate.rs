@@ -31,8 +31,13 @@ pub fn indicator_value(id: IndicatorId, figures: &Figures) -> IndicatorValue {
             None => IndicatorValue::Missing,
             // 0/0 counts as missing (spec §3).
             Some(d) if d == 0.0 && n == 0.0 => IndicatorValue::Missing,
-            Some(d) if d == 0.0 => IndicatorValue::ZeroDenominator,
-            Some(d) => IndicatorValue::Defined(n / d),
+            Some(d) => {
+                if d == 0.0 {
+                    IndicatorValue::ZeroDenominator
+                } else {
+                    IndicatorValue::Defined(n / d)
+                }
+            }
         },
     }
 }

@@ -1,4 +1,5 @@
 //! The worked example of the spec's appendix (henan-2019, 2024, one cluster), number for number.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
