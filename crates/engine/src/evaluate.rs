@@ -378,7 +378,7 @@ fn score_pool(
                 .filter(|b| row.bonus & (1 << b) != 0)
                 .map(|b| bonus_points[b])
                 .sum();
-            let bonus = raw_bonus.min(method.max_bonus);
+            let bonus = canon(raw_bonus.min(method.max_bonus));
             Scored {
                 group: group_idx,
                 pool: 0,
