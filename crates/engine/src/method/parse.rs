@@ -145,10 +145,15 @@ pub(super) fn parse(source: &str) -> Result<Method, EngineError> {
     let ctx = Ctx { source };
     let raw: RawMethod = toml::from_str(source).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| ctx.line_col(s.start));
+        let mut message = translate(e.message());
+        // Type errors point at the value; name the key written before it.
+        if let Some(key) = e.span().and_then(|s| key_before(source, s.start)) {
+            message = format!("键 {key}：{message}");
+        }
         EngineError::MethodSyntax {
             line,
             column,
-            message: translate(e.message()),
+            message,
         }
     })?;
 
@@ -235,14 +240,15 @@ pub(super) fn parse(source: &str) -> Result<Method, EngineError> {
     };
     let mut groups: Vec<Group> = Vec::new();
     for g in raw_groups {
-        let span = g.span();
+        let id_span = g.get_ref().id.span();
+        let scale_span = g.get_ref().scale.as_ref().map_or(id_span.clone(), |s| s.span());
         let group = parse_group(&ctx, g.into_inner())?;
         if groups.iter().any(|o| o.id == group.id) {
-            return ctx.err(span, format!("groups.{}", group.id), "评价组 id 重复");
+            return ctx.err(id_span, format!("groups.{}.id", group.id), "评价组 id 重复");
         }
         if let Some(o) = groups.iter().find(|o| o.scale == group.scale) {
             return ctx.err(
-                span,
+                scale_span,
                 format!("groups.{}.scale", group.id),
                 format!(
                     "评价组 {} 已经评价{}企业，同一规模只能属于一个评价组",
@@ -268,6 +274,17 @@ pub(super) fn parse(source: &str) -> Result<Method, EngineError> {
         source: source.to_owned(),
         hash: hex::encode(Sha256::digest(source.as_bytes())),
     })
+}
+
+/// The bare key of `key = value` when `offset` is the start of the value.
+fn key_before(source: &str, offset: usize) -> Option<String> {
+    let before = source.get(..offset)?.trim_end();
+    let before = before.strip_suffix('=')?.trim_end();
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .map_or(0, |i| i + 1);
+    let key = &before[start..];
+    (!key.is_empty()).then(|| key.to_owned())
 }
 
 fn check_item_id(
@@ -485,7 +502,7 @@ fn parse_group(ctx: &Ctx<'_>, g: RawGroup) -> Result<Group, EngineError> {
         });
     }
 
-    let (classes, rule) = parse_classification(ctx, &id, scale, &indicators, g.classification)?;
+    let (classes, rule) = parse_classification(ctx, &id, g.id.span(), scale, &indicators, g.classification)?;
     Ok(Group {
         id,
         scale,
@@ -541,6 +558,7 @@ fn parse_selector(
 fn parse_classification(
     ctx: &Ctx<'_>,
     group: &str,
+    group_span: std::ops::Range<usize>,
     scale: Scale,
     indicators: &[IndicatorSpec],
     raw: Option<Spanned<RawClassification>>,
