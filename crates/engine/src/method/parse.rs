@@ -76,7 +76,7 @@ struct RawIndicator {
     on_zero_denominator: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawClassification {
     rule: Option<Spanned<String>>,
@@ -566,19 +566,7 @@ fn parse_classification(
     let key = |k: &str| format!("groups.{group}.classification.{k}");
     let (span, c) = match raw {
         Some(c) => (c.span(), c.into_inner()),
-        None => (
-            0..0,
-            RawClassification {
-                rule: None,
-                top_share: None,
-                a_share: None,
-                c_share: None,
-                a_selector: None,
-                c_selector: None,
-                shares: None,
-                cuts: None,
-            },
-        ),
+        None => (group_span, RawClassification::default()),
     };
     let rule = c
         .rule
