@@ -150,9 +150,12 @@ impl<'a> RowParser<'a> {
     /// Parses one row into `chunk`. `row` is the number reported in errors; `cell(i)` gives the
     /// cell of file column i (Empty past the end). Rows whose cells are all empty are skipped.
     pub fn parse<'c>(&self, row: usize, width: usize, cell: impl Fn(usize) -> Cell<'c>, chunk: &mut Chunk) {
-        if (0..width).all(|i| matches!(cell(i), Cell::Empty)) {
+        // Each cell is decoded once.
+        let cells: Vec<Cell<'c>> = (0..width).map(cell).collect();
+        if cells.iter().all(|c| matches!(c, Cell::Empty)) {
             return;
         }
+        let cell = |i: usize| cells.get(i).copied().unwrap_or(Cell::Empty);
         let errors_before = chunk.errors.len();
         let fail = |col: usize, c: Cell<'_>, message: String, chunk: &mut Chunk| {
             chunk.errors.push(RowError {
