@@ -4,7 +4,6 @@
 //! every score) do not depend on the order of the input rows; ties are broken by credit code.
 //! Pools are independent and are scored in parallel; the result does not depend on scheduling.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use mujun_domain::{Date, Field, IndicatorId, Scale};
@@ -64,10 +63,26 @@ fn canon(x: f64) -> f64 {
     x + 0.0
 }
 
-/// Descending by value, for stable sorts (ties keep their previous order).
+/// An integer whose ascending order is the descending order of `x` (as `total_cmp`, with
+/// -0.0 = +0.0).
 #[inline]
-fn desc(a: f64, b: f64) -> Ordering {
-    canon(b).total_cmp(&canon(a))
+fn desc_key(x: f64) -> u64 {
+    let bits = canon(x).to_bits();
+    let ascending = if bits >> 63 == 1 { !bits } else { bits | 1 << 63 };
+    !ascending
+}
+
+/// Sorts `items` by `value` descending; ties keep their current order. Sorting compact
+/// (key, position) pairs instead of comparing through `value` avoids a cache miss per comparison
+/// on pools of hundreds of thousands.
+fn sort_desc_stable(items: &mut [usize], value: impl Fn(usize) -> f64) {
+    let mut keyed: Vec<(u64, u32)> =
+        items.iter().enumerate().map(|(pos, &m)| (desc_key(value(m)), pos as u32)).collect();
+    keyed.sort_unstable();
+    let before = items.to_vec();
+    for (slot, (_, pos)) in items.iter_mut().zip(keyed) {
+        *slot = before[pos as usize];
+    }
 }
 
 /// Which rows are in or out, and where the in ones go.
@@ -122,11 +137,44 @@ struct Row {
 /// The scored members of one pool, before they are scattered into the outcomes.
 struct PoolOutcome {
     pool: Pool,
-    /// Per member (in `pool.members` order): its scored result without `pool`/`first_indicator`.
+    /// The members in credit-code order.
+    by_code: Vec<u32>,
+    /// Per member in credit-code order: its result (without `pool`).
     scored: Vec<Scored>,
-    /// Indicator results, k per member, in `pool.members` order.
+    /// Indicator results, k per member, in credit-code order.
     indicators: Vec<IndicatorResult>,
 }
+
+/// Low bits of a sort key that hold the row index.
+const INDEX_BITS: u32 = 38;
+const INDEX_MASK: u128 = (1 << INDEX_BITS) - 1;
+
+/// A multiplicative hasher for the small integer keys of the pool map (SipHash is needlessly
+/// slow for a million lookups of trusted keys).
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+}
+
+type FastHash = std::hash::BuildHasherDefault<FastHasher>;
 
 /// Evaluates one year's input with a method and optional manual adjustments.
 pub fn evaluate(
@@ -143,49 +191,67 @@ pub fn evaluate(
         }
     }
 
-    // Canonical order: by credit code. Everything below walks rows in this order.
-    let mut by_code: Vec<u32> = (0..rows.len() as u32).collect();
-    by_code.par_sort_unstable_by_key(|&i| rows[i as usize].credit_code);
-    if let Some(w) = by_code
-        .windows(2)
-        .find(|w| rows[w[0] as usize].credit_code == rows[w[1] as usize].credit_code)
-    {
+    // Canonical order: by credit code. Everything below walks rows in this order. Sorting plain
+    // integers (code key above, row index in the free low bits) keeps the sort cache-friendly.
+    assert!(rows.len() < 1 << INDEX_BITS, "at most 2^32 rows");
+    let mut keys: Vec<u128> = rows
+        .par_iter()
+        .enumerate()
+        .map(|(i, e)| (e.credit_code.sort_key() << INDEX_BITS) | i as u128)
+        .collect();
+    keys.par_sort_unstable();
+    if let Some(w) = keys.windows(2).find(|w| w[0] >> INDEX_BITS == w[1] >> INDEX_BITS) {
         return Err(EngineError::DuplicateEnterprise {
-            credit_code: rows[w[0] as usize].credit_code.to_string(),
+            credit_code: rows[(w[0] & INDEX_MASK) as usize].credit_code.to_string(),
         });
     }
+    let by_code: Vec<u32> = keys.iter().map(|k| (k & INDEX_MASK) as u32).collect();
+    drop(keys);
 
     // Map the input's item ids onto the method's bonus and veto items.
     let bonus_map: Vec<Option<usize>> = input.items.iter().map(|id| method.bonus_index(id)).collect();
     let veto_map: Vec<Option<usize>> = input.items.iter().map(|id| method.veto_index(id)).collect();
-    let mut ignored: HashMap<(usize, &'static str), usize> = HashMap::new();
+    let unknown = |map: &[Option<usize>]| -> u64 {
+        map.iter().enumerate().filter(|(_, m)| m.is_none()).fold(0, |acc, (i, _)| acc | 1 << i)
+    };
+    let (unknown_bonus, unknown_veto) = (unknown(&bonus_map), unknown(&veto_map));
     let resolved: Vec<Row> = rows
-        .iter()
+        .par_iter()
         .map(|e| {
             let mut row = Row { bonus: 0, veto: 0 };
             for i in e.bonus.iter() {
-                match bonus_map.get(i).copied().flatten() {
-                    Some(b) => row.bonus |= 1 << b,
-                    None => *ignored.entry((i, "bonus")).or_default() += 1,
+                if let Some(b) = bonus_map[i] {
+                    row.bonus |= 1 << b;
                 }
             }
             for i in e.veto.iter() {
-                match veto_map.get(i).copied().flatten() {
-                    Some(v) => row.veto |= 1 << v,
-                    None => *ignored.entry((i, "veto")).or_default() += 1,
+                if let Some(v) = veto_map[i] {
+                    row.veto |= 1 << v;
                 }
             }
             row
         })
         .collect();
-    let mut ignored_items: Vec<IgnoredItem> = ignored
-        .into_iter()
-        .map(|((i, kind), rows)| IgnoredItem {
-            id: input.items.get(i).cloned().unwrap_or_else(|| format!("#{i}")),
-            kind,
-            rows,
-        })
-        .collect();
+    let mut ignored_items: Vec<IgnoredItem> = Vec::new();
+    for (kind, mask, pick) in [
+        ("bonus", unknown_bonus, (|e| e.bonus) as fn(&crate::EnterpriseInput) -> crate::ItemSet),
+        ("veto", unknown_veto, |e| e.veto),
+    ] {
+        let mut counts = [0usize; 64];
+        if mask != 0 {
+            for e in rows {
+                let bits = pick(e).bits() & mask;
+                if bits != 0 {
+                    for i in crate::ItemSet::from_bits(bits).iter() {
+                        counts[i] += 1;
+                    }
+                }
+            }
+        }
+        for (i, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+            ignored_items.push(IgnoredItem { id: input.items[i].clone(), kind, rows: n });
+        }
+    }
     ignored_items.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
 
     // Scope, then pools in canonical order.
@@ -193,7 +259,7 @@ pub fn evaluate(
         .par_iter()
         .map(|e| scope(method, input.year.value(), e))
         .collect();
-    let mut pool_index: HashMap<(usize, PoolKey), usize> = HashMap::new();
+    let mut pool_index: HashMap<(usize, PoolKey), usize, FastHash> = HashMap::default();
     let mut pool_members: Vec<((usize, PoolKey), Vec<u32>)> = Vec::new();
     let mut excluded = Vec::new();
     for &i in &by_code {
@@ -224,9 +290,7 @@ pub fn evaluate(
 
     let outcomes_per_pool: Vec<PoolOutcome> = pool_members
         .into_par_iter()
-        .map(|((group, key), members)| {
-            score_pool(method, group, key, pool_label(key), &members, input, &resolved)
-        })
+        .map(|((group, key), members)| score_pool(method, group, key, pool_label(key), members, input, &resolved))
         .collect();
 
     // Scatter into per-row outcomes.
@@ -237,17 +301,14 @@ pub fn evaluate(
             Ok(_) => Outcome::Excluded(Exclusion::NoGroup), // overwritten below
         })
         .collect();
-    let mut indicator_results =
-        Vec::with_capacity(outcomes_per_pool.iter().map(|p| p.indicators.len()).sum());
+    let mut indicator_results = Vec::with_capacity(outcomes_per_pool.len());
     let mut pools = Vec::with_capacity(outcomes_per_pool.len());
     for (pool_idx, po) in outcomes_per_pool.into_iter().enumerate() {
-        let k = method.groups[po.pool.group].indicators.len();
-        for (m, (mut scored, &row)) in po.scored.into_iter().zip(&po.pool.members).enumerate() {
+        for (mut scored, &row) in po.scored.into_iter().zip(&po.by_code) {
             scored.pool = pool_idx;
-            scored.first_indicator = indicator_results.len();
-            indicator_results.extend_from_slice(&po.indicators[m * k..(m + 1) * k]);
             outcomes[row as usize] = Outcome::Scored(scored);
         }
+        indicator_results.push(po.indicators);
         pools.push(po.pool);
     }
 
@@ -280,7 +341,7 @@ fn score_pool(
     group_idx: usize,
     key: PoolKey,
     label: String,
-    members: &[u32],
+    members: Vec<u32>,
     input: &EvaluationInput,
     resolved: &[Row],
 ) -> PoolOutcome {
@@ -403,8 +464,8 @@ fn score_pool(
     let veto_of = |m: usize| resolved[members[m] as usize].veto;
     let mut ranked: Vec<usize> = (0..n).filter(|&m| veto_of(m) == 0).collect();
     let mut vetoed: Vec<usize> = (0..n).filter(|&m| veto_of(m) != 0).collect();
-    ranked.sort_by(|&a, &b| desc(scored[a].total, scored[b].total));
-    vetoed.sort_by(|&a, &b| desc(scored[a].total, scored[b].total));
+    sort_desc_stable(&mut ranked, |m| scored[m].total);
+    sort_desc_stable(&mut vetoed, |m| scored[m].total);
     let size = ranked.len();
     for (r, &m) in ranked.iter().enumerate() {
         scored[m].rank = Some(r as u32 + 1);
@@ -439,12 +500,7 @@ fn score_pool(
                     fig(m),
                 ));
             }
-            top.sort_by(|&a, &b| {
-                desc(
-                    scored[a].a_selector.unwrap_or(0.0),
-                    scored[b].a_selector.unwrap_or(0.0),
-                )
-            });
+            sort_desc_stable(&mut top, |m| scored[m].a_selector.unwrap_or(0.0));
             for (pos, &m) in top.iter().enumerate() {
                 scored[m].selector_position = Some(pos as u32 + 1);
                 if pos < n_a {
@@ -461,12 +517,7 @@ fn score_pool(
                     fig(m),
                 ));
             }
-            bottom.sort_by(|&a, &b| {
-                desc(
-                    scored[a].c_selector.unwrap_or(0.0),
-                    scored[b].c_selector.unwrap_or(0.0),
-                )
-            });
+            sort_desc_stable(&mut bottom, |m| scored[m].c_selector.unwrap_or(0.0));
             let first_c = bottom.len() - n_c;
             for (pos, &m) in bottom.iter().enumerate() {
                 scored[m].selector_position = Some(pos as u32 + 1);
@@ -514,24 +565,18 @@ fn score_pool(
         computed_counts[s.computed_class] += 1;
     }
 
-    // Reorder into presentation order: ranked, then vetoed.
-    let order: Vec<usize> = ranked.iter().chain(vetoed.iter()).copied().collect();
-    let mut indicators = Vec::with_capacity(n * k);
-    for &m in &order {
-        indicators.extend_from_slice(&results[m * k..(m + 1) * k]);
+    // Presentation order: ranked, then vetoed. Results stay in code order (no copies).
+    let order: Vec<u32> = ranked.iter().chain(vetoed.iter()).map(|&m| members[m]).collect();
+    for (m, s) in scored.iter_mut().enumerate() {
+        s.first_indicator = m * k;
     }
-    let mut slots: Vec<Option<Scored>> = scored.into_iter().map(Some).collect();
-    let scored: Vec<Scored> = order
-        .iter()
-        .map(|&m| slots[m].take().expect("each member appears once in the order"))
-        .collect();
 
     PoolOutcome {
         pool: Pool {
             group: group_idx,
             key,
             label,
-            members: order.iter().map(|&m| members[m]).collect(),
+            members: order,
             size,
             benchmarks,
             mean_defined_scores,
@@ -539,8 +584,9 @@ fn score_pool(
             computed_counts,
             quotas,
         },
+        by_code: members,
         scored,
-        indicators,
+        indicators: results,
     }
 }
 

@@ -50,6 +50,16 @@ impl Figures {
 pub struct ItemSet(u64);
 
 impl ItemSet {
+    /// A set from raw bits.
+    pub fn from_bits(bits: u64) -> Self {
+        ItemSet(bits)
+    }
+
+    /// The raw bits (bit i = item i).
+    pub fn bits(self) -> u64 {
+        self.0
+    }
+
     /// The most distinct item ids one input may use.
     pub const CAPACITY: usize = 64;
 
@@ -66,7 +76,14 @@ impl ItemSet {
 
     /// The item indices, ascending.
     pub fn iter(self) -> impl Iterator<Item = usize> {
-        (0..Self::CAPACITY).filter(move |i| self.0 & (1 << i) != 0)
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                i
+            })
+        })
     }
 }
 

@@ -181,7 +181,7 @@ pub struct Scored {
     pub final_class: usize,
     /// The written reason of a manual adjustment, if any.
     pub manual_reason: Option<String>,
-    /// Where its indicator results start in [`Evaluation::indicator_results`].
+    /// Where its indicator results start among its pool's results.
     pub(crate) first_indicator: usize,
 }
 
@@ -271,13 +271,14 @@ pub struct Evaluation {
     pub excluded: Vec<u32>,
     /// Item ids of the input the method does not know.
     pub ignored_items: Vec<IgnoredItem>,
-    pub(crate) indicator_results: Vec<IndicatorResult>,
+    /// Indicator results per pool, k per member in credit-code order.
+    pub(crate) indicator_results: Vec<Vec<IndicatorResult>>,
 }
 
 impl Evaluation {
     /// The indicator results of a scored enterprise, in its group's indicator order.
     pub fn indicators(&self, scored: &Scored, count: usize) -> &[IndicatorResult] {
-        &self.indicator_results[scored.first_indicator..scored.first_indicator + count]
+        &self.indicator_results[scored.pool][scored.first_indicator..scored.first_indicator + count]
     }
 
     /// Input indices in presentation order: each pool's members (pools in order), then the
