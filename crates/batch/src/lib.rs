@@ -8,6 +8,7 @@
 
 mod adjustments;
 pub mod columns;
+mod csv_split;
 mod error;
 mod read;
 mod rows;

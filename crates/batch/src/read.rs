@@ -12,6 +12,7 @@ use mujun_engine::{EvaluationInput, ItemSet, Method};
 use rayon::prelude::*;
 
 use crate::columns::{Layout, parse_header, required_columns};
+use crate::csv_split::Records;
 use crate::rows::{Cell, Chunk, RowParser};
 use crate::{BatchError, RowError};
 
@@ -100,7 +101,7 @@ fn split_points(text: &[u8], parts: usize) -> Vec<usize> {
             };
             quotes_before += memchr::memchr_iter(b'"', &text[pos..pos + nl]).count();
             pos += nl + 1;
-            if quotes_before % 2 == 0 {
+            if quotes_before.is_multiple_of(2) {
                 break;
             }
         }
@@ -122,8 +123,9 @@ pub fn read_csv_bytes(
     method: &Method,
     options: &ReadOptions,
 ) -> Result<BatchInput, BatchError> {
-    let text = decode(bytes);
-    let text = text.as_bytes();
+    let decoded = decode(bytes);
+    let text_str: &str = &decoded;
+    let text = text_str.as_bytes();
     let header_end = header_end(text);
     let mut header_reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -150,37 +152,26 @@ pub fn read_csv_bytes(
     let body = &text[header_end..];
     let parts = (rayon::current_num_threads() * 8).clamp(1, 1 + body.len() / (1 << 16));
     let points = split_points(body, parts);
+    // The header ends after a newline, an ASCII byte, so this is a character boundary.
+    let body_text = &text_str[header_end..];
     let chunks: Vec<Result<(Chunk, usize), String>> = points
         .par_windows(2)
         .map(|w| {
             let mut chunk = Chunk::default();
-            let mut reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(&body[w[0]..w[1]]);
-            let mut rec = csv::ByteRecord::new();
+            let mut records = Records::new(&body_text[w[0]..w[1]]);
+            let mut fields: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(layout.columns.len());
             let mut n = 0usize;
             loop {
-                match reader.read_byte_record(&mut rec) {
+                match records.next_into(&mut fields) {
                     Ok(false) => break,
                     Ok(true) => {}
-                    Err(e) => return Err(format!("第 {} 条记录之后 CSV 格式错误：{e}", n)),
+                    Err(_) => return Err(format!("第 {} 条记录之后 CSV 格式错误：引号没有闭合", n)),
                 }
-                let width = rec.len();
-                // Every part was decoded to UTF-8 above, and the csv reader splits only at ASCII
-                // bytes, so every field is valid UTF-8.
-                let cell = |i: usize| match rec.get(i) {
-                    None => Cell::Empty,
-                    Some(b) => {
-                        let s = std::str::from_utf8(b).unwrap_or("");
-                        if s.trim().is_empty() {
-                            Cell::Empty
-                        } else {
-                            Cell::Text(s)
-                        }
-                    }
+                let cell = |i: usize| match fields.get(i) {
+                    Some(s) if !s.trim().is_empty() => Cell::Text(s),
+                    _ => Cell::Empty,
                 };
-                parser.parse(n, width.max(layout.columns.len()), cell, &mut chunk);
+                parser.parse(n, fields.len().max(layout.columns.len()), cell, &mut chunk);
                 n += 1;
             }
             Ok((chunk, n))
@@ -211,7 +202,7 @@ fn header_end(text: &[u8]) -> usize {
     for (i, &b) in text.iter().enumerate() {
         match b {
             b'"' => quotes += 1,
-            b'\n' if quotes % 2 == 0 => return i + 1,
+            b'\n' if quotes.is_multiple_of(2) => return i + 1,
             _ => {}
         }
     }
@@ -293,7 +284,7 @@ fn merge(path: &Path, year: Year, chunks: Vec<Chunk>) -> Result<BatchInput, Batc
     }
 
     if !errors.is_empty() {
-        errors.sort_by(|a, b| a.row.cmp(&b.row));
+        errors.sort_by_key(|a| a.row);
         return Err(BatchError::Rows {
             path: path.to_owned(),
             errors,

@@ -4,7 +4,8 @@
 use std::io::Write;
 
 use mujun_domain::IndicatorId;
-use mujun_engine::{Evaluation, IndicatorValue, Method, Outcome};
+use mujun_engine::method::Rule;
+use mujun_engine::{ClassReason, Evaluation, IndicatorValue, Method, Outcome};
 use rayon::prelude::*;
 
 use crate::{BatchError, BatchInput};
@@ -58,7 +59,7 @@ struct PoolText {
 }
 
 /// Writes the result CSV to `out`.
-pub fn write_results_csv<W: Write>(
+pub fn write_results_csv<W: Write + Send>(
     mut out: W,
     method: &Method,
     batch: &BatchInput,
@@ -107,6 +108,24 @@ pub fn write_results_csv<W: Write>(
         })
         .collect();
 
+    // Reason texts that need a class or item name, made once (the engine's `class_reason`
+    // formats a new string per call).
+    let veto_reasons: Vec<String> = method
+        .veto_items
+        .iter()
+        .map(|(id, _)| format!("veto:{id}"))
+        .collect();
+    let rule_reasons: Vec<Vec<String>> = method
+        .groups
+        .iter()
+        .map(|g| {
+            let rule = match g.rule {
+                Rule::Threshold { .. } => "threshold",
+                _ => "quantile",
+            };
+            g.classes.iter().map(|c| format!("{rule} {c}")).collect()
+        })
+        .collect();
     let format_rows = |rows: &[u32]| -> Vec<u8> {
         let mut buf = Vec::with_capacity(rows.len() * 256);
         let mut fmt = ryu::Buffer::new();
@@ -114,7 +133,7 @@ pub fn write_results_csv<W: Write>(
         for &row in rows {
             let row = row as usize;
             let e = &batch.input.enterprises[row];
-            buf.extend_from_slice(e.credit_code.as_str().as_bytes());
+            buf.extend_from_slice(e.credit_code.as_bytes());
             buf.push(b',');
             push_text(&mut buf, batch.name(row));
             match &eval.outcomes[row] {
@@ -151,7 +170,16 @@ pub fn write_results_csv<W: Write>(
                     buf.push(b',');
                     buf.extend_from_slice(eval.final_class(method, s).as_bytes());
                     buf.push(b',');
-                    push_text(&mut buf, &eval.class_reason(method, s));
+                    match (&s.manual_reason, s.reason) {
+                        (Some(_), _) => push_text(&mut buf, &eval.class_reason(method, s)),
+                        (None, ClassReason::Veto(v)) => push_text(&mut buf, &veto_reasons[v]),
+                        (None, ClassReason::Quantile | ClassReason::Threshold) => {
+                            push_text(&mut buf, &rule_reasons[s.group][s.computed_class])
+                        }
+                        (None, ClassReason::QuotaA) => buf.extend_from_slice(b"quota A"),
+                        (None, ClassReason::QuotaC) => buf.extend_from_slice(b"quota C"),
+                        (None, ClassReason::DefaultB) => buf.extend_from_slice(b"default B"),
+                    }
                     let results = eval.indicators(s, group.indicators.len());
                     for (c, j) in group_maps[s.group].iter().enumerate() {
                         buf.push(b',');
@@ -178,17 +206,34 @@ pub fn write_results_csv<W: Write>(
     };
 
     let order = eval.presentation_order();
-    // Format in waves so that memory stays bounded on million-row files.
-    const WAVE: usize = 1 << 18;
-    const PIECE: usize = 1 << 13;
-    for wave in order.chunks(WAVE) {
-        let pieces: Vec<Vec<u8>> = wave.par_chunks(PIECE).map(format_rows).collect();
-        for p in pieces {
-            out.write_all(&p).map_err(io)?;
+    // Format in waves (bounded memory on million-row files); a writer thread writes one wave
+    // while the next is formatted.
+    const WAVE: usize = 1 << 17;
+    const PIECE: usize = 1 << 12;
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
+        let writer = scope.spawn(move || -> std::io::Result<W> {
+            for pieces in rx {
+                for p in pieces {
+                    out.write_all(&p)?;
+                }
+            }
+            out.flush()?;
+            Ok(out)
+        });
+        for wave in order.chunks(WAVE) {
+            let pieces: Vec<Vec<u8>> = wave.par_chunks(PIECE).map(format_rows).collect();
+            if tx.send(pieces).is_err() {
+                break; // the writer failed; its error is reported below
+            }
         }
-    }
-    out.flush().map_err(io)?;
-    Ok(())
+        drop(tx);
+        writer
+            .join()
+            .expect("the writer thread does not panic")
+            .map(drop)
+            .map_err(io)
+    })
 }
 
 /// A tiny integer formatter (avoids a dependency for ranks).

@@ -76,8 +76,11 @@ fn desc_key(x: f64) -> u64 {
 /// (key, position) pairs instead of comparing through `value` avoids a cache miss per comparison
 /// on pools of hundreds of thousands.
 fn sort_desc_stable(items: &mut [usize], value: impl Fn(usize) -> f64) {
-    let mut keyed: Vec<(u64, u32)> =
-        items.iter().enumerate().map(|(pos, &m)| (desc_key(value(m)), pos as u32)).collect();
+    let mut keyed: Vec<(u64, u32)> = items
+        .iter()
+        .enumerate()
+        .map(|(pos, &m)| (desc_key(value(m)), pos as u32))
+        .collect();
     keyed.sort_unstable();
     let before = items.to_vec();
     for (slot, (_, pos)) in items.iter_mut().zip(keyed) {
@@ -212,7 +215,10 @@ pub fn evaluate(
     let bonus_map: Vec<Option<usize>> = input.items.iter().map(|id| method.bonus_index(id)).collect();
     let veto_map: Vec<Option<usize>> = input.items.iter().map(|id| method.veto_index(id)).collect();
     let unknown = |map: &[Option<usize>]| -> u64 {
-        map.iter().enumerate().filter(|(_, m)| m.is_none()).fold(0, |acc, (i, _)| acc | 1 << i)
+        map.iter()
+            .enumerate()
+            .filter(|(_, m)| m.is_none())
+            .fold(0, |acc, (i, _)| acc | 1 << i)
     };
     let (unknown_bonus, unknown_veto) = (unknown(&bonus_map), unknown(&veto_map));
     let resolved: Vec<Row> = rows
@@ -234,7 +240,11 @@ pub fn evaluate(
         .collect();
     let mut ignored_items: Vec<IgnoredItem> = Vec::new();
     for (kind, mask, pick) in [
-        ("bonus", unknown_bonus, (|e| e.bonus) as fn(&crate::EnterpriseInput) -> crate::ItemSet),
+        (
+            "bonus",
+            unknown_bonus,
+            (|e| e.bonus) as fn(&crate::EnterpriseInput) -> crate::ItemSet,
+        ),
         ("veto", unknown_veto, |e| e.veto),
     ] {
         let mut counts = [0usize; 64];
@@ -249,7 +259,11 @@ pub fn evaluate(
             }
         }
         for (i, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
-            ignored_items.push(IgnoredItem { id: input.items[i].clone(), kind, rows: n });
+            ignored_items.push(IgnoredItem {
+                id: input.items[i].clone(),
+                kind,
+                rows: n,
+            });
         }
     }
     ignored_items.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
@@ -290,7 +304,9 @@ pub fn evaluate(
 
     let outcomes_per_pool: Vec<PoolOutcome> = pool_members
         .into_par_iter()
-        .map(|((group, key), members)| score_pool(method, group, key, pool_label(key), members, input, &resolved))
+        .map(|((group, key), members)| {
+            score_pool(method, group, key, pool_label(key), members, input, &resolved)
+        })
         .collect();
 
     // Scatter into per-row outcomes.

@@ -15,7 +15,7 @@ const BLOCK: usize = 8192;
 
 fn encode_row(input: &EvaluationInput, i: usize, buf: &mut Vec<u8>) {
     let e = &input.enterprises[i];
-    buf.extend_from_slice(e.credit_code.as_str().as_bytes());
+    buf.extend_from_slice(e.credit_code.as_bytes());
     buf.extend_from_slice(&e.region.value().to_le_bytes());
     let cluster = input.cluster_name(e).unwrap_or("");
     buf.extend_from_slice(&(cluster.len() as u32).to_le_bytes());
