@@ -1,0 +1,183 @@
+//! Connecting, migrating and transactions.
+
+use std::time::Duration;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor};
+
+use crate::StoreError;
+
+/// A write transaction.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Which database is behind the store.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Backend {
+    /// SQLite (embedded).
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// Connection pools. On SQLite, writes go through a pool of one connection so that write
+/// transactions queue in the process instead of failing with `SQLITE_BUSY`; reads use their own
+/// pool (WAL lets them run beside the writer). On PostgreSQL both are the same pool.
+#[derive(Clone, Debug)]
+pub struct Store {
+    read: AnyPool,
+    write: AnyPool,
+    backend: Backend,
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+impl Store {
+    /// Connects to `sqlite://path` (created when missing) or `postgres://…` and applies pending
+    /// migrations.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let store = if url.starts_with("sqlite:") {
+            if let Some(dir) = sqlite_parent_dir(url) {
+                std::fs::create_dir_all(&dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+            }
+            let url = if url.contains('?') {
+                url.to_owned()
+            } else {
+                format!("{url}?mode=rwc")
+            };
+            let options = || {
+                AnyPoolOptions::new()
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("PRAGMA journal_mode = WAL").await?;
+                            conn.execute("PRAGMA busy_timeout = 10000").await?;
+                            conn.execute("PRAGMA foreign_keys = ON").await?;
+                            conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            Ok(())
+                        })
+                    })
+            };
+            let write = options().max_connections(1).connect(&url).await?;
+            SQLITE_MIGRATIONS.run(&write).await?;
+            let read = options().max_connections(8).connect(&url).await?;
+            Store {
+                read,
+                write,
+                backend: Backend::Sqlite,
+            }
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect(url)
+                .await?;
+            POSTGRES_MIGRATIONS.run(&pool).await?;
+            Store {
+                read: pool.clone(),
+                write: pool,
+                backend: Backend::Postgres,
+            }
+        } else {
+            return Err(StoreError::UnsupportedUrl(redact_url(url)));
+        };
+        Ok(store)
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(self.write.begin().await?)
+    }
+
+    /// A connection for reads.
+    pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
+        Ok(self.read.acquire().await?)
+    }
+
+    /// Closes the pools (graceful shutdown).
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+
+    /// Table name → column names, for the migration parity test.
+    pub async fn columns(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
+                 ORDER BY m.name, p.name"
+            }
+            Backend::Postgres => {
+                "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT) FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%' \
+                 ORDER BY table_name, column_name"
+            }
+        };
+        let mut conn = self.read().await?;
+        Ok(sqlx::query_as::<_, (String, String)>(sql)
+            .fetch_all(&mut *conn)
+            .await?)
+    }
+}
+
+fn sqlite_parent_dir(url: &str) -> Option<std::path::PathBuf> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next()?;
+    if path.is_empty() || path.starts_with(":memory:") {
+        return None;
+    }
+    std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(ToOwned::to_owned)
+}
+
+/// The URL with any password replaced by `***` (for messages and `config print`).
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("sqlite://data/mujun.db"), "sqlite://data/mujun.db");
+    }
+
+    #[test]
+    fn sqlite_dirs() {
+        assert_eq!(sqlite_parent_dir("sqlite://data/mujun.db"), Some("data".into()));
+        assert_eq!(sqlite_parent_dir("sqlite://mujun.db"), None);
+        assert_eq!(sqlite_parent_dir("sqlite::memory:"), None);
+    }
+}

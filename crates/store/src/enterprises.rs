@@ -1,0 +1,481 @@
+//! 企业名录: the registry every other record hangs on.
+
+use sqlx::{AnyConnection, AssertSqlSafe};
+
+use crate::{Scope, StoreError, now_ms};
+
+/// An enterprise.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Enterprise {
+    /// Id.
+    pub id: i64,
+    /// 统一社会信用代码 (unique).
+    pub credit_code: String,
+    /// 企业名称.
+    pub name: String,
+    /// County.
+    pub region_code: String,
+    /// Cluster, if inside one.
+    pub cluster_id: Option<i64>,
+    /// 4-digit industry code.
+    pub industry_code: String,
+    /// 投产日期 `YYYY-MM-DD`.
+    pub production_start: Option<String>,
+    /// `operating`, `stopped` or `closed`.
+    pub status: String,
+    /// 联系人.
+    pub contact_name: String,
+    /// 联系电话.
+    pub contact_phone: String,
+    /// 地址.
+    pub address: String,
+    /// 1 when a wrong check character was accepted explicitly.
+    pub checksum_override: i64,
+    /// Created (ms).
+    pub created_at: i64,
+    /// Last change (ms).
+    pub updated_at: i64,
+    /// Optimistic-lock version.
+    pub version: i64,
+}
+
+/// The editable fields of an enterprise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnterpriseFields {
+    /// 统一社会信用代码 (validated by the caller).
+    pub credit_code: String,
+    /// 企业名称.
+    pub name: String,
+    /// County.
+    pub region_code: String,
+    /// Cluster.
+    pub cluster_id: Option<i64>,
+    /// Industry code.
+    pub industry_code: String,
+    /// 投产日期.
+    pub production_start: Option<String>,
+    /// Status.
+    pub status: String,
+    /// 联系人.
+    pub contact_name: String,
+    /// 联系电话.
+    pub contact_phone: String,
+    /// 地址.
+    pub address: String,
+    /// Wrong check character accepted.
+    pub checksum_override: bool,
+}
+
+macro_rules! columns {
+    () => {
+        "e.id, e.credit_code, e.name, e.region_code, e.cluster_id, e.industry_code, e.production_start, e.status, \
+    e.contact_name, e.contact_phone, e.address, e.checksum_override, e.created_at, e.updated_at, e.version"
+    };
+}
+
+/// Inserts an enterprise.
+pub async fn insert(conn: &mut AnyConnection, f: &EnterpriseFields) -> Result<i64, StoreError> {
+    let now = now_ms();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO enterprises (credit_code, name, region_code, cluster_id, industry_code, production_start, status, \
+         contact_name, contact_phone, address, checksum_override, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+    )
+    .bind(&f.credit_code)
+    .bind(&f.name)
+    .bind(&f.region_code)
+    .bind(f.cluster_id)
+    .bind(&f.industry_code)
+    .bind(&f.production_start)
+    .bind(&f.status)
+    .bind(&f.contact_name)
+    .bind(&f.contact_phone)
+    .bind(&f.address)
+    .bind(i64::from(f.checksum_override))
+    .bind(now)
+    .fetch_one(conn)
+    .await
+    .map_err(StoreError::unique("统一社会信用代码"))?;
+    Ok(id)
+}
+
+/// Updates an enterprise if it is still at `version`.
+pub async fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    f: &EnterpriseFields,
+) -> Result<(), StoreError> {
+    let done = sqlx::query(
+        "UPDATE enterprises SET credit_code = $1, name = $2, region_code = $3, cluster_id = $4, industry_code = $5, \
+         production_start = $6, status = $7, contact_name = $8, contact_phone = $9, address = $10, checksum_override = $11, \
+         updated_at = $12, version = version + 1 WHERE id = $13 AND version = $14",
+    )
+    .bind(&f.credit_code)
+    .bind(&f.name)
+    .bind(&f.region_code)
+    .bind(f.cluster_id)
+    .bind(&f.industry_code)
+    .bind(&f.production_start)
+    .bind(&f.status)
+    .bind(&f.contact_name)
+    .bind(&f.contact_phone)
+    .bind(&f.address)
+    .bind(i64::from(f.checksum_override))
+    .bind(now_ms())
+    .bind(id)
+    .bind(version)
+    .execute(conn)
+    .await
+    .map_err(StoreError::unique("统一社会信用代码"))?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Conflict("企业信息"));
+    }
+    Ok(())
+}
+
+/// Appends the scope's condition to `sql`, binding its value as parameter `next`.
+fn scope_sql(scope: &Scope, sql: &mut String, next: &mut usize) -> Option<ScopeValue> {
+    let (cond, value) = match scope {
+        Scope::All => return None,
+        Scope::Nothing => {
+            sql.push_str(" AND 1 = 0");
+            return None;
+        }
+        Scope::Region(r) => ("e.region_code", ScopeValue::Text(r.clone())),
+        Scope::Cluster(c) => ("e.cluster_id", ScopeValue::Int(*c)),
+        Scope::Enterprise(e) => ("e.id", ScopeValue::Int(*e)),
+    };
+    sql.push_str(&format!(" AND {cond} = ${next}"));
+    *next += 1;
+    Some(value)
+}
+
+#[derive(Clone, Debug)]
+enum ScopeValue {
+    Text(String),
+    Int(i64),
+}
+
+/// One enterprise, if within the scope.
+pub async fn get(conn: &mut AnyConnection, id: i64, scope: &Scope) -> Result<Option<Enterprise>, StoreError> {
+    let mut sql = String::from(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM enterprises e WHERE e.id = $1"
+    ));
+    let mut next = 2;
+    let value = scope_sql(scope, &mut sql, &mut next);
+    // Built only from constant fragments; values are bound.
+    let mut q = sqlx::query_as(AssertSqlSafe(sql)).bind(id);
+    q = match value {
+        Some(ScopeValue::Text(t)) => q.bind(t),
+        Some(ScopeValue::Int(i)) => q.bind(i),
+        None => q,
+    };
+    Ok(q.fetch_optional(conn).await?)
+}
+
+/// One enterprise by credit code (no scope: for imports and uniqueness checks).
+pub async fn get_by_code(
+    conn: &mut AnyConnection,
+    credit_code: &str,
+) -> Result<Option<Enterprise>, StoreError> {
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM enterprises e WHERE e.credit_code = $1"
+    ))
+    .bind(credit_code)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Filters of the enterprise list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    /// Substring of the name, or a prefix of the credit code.
+    pub search: Option<String>,
+    /// County.
+    pub region_code: Option<String>,
+    /// Cluster.
+    pub cluster_id: Option<i64>,
+    /// Industry: a 2-digit division or a 4-digit code.
+    pub industry: Option<String>,
+    /// `above` or `below` in `year`.
+    pub scale: Option<String>,
+    /// Class in `year`.
+    pub class: Option<String>,
+    /// The year for scale and class.
+    pub year: i64,
+}
+
+/// Sortable columns of the list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortBy {
+    /// 统一社会信用代码.
+    #[default]
+    CreditCode,
+    /// 名称.
+    Name,
+    /// 县区.
+    Region,
+    /// 集聚区.
+    Cluster,
+    /// 行业.
+    Industry,
+    /// 档次.
+    Class,
+}
+
+impl SortBy {
+    fn sql(self) -> &'static str {
+        match self {
+            SortBy::CreditCode => "e.credit_code",
+            SortBy::Name => "e.name",
+            SortBy::Region => "e.region_code",
+            SortBy::Cluster => "c.name",
+            SortBy::Industry => "e.industry_code",
+            SortBy::Class => "ec.class",
+        }
+    }
+}
+
+/// A row of the enterprise list.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct ListRow {
+    /// Id.
+    pub id: i64,
+    /// 统一社会信用代码.
+    pub credit_code: String,
+    /// 企业名称.
+    pub name: String,
+    /// County code.
+    pub region_code: String,
+    /// Cluster name.
+    pub cluster_name: Option<String>,
+    /// Industry code.
+    pub industry_code: String,
+    /// Scale in the year.
+    pub scale: Option<String>,
+    /// Class in the year.
+    pub class: Option<String>,
+    /// Status.
+    pub status: String,
+}
+
+/// A page of the enterprise list within a scope, and the total number of matches.
+pub async fn list(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    filter: &ListFilter,
+    sort: SortBy,
+    descending: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ListRow>, i64), StoreError> {
+    let mut cond = String::from(" WHERE 1 = 1");
+    let mut next = 2; // $1 is the year
+    let mut texts: Vec<(usize, String)> = Vec::new();
+    let mut ints: Vec<(usize, i64)> = Vec::new();
+    match scope_sql(scope, &mut cond, &mut next) {
+        Some(ScopeValue::Text(t)) => texts.push((next - 1, t)),
+        Some(ScopeValue::Int(i)) => ints.push((next - 1, i)),
+        None => {}
+    }
+    let mut text_param = |cond: &mut String, sql: &str, value: String, next: &mut usize| {
+        cond.push_str(&sql.replace("$?", &format!("${next}")));
+        texts.push((*next, value));
+        *next += 1;
+    };
+    if let Some(s) = filter.search.as_ref().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", s.replace(['%', '_'], ""));
+        let code_prefix = format!("{}%", s.to_uppercase().replace(['%', '_'], ""));
+        text_param(&mut cond, " AND (e.name LIKE $?", pattern, &mut next);
+        text_param(&mut cond, " OR e.credit_code LIKE $?)", code_prefix, &mut next);
+    }
+    if let Some(r) = &filter.region_code {
+        text_param(&mut cond, " AND e.region_code = $?", r.clone(), &mut next);
+    }
+    if let Some(i) = &filter.industry {
+        text_param(
+            &mut cond,
+            " AND e.industry_code LIKE $?",
+            format!("{}%", i.replace(['%', '_'], "")),
+            &mut next,
+        );
+    }
+    if let Some(s) = &filter.scale {
+        text_param(&mut cond, " AND ey.scale = $?", s.clone(), &mut next);
+    }
+    if let Some(c) = &filter.class {
+        text_param(&mut cond, " AND ec.class = $?", c.clone(), &mut next);
+    }
+    if let Some(c) = filter.cluster_id {
+        cond.push_str(&format!(" AND e.cluster_id = ${next}"));
+        ints.push((next, c));
+        next += 1;
+    }
+    let from = "FROM enterprises e \
+        LEFT JOIN clusters c ON c.id = e.cluster_id \
+        LEFT JOIN enterprise_years ey ON ey.enterprise_id = e.id AND ey.year = $1 \
+        LEFT JOIN enterprise_classes ec ON ec.enterprise_id = e.id AND ec.year = $1";
+    let direction = if descending { "DESC" } else { "ASC" };
+    let page_sql = format!(
+        "SELECT e.id, e.credit_code, e.name, e.region_code, c.name AS cluster_name, e.industry_code, ey.scale, ec.class, e.status \
+         {from}{cond} ORDER BY {} {direction}, e.credit_code {direction} LIMIT ${next} OFFSET ${}",
+        sort.sql(),
+        next + 1
+    );
+    let count_sql = format!("SELECT COUNT(*) {from}{cond}");
+
+    // Parameters in number order.
+    let mut params: Vec<(usize, ScopeValue)> = texts
+        .into_iter()
+        .map(|(n, t)| (n, ScopeValue::Text(t)))
+        .chain(ints.into_iter().map(|(n, i)| (n, ScopeValue::Int(i))))
+        .collect();
+    params.sort_by_key(|(n, _)| *n);
+
+    // Both statements are built only from constant fragments and parameter numbers.
+    let mut count = sqlx::query_as::<_, (i64,)>(AssertSqlSafe(count_sql)).bind(filter.year);
+    for (_, p) in &params {
+        count = match p {
+            ScopeValue::Text(t) => count.bind(t.clone()),
+            ScopeValue::Int(i) => count.bind(*i),
+        };
+    }
+    let (total,) = count.fetch_one(&mut *conn).await?;
+
+    let mut page = sqlx::query_as::<_, ListRow>(AssertSqlSafe(page_sql)).bind(filter.year);
+    for (_, p) in &params {
+        page = match p {
+            ScopeValue::Text(t) => page.bind(t.clone()),
+            ScopeValue::Int(i) => page.bind(*i),
+        };
+    }
+    let rows = page.bind(limit).bind(offset).fetch_all(conn).await?;
+    Ok((rows, total))
+}
+
+/// Sets the 规上/规下 status of an enterprise for a year.
+pub async fn set_scale(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+    year: i64,
+    scale: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO enterprise_years (enterprise_id, year, scale) VALUES ($1, $2, $3) \
+         ON CONFLICT (enterprise_id, year) DO UPDATE SET scale = excluded.scale",
+    )
+    .bind(enterprise_id)
+    .bind(year)
+    .bind(scale)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The 规上/规下 status per year of an enterprise, newest first.
+pub async fn scales(conn: &mut AnyConnection, enterprise_id: i64) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(
+        sqlx::query_as(
+            "SELECT year, scale FROM enterprise_years WHERE enterprise_id = $1 ORDER BY year DESC",
+        )
+        .bind(enterprise_id)
+        .fetch_all(conn)
+        .await?,
+    )
+}
+
+/// Sets the class of an enterprise for a year (from a published evaluation, or seeded).
+pub async fn set_class(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+    year: i64,
+    class: &str,
+    source: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO enterprise_classes (enterprise_id, year, class, source) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (enterprise_id, year) DO UPDATE SET class = excluded.class, source = excluded.source",
+    )
+    .bind(enterprise_id)
+    .bind(year)
+    .bind(class)
+    .bind(source)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The class per year of an enterprise, newest first.
+pub async fn classes(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+) -> Result<Vec<(i64, String, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT year, class, source FROM enterprise_classes WHERE enterprise_id = $1 ORDER BY year DESC",
+    )
+    .bind(enterprise_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Replaces the bonus or veto items of an enterprise-year.
+pub async fn set_items(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+    year: i64,
+    kind: &str,
+    items: &[String],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM enterprise_items WHERE enterprise_id = $1 AND year = $2 AND kind = $3")
+        .bind(enterprise_id)
+        .bind(year)
+        .bind(kind)
+        .execute(&mut *conn)
+        .await?;
+    for item in items {
+        sqlx::query("INSERT INTO enterprise_items (enterprise_id, year, kind, item) VALUES ($1, $2, $3, $4)")
+            .bind(enterprise_id)
+            .bind(year)
+            .bind(kind)
+            .bind(item)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Bonus and veto items of an enterprise-year: `(kind, item)`.
+pub async fn items(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+    year: i64,
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT kind, item FROM enterprise_items WHERE enterprise_id = $1 AND year = $2 ORDER BY kind, item",
+    )
+    .bind(enterprise_id)
+    .bind(year)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Number of enterprises (all).
+pub async fn count(conn: &mut AnyConnection) -> Result<i64, StoreError> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM enterprises")
+        .fetch_one(conn)
+        .await?;
+    Ok(n)
+}
+
+/// Years that have any enterprise data, newest first.
+pub async fn years(conn: &mut AnyConnection) -> Result<Vec<i64>, StoreError> {
+    let rows: Vec<(i64,)> = sqlx::query_as("SELECT DISTINCT year FROM enterprise_years ORDER BY year DESC")
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|(y,)| y).collect())
+}

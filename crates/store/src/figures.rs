@@ -1,0 +1,184 @@
+//! Figures of an enterprise-year, with history: a new value supersedes the current one, which
+//! stays (with its source) for the history; nothing is ever deleted.
+
+use sqlx::{AnyConnection, AssertSqlSafe};
+
+use crate::{Backend, StoreError, now_ms};
+
+/// One stored value of one figure.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct Figure {
+    /// Id.
+    pub id: i64,
+    /// The enterprise.
+    pub enterprise_id: i64,
+    /// The data year.
+    pub year: i64,
+    /// Field id (spec §1).
+    pub field: String,
+    /// The value in the engine's unit; `None` when recorded as missing.
+    pub value: Option<f64>,
+    /// The department that supplied it.
+    pub department_id: Option<i64>,
+    /// `seed`, `import`, `manual`, `api` or `objection`.
+    pub source: String,
+    /// The import batch.
+    pub batch_id: Option<i64>,
+    /// Who recorded it.
+    pub user_id: Option<i64>,
+    /// When (ms).
+    pub recorded_at: i64,
+    /// When a newer value replaced it (ms); `None` for the current value.
+    pub superseded_at: Option<i64>,
+}
+
+/// A value to record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewFigure {
+    /// The enterprise.
+    pub enterprise_id: i64,
+    /// The data year.
+    pub year: i64,
+    /// Field id.
+    pub field: String,
+    /// Value (engine unit).
+    pub value: Option<f64>,
+    /// Supplying department.
+    pub department_id: Option<i64>,
+    /// Source kind.
+    pub source: String,
+    /// Import batch.
+    pub batch_id: Option<i64>,
+    /// Who.
+    pub user_id: Option<i64>,
+}
+
+macro_rules! columns {
+    () => {
+        "id, enterprise_id, year, field, value, department_id, source, batch_id, user_id, recorded_at, superseded_at"
+    };
+}
+
+/// Records values: each supersedes the current value of its enterprise, year and field.
+/// Inserts go in multi-row statements (a demo seed or an import writes tens of thousands).
+pub async fn record(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    values: &[NewFigure],
+) -> Result<(), StoreError> {
+    let now = now_ms();
+    for v in values {
+        sqlx::query(
+            "UPDATE figures SET superseded_at = $1 WHERE enterprise_id = $2 AND year = $3 AND field = $4 AND superseded_at IS NULL",
+        )
+        .bind(now)
+        .bind(v.enterprise_id)
+        .bind(v.year)
+        .bind(&v.field)
+        .execute(&mut *conn)
+        .await?;
+    }
+    insert_many(conn, backend, values, now).await
+}
+
+/// Inserts values known to have no current value yet (a fresh seed): no supersede step.
+pub async fn insert_fresh(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    values: &[NewFigure],
+) -> Result<(), StoreError> {
+    insert_many(conn, backend, values, now_ms()).await
+}
+
+async fn insert_many(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    values: &[NewFigure],
+    now: i64,
+) -> Result<(), StoreError> {
+    const PER_ROW: usize = 9;
+    // SQLite accepts 32766 parameters, PostgreSQL 65535; stay well below both.
+    const ROWS: usize = 500;
+    for chunk in values.chunks(ROWS) {
+        let mut sql = String::from(
+            "INSERT INTO figures (enterprise_id, year, field, value, department_id, source, batch_id, user_id, recorded_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for j in 0..PER_ROW {
+                if j > 0 {
+                    sql.push(',');
+                }
+                // `?` is several times faster than `$n` on SQLite; PostgreSQL needs `$n`.
+                match backend {
+                    Backend::Sqlite => sql.push('?'),
+                    Backend::Postgres => sql.push_str(&format!("${}", i * PER_ROW + j + 1)),
+                }
+            }
+            sql.push(')');
+        }
+        // Built only from placeholders; values are bound.
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for v in chunk {
+            q = q
+                .bind(v.enterprise_id)
+                .bind(v.year)
+                .bind(&v.field)
+                .bind(v.value)
+                .bind(v.department_id)
+                .bind(&v.source)
+                .bind(v.batch_id)
+                .bind(v.user_id)
+                .bind(now);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The current values of an enterprise-year.
+pub async fn current(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+    year: i64,
+) -> Result<Vec<Figure>, StoreError> {
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM figures WHERE enterprise_id = $1 AND year = $2 AND superseded_at IS NULL ORDER BY field"
+    ))
+    .bind(enterprise_id)
+    .bind(year)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Every value ever recorded for one figure, newest first.
+pub async fn history(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+    year: i64,
+    field: &str,
+) -> Result<Vec<Figure>, StoreError> {
+    Ok(sqlx::query_as(concat!("SELECT ", columns!(), " FROM figures WHERE enterprise_id = $1 AND year = $2 AND field = $3 ORDER BY recorded_at DESC, id DESC"))
+    .bind(enterprise_id)
+    .bind(year)
+    .bind(field)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The current values of every enterprise for a year (for an evaluation run).
+pub async fn current_for_year(conn: &mut AnyConnection, year: i64) -> Result<Vec<Figure>, StoreError> {
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM figures WHERE year = $1 AND superseded_at IS NULL ORDER BY enterprise_id, field"
+    ))
+    .bind(year)
+    .fetch_all(conn)
+    .await?)
+}

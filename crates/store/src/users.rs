@@ -1,0 +1,213 @@
+//! Accounts.
+
+use sqlx::AnyConnection;
+
+use crate::{StoreError, now_ms};
+
+/// An account.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct User {
+    /// Id.
+    pub id: i64,
+    /// Login name (unique).
+    pub username: String,
+    /// Display name.
+    pub display_name: String,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// Role id (see the app crate).
+    pub role: String,
+    /// Department (department officers).
+    pub department_id: Option<i64>,
+    /// County (county officers).
+    pub region_code: Option<String>,
+    /// Cluster (cluster officers).
+    pub cluster_id: Option<i64>,
+    /// Enterprise (enterprise users).
+    pub enterprise_id: Option<i64>,
+    /// 1: must change the password at next login.
+    pub must_change_password: i64,
+    /// Consecutive failed logins.
+    pub failed_attempts: i64,
+    /// Locked until (ms).
+    pub locked_until: Option<i64>,
+    /// 1: active, 0: disabled.
+    pub active: i64,
+    /// Created (ms).
+    pub created_at: i64,
+    /// Last change (ms).
+    pub updated_at: i64,
+    /// Last password change (ms).
+    pub password_changed_at: i64,
+}
+
+/// The fields of a new or edited account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserFields {
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub display_name: String,
+    /// Role id.
+    pub role: String,
+    /// Department.
+    pub department_id: Option<i64>,
+    /// County.
+    pub region_code: Option<String>,
+    /// Cluster.
+    pub cluster_id: Option<i64>,
+    /// Enterprise.
+    pub enterprise_id: Option<i64>,
+    /// Active.
+    pub active: bool,
+}
+
+macro_rules! columns {
+    () => {
+        "id, username, display_name, password_hash, role, department_id, region_code, cluster_id, enterprise_id, \
+    must_change_password, failed_attempts, locked_until, active, created_at, updated_at, password_changed_at"
+    };
+}
+
+/// Creates an account.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    f: &UserFields,
+    password_hash: &str,
+    must_change_password: bool,
+) -> Result<i64, StoreError> {
+    let now = now_ms();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO users (username, display_name, password_hash, role, department_id, region_code, cluster_id, enterprise_id, \
+         must_change_password, active, created_at, updated_at, password_changed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11) RETURNING id",
+    )
+    .bind(&f.username)
+    .bind(&f.display_name)
+    .bind(password_hash)
+    .bind(&f.role)
+    .bind(f.department_id)
+    .bind(&f.region_code)
+    .bind(f.cluster_id)
+    .bind(f.enterprise_id)
+    .bind(i64::from(must_change_password))
+    .bind(i64::from(f.active))
+    .bind(now)
+    .fetch_one(conn)
+    .await
+    .map_err(StoreError::unique("用户名"))?;
+    Ok(id)
+}
+
+/// Edits an account's role, scope, names and active flag.
+pub async fn update(conn: &mut AnyConnection, id: i64, f: &UserFields) -> Result<(), StoreError> {
+    let done = sqlx::query(
+        "UPDATE users SET username = $1, display_name = $2, role = $3, department_id = $4, region_code = $5, cluster_id = $6, \
+         enterprise_id = $7, active = $8, updated_at = $9 WHERE id = $10",
+    )
+    .bind(&f.username)
+    .bind(&f.display_name)
+    .bind(&f.role)
+    .bind(f.department_id)
+    .bind(&f.region_code)
+    .bind(f.cluster_id)
+    .bind(f.enterprise_id)
+    .bind(i64::from(f.active))
+    .bind(now_ms())
+    .bind(id)
+    .execute(conn)
+    .await
+    .map_err(StoreError::unique("用户名"))?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound("用户"));
+    }
+    Ok(())
+}
+
+/// One account.
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<User>, StoreError> {
+    Ok(
+        sqlx::query_as(concat!("SELECT ", columns!(), " FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// One account by login name.
+pub async fn get_by_username(conn: &mut AnyConnection, username: &str) -> Result<Option<User>, StoreError> {
+    Ok(
+        sqlx::query_as(concat!("SELECT ", columns!(), " FROM users WHERE username = $1"))
+            .bind(username)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Every account by login name.
+pub async fn list(conn: &mut AnyConnection) -> Result<Vec<User>, StoreError> {
+    Ok(
+        sqlx::query_as(concat!("SELECT ", columns!(), " FROM users ORDER BY username"))
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// Number of accounts.
+pub async fn count(conn: &mut AnyConnection) -> Result<i64, StoreError> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(conn)
+        .await?;
+    Ok(n)
+}
+
+/// Sets a new password hash.
+pub async fn set_password(
+    conn: &mut AnyConnection,
+    id: i64,
+    password_hash: &str,
+    must_change_password: bool,
+) -> Result<(), StoreError> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3, updated_at = $3, \
+         failed_attempts = 0, locked_until = NULL WHERE id = $4",
+    )
+    .bind(password_hash)
+    .bind(i64::from(must_change_password))
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a failed login; locks the account until `lock_until` once `max_failures` is reached.
+/// Returns the new failure count.
+pub async fn record_failure(
+    conn: &mut AnyConnection,
+    id: i64,
+    max_failures: i64,
+    lock_until: i64,
+) -> Result<i64, StoreError> {
+    let (n,): (i64,) = sqlx::query_as(
+        "UPDATE users SET failed_attempts = failed_attempts + 1, \
+         locked_until = CASE WHEN failed_attempts + 1 >= $1 THEN $2 ELSE locked_until END \
+         WHERE id = $3 RETURNING failed_attempts",
+    )
+    .bind(max_failures)
+    .bind(lock_until)
+    .bind(id)
+    .fetch_one(conn)
+    .await?;
+    Ok(n)
+}
+
+/// Clears failures after a successful login or an unlock.
+pub async fn clear_failures(conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
