@@ -132,6 +132,25 @@ impl Field {
         matches!(self, Field::TaxPaid | Field::ProfitTotal | Field::ValueAdded)
     }
 
+    /// The code of the department that supplies the figure by default (the data-item catalogue
+    /// of the application can assign it differently).
+    pub fn owner_department(self) -> &'static str {
+        match self {
+            Field::LandAreaMu => "natural_resources",
+            Field::TaxPaid => "tax",
+            Field::ElectricityKwh => "power",
+            Field::PollutionEq => "ecology",
+            Field::WaterM3 => "water",
+            Field::ProfitTotal
+            | Field::MainRevenue
+            | Field::RdExpense
+            | Field::GrossOutput
+            | Field::EnergyTce
+            | Field::Employees
+            | Field::ValueAdded => "statistics",
+        }
+    }
+
     /// Finds a field by id or Chinese label/alias.
     pub fn parse(text: &str) -> Result<Self, DomainError> {
         let norm = normalize_text(text);
@@ -214,5 +233,36 @@ mod tests {
         assert_eq!(Scale::parse("规上"), Ok(Scale::Above));
         assert_eq!(Scale::parse(" below "), Ok(Scale::Below));
         assert!(Scale::parse("big").is_err());
+    }
+}
+
+/// The departments of a city that take part (code, Chinese name), in display order.
+pub const DEPARTMENTS: [(&str, &str); 12] = [
+    ("development", "市发展和改革委员会"),
+    ("tax", "国家税务总局驻马店市税务局"),
+    ("natural_resources", "市自然资源和规划局"),
+    ("statistics", "市统计局"),
+    ("power", "国网驻马店供电公司"),
+    ("ecology", "市生态环境局"),
+    ("science", "市科学技术局"),
+    ("market", "市市场监督管理局"),
+    ("industry", "市工业和信息化局"),
+    ("emergency", "市应急管理局"),
+    ("water", "市水利局"),
+    ("finance", "市金融工作局"),
+];
+
+#[cfg(test)]
+mod department_tests {
+    use super::*;
+
+    #[test]
+    fn every_field_has_a_listed_owner() {
+        for f in Field::ALL {
+            assert!(
+                DEPARTMENTS.iter().any(|(c, _)| *c == f.owner_department()),
+                "{f:?}"
+            );
+        }
     }
 }

@@ -24,7 +24,7 @@ pub mod units;
 pub use credit_code::CreditCode;
 pub use date::{Date, Year};
 pub use error::DomainError;
-pub use field::{Field, Scale};
+pub use field::{DEPARTMENTS, Field, Scale};
 pub use indicator::IndicatorId;
 pub use industry::{IndustryCode, IndustryRange, MANUFACTURING_DIVISIONS, manufacturing_division_name};
 pub use normalize::normalize_text;

@@ -1,0 +1,306 @@
+//! Account administration (system administrator only) and the first administrator.
+
+use mujun_store::{StoreError, api_tokens, clusters, departments, enterprises, sessions, users};
+use serde_json::json;
+
+use crate::audit::{Who, write};
+use crate::{Actor, App, AppError, FieldError, Role, password, random_token, token_hash};
+
+/// The form of a new or edited account.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountForm {
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub display_name: String,
+    /// Role id.
+    pub role: String,
+    /// Department (department officers).
+    pub department_id: Option<i64>,
+    /// County (county officers).
+    pub region_code: Option<String>,
+    /// Cluster (cluster officers).
+    pub cluster_id: Option<i64>,
+    /// Enterprise credit code (enterprise users).
+    pub enterprise_code: Option<String>,
+    /// Active.
+    pub active: bool,
+}
+
+impl App {
+    async fn require_sys_admin(&self, actor: &Actor, action: &str) -> Result<(), AppError> {
+        if actor.manages_accounts() {
+            Ok(())
+        } else {
+            Err(self
+                .deny(actor, action, ("user", ""), "仅系统管理员可以管理账号")
+                .await)
+        }
+    }
+
+    /// Checks a form and resolves it to stored fields: the role's scope must be set and exist,
+    /// and no other scope may be set.
+    async fn account_fields(&self, f: &AccountForm) -> Result<users::UserFields, AppError> {
+        let mut errors = Vec::new();
+        let username = f.username.trim().to_owned();
+        if username.len() < 3
+            || username.len() > 32
+            || !username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+        {
+            errors.push(FieldError {
+                field: "username",
+                message: "用户名为 3–32 位字母、数字、下划线、点或连字符".into(),
+            });
+        }
+        let display_name = f.display_name.trim().to_owned();
+        if display_name.is_empty() || display_name.chars().count() > 50 {
+            errors.push(FieldError {
+                field: "display_name",
+                message: "姓名不能为空，且不超过 50 字".into(),
+            });
+        }
+        let role = Role::parse(&f.role);
+        if role.is_none() {
+            errors.push(FieldError {
+                field: "role",
+                message: "请选择角色".into(),
+            });
+        }
+        let mut fields = users::UserFields {
+            username,
+            display_name,
+            role: f.role.clone(),
+            department_id: None,
+            region_code: None,
+            cluster_id: None,
+            enterprise_id: None,
+            active: f.active,
+        };
+        let mut c = self.store.read().await?;
+        match role {
+            Some(Role::Department) => match f.department_id {
+                Some(d) if departments::get(&mut c, d).await?.is_some() => fields.department_id = Some(d),
+                _ => errors.push(FieldError {
+                    field: "department_id",
+                    message: "部门数据员须选择所属部门".into(),
+                }),
+            },
+            Some(Role::County) => match f.region_code.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+                Some(r) if mujun_domain::RegionCode::parse(r).is_ok() => {
+                    fields.region_code = Some(r.to_owned())
+                }
+                _ => errors.push(FieldError {
+                    field: "region_code",
+                    message: "县区人员须填写有效的县区代码".into(),
+                }),
+            },
+            Some(Role::Cluster) => match f.cluster_id {
+                Some(id) if clusters::get(&mut c, id).await?.is_some() => fields.cluster_id = Some(id),
+                _ => errors.push(FieldError {
+                    field: "cluster_id",
+                    message: "集聚区人员须选择所属集聚区".into(),
+                }),
+            },
+            Some(Role::Enterprise) => {
+                let code = f.enterprise_code.as_deref().map(str::trim).unwrap_or("");
+                match enterprises::get_by_code(&mut c, &code.to_uppercase()).await? {
+                    Some(e) => fields.enterprise_id = Some(e.id),
+                    None => errors.push(FieldError {
+                        field: "enterprise_code",
+                        message: format!("没有统一社会信用代码为“{code}”的企业"),
+                    }),
+                }
+            }
+            _ => {}
+        }
+        if errors.is_empty() {
+            Ok(fields)
+        } else {
+            Err(AppError::Invalid(errors))
+        }
+    }
+
+    /// Every account (system administrator).
+    pub async fn list_accounts(&self, actor: &Actor) -> Result<Vec<users::User>, AppError> {
+        self.require_sys_admin(actor, "user.list").await?;
+        let mut c = self.store.read().await?;
+        Ok(users::list(&mut c).await?)
+    }
+
+    /// One account (system administrator).
+    pub async fn get_account(&self, actor: &Actor, id: i64) -> Result<users::User, AppError> {
+        self.require_sys_admin(actor, "user.view").await?;
+        let mut c = self.store.read().await?;
+        users::get(&mut c, id).await?.ok_or(AppError::NotFound("用户"))
+    }
+
+    /// Creates an account with an initial password the user must change at first login.
+    pub async fn create_account(
+        &self,
+        actor: &Actor,
+        form: &AccountForm,
+        initial_password: &str,
+    ) -> Result<i64, AppError> {
+        self.require_sys_admin(actor, "user.create").await?;
+        let fields = self.account_fields(form).await?;
+        password::check_policy(initial_password, &fields.username)?;
+        let hash = password::hash(initial_password, self.security.hash_cost).await?;
+        let mut tx = self.store.begin().await?;
+        let id = users::insert(&mut tx, &fields, &hash, true).await?;
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "user.create",
+            ("user", &id.to_string()),
+            json!({"username": fields.username, "role": fields.role}),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(id)
+    }
+
+    /// Edits an account; a deactivated account loses its sessions.
+    pub async fn update_account(&self, actor: &Actor, id: i64, form: &AccountForm) -> Result<(), AppError> {
+        self.require_sys_admin(actor, "user.update").await?;
+        let before = self.get_account(actor, id).await?;
+        let fields = self.account_fields(form).await?;
+        if id == actor.user_id && (!fields.active || fields.role != Role::SysAdmin.id()) {
+            return Err(AppError::invalid(
+                "role",
+                "不能停用自己的账号或取消自己的系统管理员角色",
+            ));
+        }
+        let mut tx = self.store.begin().await?;
+        users::update(&mut tx, id, &fields).await?;
+        if !fields.active || fields.role != before.role {
+            sessions::delete_for_user(&mut tx, id).await?;
+        }
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "user.update",
+            ("user", &id.to_string()),
+            json!({
+                "username": [before.username, fields.username],
+                "role": [before.role, fields.role],
+                "active": [before.active == 1, fields.active],
+            }),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    /// Sets a new initial password (to be changed at next login) and ends the account's sessions.
+    pub async fn reset_password(&self, actor: &Actor, id: i64, new_password: &str) -> Result<(), AppError> {
+        self.require_sys_admin(actor, "user.reset_password").await?;
+        let user = self.get_account(actor, id).await?;
+        password::check_policy(new_password, &user.username)?;
+        let hash = password::hash(new_password, self.security.hash_cost).await?;
+        let mut tx = self.store.begin().await?;
+        users::set_password(&mut tx, id, &hash, true).await?;
+        sessions::delete_for_user(&mut tx, id).await?;
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "user.reset_password",
+            ("user", &id.to_string()),
+            json!({}),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    /// Lifts a lockout.
+    pub async fn unlock_account(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
+        self.require_sys_admin(actor, "user.unlock").await?;
+        let mut tx = self.store.begin().await?;
+        users::clear_failures(&mut tx, id).await?;
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "user.unlock",
+            ("user", &id.to_string()),
+            json!({}),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    /// Issues an API token for an account; the token is shown once and only its hash is kept.
+    pub async fn issue_api_token(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        name: &str,
+        days: i64,
+    ) -> Result<String, AppError> {
+        self.require_sys_admin(actor, "token.create").await?;
+        if name.trim().is_empty() {
+            return Err(AppError::invalid("name", "请填写令牌用途"));
+        }
+        let token = random_token();
+        let expires = (days > 0).then(|| mujun_store::now_ms() + days * 86_400_000);
+        let mut tx = self.store.begin().await?;
+        let id = api_tokens::insert(&mut tx, user_id, name.trim(), &token_hash(&token), expires).await?;
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "token.create",
+            ("api_token", &id.to_string()),
+            json!({"user_id": user_id, "name": name}),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(token)
+    }
+
+    /// Creates a system administrator from the command line (a fresh installation). The
+    /// password must meet the policy; it need not be changed at first login.
+    pub async fn create_admin(
+        &self,
+        username: &str,
+        display_name: &str,
+        password: &str,
+    ) -> Result<i64, AppError> {
+        let fields = self
+            .account_fields(&AccountForm {
+                username: username.to_owned(),
+                display_name: display_name.to_owned(),
+                role: Role::SysAdmin.id().to_owned(),
+                active: true,
+                ..Default::default()
+            })
+            .await?;
+        password::check_policy(password, &fields.username)?;
+        let hash = password::hash(password, self.security.hash_cost).await?;
+        let mut tx = self.store.begin().await?;
+        let id = users::insert(&mut tx, &fields, &hash, false).await?;
+        write(
+            &mut tx,
+            Who::Cli,
+            "user.create_admin",
+            ("user", &id.to_string()),
+            json!({"username": fields.username}),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(id)
+    }
+
+    /// Number of accounts (to tell a fresh installation).
+    pub async fn account_count(&self) -> Result<i64, AppError> {
+        let mut c = self.store.read().await?;
+        Ok(users::count(&mut c).await?)
+    }
+}

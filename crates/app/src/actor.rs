@@ -1,0 +1,156 @@
+//! Who is calling: the role, its scope, and what it may do. Every permission decision of the
+//! system is made here or in a use case, never in a template.
+
+use mujun_store::Scope;
+use mujun_store::users::User;
+
+/// The roles of domain.md.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// 系统管理员: manages accounts; sees no business data (三员分立).
+    SysAdmin,
+    /// 市级评价管理员 (市发改委).
+    CityAdmin,
+    /// 部门数据员 (one department).
+    Department,
+    /// 县区人员 (one county).
+    County,
+    /// 集聚区人员 (one cluster).
+    Cluster,
+    /// 企业用户 (one enterprise).
+    Enterprise,
+    /// 审计员: reads the audit trail only.
+    Auditor,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 7] = [
+        Role::SysAdmin,
+        Role::CityAdmin,
+        Role::Department,
+        Role::County,
+        Role::Cluster,
+        Role::Enterprise,
+        Role::Auditor,
+    ];
+
+    /// The id stored in the database.
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::SysAdmin => "sys_admin",
+            Role::CityAdmin => "city_admin",
+            Role::Department => "department",
+            Role::County => "county",
+            Role::Cluster => "cluster",
+            Role::Enterprise => "enterprise",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    /// The Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::SysAdmin => "系统管理员",
+            Role::CityAdmin => "市级评价管理员",
+            Role::Department => "部门数据员",
+            Role::County => "县区人员",
+            Role::Cluster => "集聚区人员",
+            Role::Enterprise => "企业用户",
+            Role::Auditor => "审计员",
+        }
+    }
+
+    /// Parses a role id.
+    pub fn parse(id: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.id() == id)
+    }
+}
+
+/// The authenticated caller of a use case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    /// Account id.
+    pub user_id: i64,
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Department (department officers).
+    pub department_id: Option<i64>,
+    /// County (county officers).
+    pub region_code: Option<String>,
+    /// Cluster (cluster officers).
+    pub cluster_id: Option<i64>,
+    /// Enterprise (enterprise users).
+    pub enterprise_id: Option<i64>,
+    /// Client address (for the audit trail).
+    pub ip: String,
+    /// The password must be changed before anything else.
+    pub must_change_password: bool,
+}
+
+impl Actor {
+    /// Builds the actor of an account; `None` when the stored role is unknown.
+    pub fn from_user(u: &User, ip: &str) -> Option<Actor> {
+        Some(Actor {
+            user_id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: Role::parse(&u.role)?,
+            department_id: u.department_id,
+            region_code: u.region_code.clone(),
+            cluster_id: u.cluster_id,
+            enterprise_id: u.enterprise_id,
+            ip: ip.to_owned(),
+            must_change_password: u.must_change_password == 1,
+        })
+    }
+
+    /// The enterprises this actor may see in the registry. A scoped role without its scope
+    /// value (a misconfigured account) sees nothing.
+    pub fn enterprise_scope(&self) -> Scope {
+        match self.role {
+            Role::CityAdmin | Role::Department => Scope::All,
+            Role::County => self.region_code.clone().map_or(Scope::Nothing, Scope::Region),
+            Role::Cluster => self.cluster_id.map_or(Scope::Nothing, Scope::Cluster),
+            Role::Enterprise => self.enterprise_id.map_or(Scope::Nothing, Scope::Enterprise),
+            Role::SysAdmin | Role::Auditor => Scope::Nothing,
+        }
+    }
+
+    /// May read business data (registry, figures)?
+    pub fn reads_business_data(&self) -> bool {
+        !matches!(self.role, Role::SysAdmin | Role::Auditor)
+    }
+
+    /// May create and edit enterprises and clusters?
+    pub fn edits_registry(&self) -> bool {
+        self.role == Role::CityAdmin
+    }
+
+    /// May manage accounts?
+    pub fn manages_accounts(&self) -> bool {
+        self.role == Role::SysAdmin
+    }
+
+    /// May read the audit trail?
+    pub fn reads_audit(&self) -> bool {
+        self.role == Role::Auditor
+    }
+
+    /// A short description of the scope for the page header, e.g. `县区 411702`.
+    pub fn scope_label(&self) -> String {
+        match self.role {
+            Role::County => format!("县区 {}", self.region_code.as_deref().unwrap_or("未设置")),
+            Role::Cluster => format!("集聚区 #{}", self.cluster_id.unwrap_or_default()),
+            Role::Enterprise => format!("企业 #{}", self.enterprise_id.unwrap_or_default()),
+            Role::Department => format!("部门 #{}", self.department_id.unwrap_or_default()),
+            Role::CityAdmin => "全市".to_owned(),
+            Role::SysAdmin => "账号管理".to_owned(),
+            Role::Auditor => "审计".to_owned(),
+        }
+    }
+}

@@ -1,0 +1,330 @@
+//! Demo installation (`mujun serve --demo`): Zhumadian's counties and 11 clusters, about 1,500
+//! synthetic enterprises with three years of figures, their classes under henan-2019, and one
+//! account per role. Only into an empty database.
+
+use mujun_domain::{
+    CreditCode, DEPARTMENTS, Field, MANUFACTURING_DIVISIONS, Year, ZHUMADIAN_CLUSTERS, ZHUMADIAN_REGIONS,
+};
+use mujun_engine::{EnterpriseInput, EvaluationInput, Figures, ItemSet, Outcome};
+use mujun_store::{StoreError, clusters, departments, enterprises, figures, industries, regions, users};
+use serde_json::json;
+
+use crate::audit::{Who, write};
+use crate::{App, AppError, Role, password};
+
+/// One demo account, printed at start-up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoAccount {
+    /// Login name.
+    pub username: String,
+    /// Role (Chinese).
+    pub role: String,
+    /// Scope (Chinese).
+    pub scope: String,
+}
+
+/// The password of every demo account (meets the policy; shown on the login page in demo mode).
+pub const DEMO_PASSWORD: &str = "Mujun@2024demo";
+
+/// What the seed did.
+#[derive(Clone, Debug)]
+pub struct DemoSeed {
+    /// The accounts (all with [`DEMO_PASSWORD`]).
+    pub accounts: Vec<DemoAccount>,
+    /// Enterprises created.
+    pub enterprises: usize,
+    /// Years of figures.
+    pub years: Vec<u16>,
+}
+
+/// Star levels and leading industries of the demo clusters (illustrative).
+const CLUSTER_FACTS: [(&str, i64, &str, f64); 11] = [
+    ("驻马店装备产业集聚区", 3, "专用汽车、装备制造", 22_500.0),
+    ("驻马店市产业集聚区", 3, "农产品加工、生物医药", 18_000.0),
+    ("遂平县产业集聚区", 3, "食品加工、装备制造", 15_000.0),
+    ("泌阳县产业集聚区", 2, "食品加工、化工", 13_500.0),
+    ("确山县产业集聚区", 2, "提琴制造、装备制造", 12_000.0),
+    ("上蔡县产业集聚区", 2, "纺织服装、电子", 12_000.0),
+    ("平舆县产业集聚区", 2, "防水建材、户外休闲用品", 12_000.0),
+    ("西平县产业集聚区", 2, "服装、畜牧机械", 12_000.0),
+    ("汝南县产业集聚区", 2, "农产品加工、新能源", 10_500.0),
+    ("正阳县产业集聚区", 2, "花生加工、机械", 10_500.0),
+    ("新蔡县产业集聚区", 1, "纺织服装、食品", 9_000.0),
+];
+
+impl App {
+    /// True when the database holds no accounts and no enterprises.
+    pub async fn is_empty(&self) -> Result<bool, AppError> {
+        let mut c = self.store.read().await?;
+        Ok(users::count(&mut c).await? == 0 && enterprises::count(&mut c).await? == 0)
+    }
+
+    /// Seeds the demo into an empty database; returns `None` when it is not empty.
+    pub async fn seed_demo(&self, enterprise_count: usize, seed: u64) -> Result<Option<DemoSeed>, AppError> {
+        if !self.is_empty().await? {
+            return Ok(None);
+        }
+        let year_list: Vec<Year> = [2022u16, 2023, 2024]
+            .into_iter()
+            .map(|y| Year::new(y).expect("valid years"))
+            .collect();
+        let panel = mujun_demo::generate_years(enterprise_count, seed, &year_list);
+        let method = mujun_engine::presets::load(mujun_engine::presets::DEFAULT_PRESET)?;
+        let backend = self.store.backend();
+        let mut tx = self.store.begin().await?;
+
+        let mut dept_ids = Vec::new();
+        for (i, (code, name)) in DEPARTMENTS.iter().enumerate() {
+            dept_ids.push((*code, departments::insert(&mut tx, code, name, i as i64).await?));
+        }
+        for (division, name) in MANUFACTURING_DIVISIONS {
+            industries::upsert(&mut tx, i64::from(division), name).await?;
+        }
+        for (code, name) in ZHUMADIAN_REGIONS {
+            let parent = (code != 411_700).then_some("411700");
+            regions::insert(&mut tx, &code.to_string(), name, parent, 2000).await?;
+        }
+        let mut cluster_ids = Vec::new();
+        for (name, county) in ZHUMADIAN_CLUSTERS {
+            let facts = CLUSTER_FACTS.iter().find(|f| f.0 == name);
+            let id = clusters::insert(
+                &mut tx,
+                &clusters::ClusterFields {
+                    name: name.to_owned(),
+                    region_code: county.to_string(),
+                    star_level: facts.map(|f| f.1),
+                    leading_industries: facts.map_or(String::new(), |f| f.2.to_owned()),
+                    planned_area_mu: facts.map(|f| f.3),
+                    status: "active".into(),
+                    merged_into: None,
+                },
+                None,
+            )
+            .await?;
+            cluster_ids.push((name, id));
+        }
+
+        // Enterprises: each once, from its first year; then scale, figures and items per year.
+        let mut ids: std::collections::HashMap<CreditCode, i64> = std::collections::HashMap::new();
+        let mut values = Vec::new();
+        for (year, rows) in &panel {
+            for r in rows {
+                let id = match ids.get(&r.credit_code) {
+                    Some(id) => *id,
+                    None => {
+                        let id = enterprises::insert(
+                            &mut tx,
+                            &enterprises::EnterpriseFields {
+                                credit_code: r.credit_code.to_string(),
+                                name: r.name.clone(),
+                                region_code: r.region.to_string(),
+                                cluster_id: r
+                                    .cluster
+                                    .as_ref()
+                                    .and_then(|c| cluster_ids.iter().find(|(n, _)| n == c))
+                                    .map(|(_, id)| *id),
+                                industry_code: r.industry.to_string(),
+                                production_start: r.production_start.map(|d| d.to_string()),
+                                status: "operating".into(),
+                                contact_name: String::new(),
+                                contact_phone: String::new(),
+                                address: String::new(),
+                                checksum_override: false,
+                            },
+                        )
+                        .await?;
+                        ids.insert(r.credit_code, id);
+                        id
+                    }
+                };
+                let y = i64::from(year.value());
+                enterprises::set_scale(&mut tx, id, y, r.scale.id()).await?;
+                if !r.bonus.is_empty() {
+                    enterprises::set_items(
+                        &mut tx,
+                        id,
+                        y,
+                        "bonus",
+                        &r.bonus.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                    )
+                    .await?;
+                }
+                if !r.veto.is_empty() {
+                    enterprises::set_items(
+                        &mut tx,
+                        id,
+                        y,
+                        "veto",
+                        &r.veto.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                    )
+                    .await?;
+                }
+                for f in Field::ALL {
+                    if let Some(v) = r.figures[f.index()] {
+                        values.push(figures::NewFigure {
+                            enterprise_id: id,
+                            year: y,
+                            field: f.id().to_owned(),
+                            value: Some(v),
+                            department_id: dept_ids
+                                .iter()
+                                .find(|(c, _)| *c == f.owner_department())
+                                .map(|(_, id)| *id),
+                            source: "seed".into(),
+                            batch_id: None,
+                            user_id: None,
+                        });
+                    }
+                }
+            }
+        }
+        figures::insert_fresh(&mut tx, backend, &values).await?;
+
+        // Classes per year by the default method, so the list can filter by class.
+        for (year, rows) in &panel {
+            let mut input = EvaluationInput::new(*year);
+            for r in rows {
+                let cluster = r.cluster.as_ref().map(|c| input.intern_cluster(c));
+                let mut figures = Figures::empty();
+                for f in Field::ALL {
+                    figures.set(f, r.figures[f.index()]);
+                }
+                let mut items = |list: &[&str]| {
+                    let mut set = ItemSet::default();
+                    for id in list {
+                        if let Some(i) = input.intern_item(id) {
+                            set.insert(i);
+                        }
+                    }
+                    set
+                };
+                let bonus = items(&r.bonus);
+                let veto = items(&r.veto);
+                input.enterprises.push(EnterpriseInput {
+                    credit_code: r.credit_code,
+                    region: r.region,
+                    cluster,
+                    industry: r.industry,
+                    scale: r.scale,
+                    production_start: r.production_start,
+                    figures,
+                    bonus,
+                    veto,
+                });
+            }
+            let eval = mujun_engine::evaluate(&method, &input, &[])?;
+            for (e, outcome) in input.enterprises.iter().zip(&eval.outcomes) {
+                let class = match outcome {
+                    Outcome::Scored(s) => eval.final_class(&method, s).to_owned(),
+                    Outcome::Excluded(_) => "X".to_owned(),
+                };
+                if let Some(id) = ids.get(&e.credit_code) {
+                    enterprises::set_class(&mut tx, *id, i64::from(year.value()), &class, "demo:henan-2019")
+                        .await?;
+                }
+            }
+        }
+
+        // One account per role.
+        let hash = password::hash(DEMO_PASSWORD, self.security.hash_cost).await?;
+        let first_cluster = cluster_ids[0].1;
+        let first_enterprise = panel[0]
+            .1
+            .iter()
+            .find(|r| r.cluster.as_deref() == Some(cluster_ids[0].0) && r.scale == mujun_domain::Scale::Above)
+            .and_then(|r| ids.get(&r.credit_code).copied());
+        let tax = dept_ids.iter().find(|(c, _)| *c == "tax").map(|(_, id)| *id);
+        let stats = dept_ids
+            .iter()
+            .find(|(c, _)| *c == "statistics")
+            .map(|(_, id)| *id);
+        let plain = |username: &str, display: &str, role: Role| users::UserFields {
+            username: username.into(),
+            display_name: display.into(),
+            role: role.id().into(),
+            department_id: None,
+            region_code: None,
+            cluster_id: None,
+            enterprise_id: None,
+            active: true,
+        };
+        let accounts = vec![
+            (
+                plain("admin", "系统管理员", Role::SysAdmin),
+                "账号管理".to_owned(),
+            ),
+            (
+                plain("city", "市发改委 评价管理员", Role::CityAdmin),
+                "全市".to_owned(),
+            ),
+            (
+                users::UserFields {
+                    department_id: tax,
+                    ..plain("tax", "市税务局 数据员", Role::Department)
+                },
+                "税务局".to_owned(),
+            ),
+            (
+                users::UserFields {
+                    department_id: stats,
+                    ..plain("stats", "市统计局 数据员", Role::Department)
+                },
+                "统计局".to_owned(),
+            ),
+            (
+                users::UserFields {
+                    region_code: Some("411702".into()),
+                    ..plain("yicheng", "驿城区 工作人员", Role::County)
+                },
+                "驿城区 411702".to_owned(),
+            ),
+            (
+                users::UserFields {
+                    region_code: Some("411728".into()),
+                    ..plain("suiping", "遂平县 工作人员", Role::County)
+                },
+                "遂平县 411728".to_owned(),
+            ),
+            (
+                users::UserFields {
+                    cluster_id: Some(first_cluster),
+                    ..plain("zhuangbei", "装备集聚区 管委会", Role::Cluster)
+                },
+                cluster_ids[0].0.to_owned(),
+            ),
+            (
+                users::UserFields {
+                    enterprise_id: first_enterprise,
+                    ..plain("qiye", "企业用户", Role::Enterprise)
+                },
+                "本企业".to_owned(),
+            ),
+            (plain("auditor", "审计员", Role::Auditor), "审计日志".to_owned()),
+        ];
+        let mut out = Vec::new();
+        for (fields, scope) in accounts {
+            users::insert(&mut tx, &fields, &hash, false).await?;
+            let role = Role::parse(&fields.role).map_or("", |r| r.label()).to_owned();
+            out.push(DemoAccount {
+                username: fields.username,
+                role,
+                scope,
+            });
+        }
+        write(
+            &mut tx,
+            Who::Cli,
+            "demo.seed",
+            ("database", ""),
+            json!({"enterprises": ids.len(), "years": year_list.iter().map(|y| y.value()).collect::<Vec<_>>()}),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(Some(DemoSeed {
+            accounts: out,
+            enterprises: ids.len(),
+            years: year_list.iter().map(|y| y.value()).collect(),
+        }))
+    }
+}

@@ -1,0 +1,63 @@
+//! The one error type of the use-case layer. Messages are Simplified Chinese.
+
+use mujun_store::StoreError;
+
+/// A field of a form that failed validation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The form field (e.g. `credit_code`).
+    pub field: &'static str,
+    /// Why (Chinese).
+    pub message: String,
+}
+
+/// Why a use case did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No valid session or token.
+    #[error("请先登录")]
+    Unauthenticated,
+    /// The caller's role or scope does not allow this (already audited).
+    #[error("无权访问：{0}")]
+    Forbidden(String),
+    /// The object does not exist.
+    #[error("{0}不存在")]
+    NotFound(&'static str),
+    /// Form input is invalid.
+    #[error("填写有误：{}", .0.iter().map(|e| format!("{}：{}", e.field, e.message)).collect::<Vec<_>>().join("；"))]
+    Invalid(Vec<FieldError>),
+    /// Wrong username or password (deliberately not saying which).
+    #[error("用户名或密码错误")]
+    BadCredentials,
+    /// Too many failures: the account is locked.
+    #[error("连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系系统管理员")]
+    Locked {
+        /// Minutes left.
+        minutes: i64,
+    },
+    /// The account is disabled.
+    #[error("账号已停用，请联系系统管理员")]
+    Disabled,
+    /// The password must be changed before anything else.
+    #[error("首次登录或密码已重置，请先修改密码")]
+    PasswordChangeRequired,
+    /// Storage failed, or a uniqueness/version conflict.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The evaluation engine refused (a method or input problem).
+    #[error(transparent)]
+    Engine(#[from] mujun_engine::EngineError),
+    /// Hashing failed.
+    #[error("密码处理失败：{0}")]
+    Crypto(String),
+}
+
+impl AppError {
+    /// A single-field validation error.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldError {
+            field,
+            message: message.into(),
+        }])
+    }
+}

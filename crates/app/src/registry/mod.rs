@@ -1,0 +1,5 @@
+//! The registry: clusters, enterprises and reference data.
+
+pub mod clusters;
+pub mod enterprises;
+pub mod reference;
