@@ -29,15 +29,43 @@ enum Command {
     DemoData(cmd::demo_data::Args),
     /// 一键演示：生成模拟数据并评价，结果写入 ./data/
     Demo(cmd::demo::Args),
+    /// 启动 Web 服务（--demo：写入演示数据与演示账号）
+    Serve(cmd::serve::Args),
+    /// 账号管理（创建首个系统管理员）
+    User {
+        #[command(subcommand)]
+        command: cmd::user::Command,
+    },
+    /// 审计日志（校验哈希链）
+    Audit {
+        #[command(subcommand)]
+        command: cmd::audit::Command,
+    },
+    /// 配置（打印生效配置）
+    Config {
+        #[command(subcommand)]
+        command: cmd::config::Command,
+    },
 }
 
 fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("MUJUN_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Evaluate(args) => cmd::evaluate::run(&args),
         Command::Methods { command } => cmd::methods::run(&command),
         Command::DemoData(args) => cmd::demo_data::run(&args),
         Command::Demo(args) => cmd::demo::run(&args),
+        Command::Serve(args) => cmd::serve::run(&args),
+        Command::User { command } => cmd::user::run(&command),
+        Command::Audit { command } => cmd::audit::run(&command),
+        Command::Config { command } => cmd::config::run(&command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -27,3 +27,41 @@ impl App {
         })
     }
 }
+
+impl App {
+    /// The caller's scope in words for the page header, e.g. `驿城区（411702）` or a cluster's or
+    /// enterprise's name.
+    pub async fn scope_label(&self, actor: &Actor) -> Result<String, AppError> {
+        let mut c = self.store.read().await?;
+        Ok(match actor.role {
+            crate::Role::County => {
+                let code = actor.region_code.clone().unwrap_or_default();
+                let name = regions::valid_in(&mut c, 2100)
+                    .await?
+                    .into_iter()
+                    .find(|r| r.code == code)
+                    .map(|r| r.name);
+                format!("{}（{code}）", name.unwrap_or_else(|| "县区".into()))
+            }
+            crate::Role::Cluster => match actor.cluster_id {
+                Some(id) => mujun_store::clusters::get(&mut c, id)
+                    .await?
+                    .map_or_else(|| "集聚区".into(), |cl| cl.name),
+                None => "未设置集聚区".into(),
+            },
+            crate::Role::Enterprise => match actor.enterprise_id {
+                Some(id) => mujun_store::enterprises::get(&mut c, id, &mujun_store::Scope::All)
+                    .await?
+                    .map_or_else(|| "企业".into(), |e| e.name),
+                None => "未设置企业".into(),
+            },
+            crate::Role::Department => match actor.department_id {
+                Some(id) => departments::get(&mut c, id)
+                    .await?
+                    .map_or_else(|| "部门".into(), |d| d.name),
+                None => "未设置部门".into(),
+            },
+            _ => actor.scope_label(),
+        })
+    }
+}

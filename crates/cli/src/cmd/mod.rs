@@ -1,9 +1,13 @@
 //! One module per command.
 
+pub mod audit;
+pub mod config;
 pub mod demo;
 pub mod demo_data;
 pub mod evaluate;
 pub mod methods;
+pub mod serve;
+pub mod user;
 
 use anyhow::Context;
 use mujun_engine::{Method, presets};

@@ -1,0 +1,116 @@
+//! `mujun serve [--demo]`: the web application.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+/// Arguments of `serve`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// 演示模式：空数据库时写入驻马店演示数据与各角色演示账号
+    #[arg(long)]
+    pub demo: bool,
+    /// 监听地址（默认 127.0.0.1:8080，或配置文件 / MUJUN_BIND）
+    #[arg(long)]
+    pub bind: Option<String>,
+    /// 数据库地址：sqlite://data/mujun.db 或 postgres://…（或配置文件 / MUJUN_DATABASE）
+    #[arg(long)]
+    pub database: Option<String>,
+    /// 配置文件
+    #[arg(long, default_value = "mujun.toml")]
+    pub config: PathBuf,
+    /// 演示数据的企业数量
+    #[arg(long, default_value_t = 1500)]
+    pub demo_enterprises: usize,
+}
+
+/// Loads the configuration with command-line overrides.
+pub fn config(
+    file: &std::path::Path,
+    bind: Option<&str>,
+    database: Option<&str>,
+) -> anyhow::Result<mujun_web::Config> {
+    let mut c = mujun_web::Config::load(file).map_err(anyhow::Error::msg)?;
+    if let Some(b) = bind {
+        c.bind = b.to_owned();
+    }
+    if let Some(d) = database {
+        c.database = d.to_owned();
+    }
+    Ok(c)
+}
+
+/// Connects to the configured database and builds the application.
+pub async fn open(config: &mujun_web::Config) -> anyhow::Result<mujun_app::App> {
+    let store = mujun_store::Store::connect(&config.database)
+        .await
+        .with_context(|| format!("无法打开数据库 {}", mujun_store::redact_url(&config.database)))?;
+    Ok(mujun_app::App::new(store, config.security()))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    eprintln!("正在停止服务（等待进行中的请求完成）……");
+}
+
+/// Runs `serve`.
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    let config = config(&args.config, args.bind.as_deref(), args.database.as_deref())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let app = open(&config).await?;
+        if args.demo {
+            eprintln!("演示模式：检查数据库……");
+            match app.seed_demo(args.demo_enterprises, 2019).await? {
+                Some(seed) => {
+                    eprintln!(
+                        "已写入演示数据：驻马店 10 个县区、11 个产业集聚区、{} 家企业、{:?} 年度数据。",
+                        seed.enterprises, seed.years
+                    );
+                    eprintln!("演示账号（密码均为 {}）：", mujun_app::demo::DEMO_PASSWORD);
+                    for a in &seed.accounts {
+                        eprintln!("  {:<10} {}（{}）", a.username, a.role, a.scope);
+                    }
+                }
+                None => eprintln!(
+                    "数据库已有数据，未再写入演示数据。演示账号密码为 {}。",
+                    mujun_app::demo::DEMO_PASSWORD
+                ),
+            }
+        } else if app.account_count().await? == 0 {
+            eprintln!("数据库中还没有任何账号。请先创建系统管理员：");
+            eprintln!("  mujun user create-admin --username admin");
+            eprintln!("（或用 mujun serve --demo 体验演示数据）");
+        }
+        let listener = tokio::net::TcpListener::bind(&config.bind)
+            .await
+            .with_context(|| format!("无法监听 {}（端口被占用？可用 --bind 换一个地址）", config.bind))?;
+        let addr = listener.local_addr()?;
+        eprintln!(
+            "服务已启动：http://{addr}/  （数据库 {}；按 Ctrl+C 停止）",
+            mujun_store::redact_url(&config.database)
+        );
+        let state = mujun_web::state(app.clone(), config.clone(), args.demo);
+        mujun_web::serve(state, listener, shutdown_signal()).await?;
+        app.store().close().await;
+        eprintln!("服务已停止。");
+        Ok(())
+    })
+}

@@ -1,0 +1,117 @@
+//! Server configuration: defaults → `mujun.toml` → `MUJUN_*` environment variables.
+
+use std::path::Path;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// Everything the server reads at start-up. Every field has a default, so a bare `mujun serve`
+/// works with no file and no environment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://data/mujun.db` (default) or `postgres://user:pass@host/db`.
+    pub database: String,
+    /// Address to listen on.
+    pub bind: String,
+    /// Mark cookies `Secure` and send HSTS (set when served over TLS, directly or by a proxy).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_proxy: bool,
+    /// Minutes of inactivity that end a session.
+    pub session_idle_minutes: i64,
+    /// Failed logins before an account locks.
+    pub lockout_failures: i64,
+    /// Minutes an account stays locked.
+    pub lockout_minutes: i64,
+    /// Largest request body in bytes (forms, JSON).
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database: "sqlite://data/mujun.db".into(),
+            bind: "127.0.0.1:8080".into(),
+            secure_cookies: false,
+            trust_proxy: false,
+            session_idle_minutes: 30,
+            lockout_failures: 5,
+            lockout_minutes: 15,
+            max_body_bytes: 2 * 1024 * 1024,
+        }
+    }
+}
+
+impl Config {
+    /// Loads defaults, then `file` (if it exists), then `MUJUN_*` variables (e.g. `MUJUN_DATABASE`,
+    /// `MUJUN_BIND`).
+    pub fn load(file: &Path) -> Result<Config, String> {
+        Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("MUJUN_"))
+            .extract()
+            .map_err(|e| format!("配置有误：{e}"))
+    }
+
+    /// The configuration as TOML with secrets (database password) replaced by `***`.
+    pub fn redacted_toml(&self) -> String {
+        let mut c = self.clone();
+        c.database = mujun_store::redact_url(&c.database);
+        let mut out = String::new();
+        let v = serde_json::to_value(&c).unwrap_or_default();
+        if let Some(map) = v.as_object() {
+            for (k, v) in map {
+                out.push_str(&format!("{k} = {v}\n"));
+            }
+        }
+        out
+    }
+
+    /// The security settings the use cases need.
+    pub fn security(&self) -> mujun_app::Security {
+        mujun_app::Security {
+            max_failures: self.lockout_failures,
+            lockout_minutes: self.lockout_minutes,
+            idle_timeout_minutes: self.session_idle_minutes,
+            ..mujun_app::Security::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_then_file_then_env() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "mujun.toml",
+                "bind = \"0.0.0.0:9000\"\nsession_idle_minutes = 10\n",
+            )?;
+            jail.set_env("MUJUN_SESSION_IDLE_MINUTES", "20");
+            let c = Config::load(Path::new("mujun.toml")).map_err(figment::Error::from)?;
+            assert_eq!(c.bind, "0.0.0.0:9000");
+            assert_eq!(c.session_idle_minutes, 20, "env wins over file");
+            assert_eq!(c.database, "sqlite://data/mujun.db");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_and_secrets_redacted() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("mujun.toml", "bnid = \"x\"\n")?;
+            assert!(Config::load(Path::new("mujun.toml")).is_err());
+            Ok(())
+        });
+        let c = Config {
+            database: "postgres://u:secret@db/mujun".into(),
+            ..Config::default()
+        };
+        let t = c.redacted_toml();
+        assert!(t.contains("u:***@db") && !t.contains("secret"), "{t}");
+    }
+}

@@ -1,0 +1,115 @@
+//! `/`: the dashboard.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use mujun_app::registry::enterprises::EnterpriseQuery;
+use serde::Deserialize;
+
+use crate::auth::PageUser;
+use crate::error::PageError;
+use crate::layout::Layout;
+use crate::state::AppState;
+
+/// Routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+/// A figure on the dashboard.
+struct Card {
+    label: &'static str,
+    value: String,
+    href: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    l: Layout,
+    cards: Vec<Card>,
+    year: i64,
+}
+
+#[derive(Deserialize, Default)]
+struct Msg {
+    msg: Option<String>,
+}
+
+async fn home(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<Msg>,
+) -> Result<Response, PageError> {
+    let l = super::layout(&state, &user, "首页", "/", q.msg.as_deref()).await?;
+    let a = &user.actor;
+    let mut cards = Vec::new();
+    let mut year = 0;
+    if a.reads_business_data() {
+        let page = state
+            .app
+            .list_enterprises(
+                a,
+                &EnterpriseQuery {
+                    page: 1,
+                    per_page: 10,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        year = page.year;
+        cards.push(Card {
+            label: "名录内企业",
+            value: page.total.to_string(),
+            href: "/enterprises",
+        });
+        for class in ["A", "B", "C"] {
+            let mut q = EnterpriseQuery {
+                page: 1,
+                per_page: 10,
+                ..Default::default()
+            };
+            q.filter.class = Some(class.to_owned());
+            let n = state.app.list_enterprises(a, &q).await?.total;
+            let href = match class {
+                "A" => "/enterprises?class=A",
+                "B" => "/enterprises?class=B",
+                _ => "/enterprises?class=C",
+            };
+            let label = match class {
+                "A" => "A 类 优先发展",
+                "B" => "B 类 鼓励提升",
+                _ => "C 类 倒逼转型",
+            };
+            cards.push(Card {
+                label,
+                value: n.to_string(),
+                href,
+            });
+        }
+        let clusters = state.app.list_clusters(a).await?;
+        cards.push(Card {
+            label: "产业集聚区",
+            value: clusters.len().to_string(),
+            href: "/clusters",
+        });
+    }
+    if a.manages_accounts() {
+        cards.push(Card {
+            label: "账号",
+            value: state.app.list_accounts(a).await?.len().to_string(),
+            href: "/accounts",
+        });
+    }
+    if a.reads_audit() {
+        let (_, total) = state.app.search_audit(a, &Default::default(), 1, 10).await?;
+        cards.push(Card {
+            label: "审计记录",
+            value: total.to_string(),
+            href: "/audit",
+        });
+    }
+    Ok(super::render(&HomePage { l, cards, year })?.into_response())
+}

@@ -1,0 +1,21 @@
+// mujun — small progressive enhancements; every page works without this script.
+(function () {
+  "use strict";
+  // Buttons and links that ask for confirmation: data-confirm="确认……？"
+  document.addEventListener("submit", function (e) {
+    var f = e.target;
+    var msg = f.getAttribute && f.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) { e.preventDefault(); }
+  });
+  // "Back" buttons on error pages.
+  var back = document.querySelectorAll("[data-back]");
+  for (var i = 0; i < back.length; i++) {
+    if (window.history.length > 1) { back[i].hidden = false; }
+    back[i].addEventListener("click", function () { window.history.back(); });
+  }
+  // Filter selects submit their form on change.
+  var autos = document.querySelectorAll("select[data-autosubmit]");
+  for (var j = 0; j < autos.length; j++) {
+    autos[j].addEventListener("change", function (e) { e.target.form.submit(); });
+  }
+})();

@@ -1,0 +1,188 @@
+//! A test server per backend: the real router over a fresh store seeded with the demo data
+//! (120 enterprises), driven in-process with `oneshot`; helpers to sign in and send forms.
+#![allow(dead_code, clippy::unwrap_used, missing_docs)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use mujun_app::{App, HashCost, Security};
+use mujun_store::testing::{self, TestStore};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = mujun_app::demo::DEMO_PASSWORD;
+
+pub struct TestServer {
+    pub name: &'static str,
+    pub app: App,
+    pub router: Router,
+    store: TestStore,
+}
+
+/// A signed-in browser: its session cookie and the session's form token.
+#[derive(Clone, Debug)]
+pub struct Browser {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+pub async fn server(store: TestStore) -> TestServer {
+    let app = App::new(
+        store.store.clone(),
+        Security {
+            hash_cost: HashCost::TEST,
+            ..Security::default()
+        },
+    );
+    app.seed_demo(120, 5).await.unwrap().unwrap();
+    let router = mujun_web::router(mujun_web::state(app.clone(), mujun_web::Config::default(), true));
+    TestServer {
+        name: store.name,
+        app,
+        router,
+        store,
+    }
+}
+
+/// SQLite, and PostgreSQL when a server answers.
+pub async fn servers() -> Vec<TestServer> {
+    let mut v = Vec::new();
+    for s in testing::all().await {
+        v.push(server(s).await);
+    }
+    v
+}
+
+/// Runs `f` on every backend and cleans up.
+pub async fn each(f: impl AsyncFn(&TestServer)) {
+    for s in servers().await {
+        f(&s).await;
+        s.store.cleanup().await;
+    }
+}
+
+/// The value of a hidden `_csrf` field in a page.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let i = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
+    Some(html[i..].split('"').next()?.to_owned())
+}
+
+fn set_cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.strip_prefix(&format!("{name}="))
+                .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
+        })
+}
+
+impl TestServer {
+    pub async fn send(&self, req: Request<Body>) -> Page {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, browser: Option<&Browser>) -> Page {
+        let mut req = Request::get(path);
+        if let Some(b) = browser {
+            req = req.header(header::COOKIE, format!("mujun_session={}", b.cookie));
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    /// Posts a form; `_csrf` is added from the browser unless `fields` has one.
+    pub async fn post(&self, path: &str, browser: Option<&Browser>, fields: &[(&str, &str)]) -> Page {
+        let mut pairs: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        if let Some(b) = browser
+            && !pairs.iter().any(|(k, _)| k == "_csrf")
+        {
+            pairs.push(("_csrf".into(), b.csrf.clone()));
+        }
+        let body = serde_urlencoded::to_string(&pairs).unwrap();
+        let mut req = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(b) = browser {
+            req = req.header(header::COOKIE, format!("mujun_session={}", b.cookie));
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    /// Signs in through the login form, as a browser would.
+    pub async fn login(&self, username: &str) -> Browser {
+        self.try_login(username, PASSWORD)
+            .await
+            .unwrap_or_else(|| panic!("{}: login {username} failed", self.name))
+    }
+
+    pub async fn try_login(&self, username: &str, password: &str) -> Option<Browser> {
+        let form = self.get("/login", None).await;
+        let login_csrf = set_cookie_value(&form.headers, "mujun_login_csrf").unwrap();
+        let field = csrf_in(&form.body).unwrap();
+        let body = serde_urlencoded::to_string([
+            ("username", username),
+            ("password", password),
+            ("_csrf", &field),
+            ("next", "/"),
+        ])
+        .unwrap();
+        let res = self
+            .send(
+                Request::post("/login")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::COOKIE, format!("mujun_login_csrf={login_csrf}"))
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await;
+        if res.status != StatusCode::SEE_OTHER {
+            return None;
+        }
+        let cookie = set_cookie_value(&res.headers, "mujun_session")?;
+        let page = self
+            .get(
+                "/password",
+                Some(&Browser {
+                    cookie: cookie.clone(),
+                    csrf: String::new(),
+                }),
+            )
+            .await;
+        let csrf = csrf_in(&page.body)?;
+        Some(Browser { cookie, csrf })
+    }
+
+    /// A GET of the JSON API with a bearer token.
+    pub async fn api_get(&self, path: &str, bearer: Option<&str>) -> Page {
+        let mut req = Request::get(path);
+        if let Some(t) = bearer {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+}
