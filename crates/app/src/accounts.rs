@@ -304,3 +304,28 @@ impl App {
         Ok(users::count(&mut c).await?)
     }
 }
+
+/// What the account form offers to choose from (the system administrator may not read
+/// business data, but must be able to assign a department, county or cluster).
+#[derive(Clone, Debug)]
+pub struct AccountFormOptions {
+    /// Departments.
+    pub departments: Vec<mujun_store::departments::Department>,
+    /// Regions valid now.
+    pub regions: Vec<mujun_store::regions::Region>,
+    /// Clusters: id and name only.
+    pub clusters: Vec<(i64, String)>,
+}
+
+impl App {
+    /// The choices of the account form (system administrator).
+    pub async fn account_form_options(&self, actor: &Actor) -> Result<AccountFormOptions, AppError> {
+        self.require_sys_admin(actor, "user.form").await?;
+        let mut c = self.store.read().await?;
+        Ok(AccountFormOptions {
+            departments: departments::list(&mut c).await?,
+            regions: mujun_store::regions::valid_in(&mut c, 2100).await?,
+            clusters: clusters::list(&mut c, None).await?.into_iter().map(|cl| (cl.id, cl.name)).collect(),
+        })
+    }
+}
