@@ -18,6 +18,7 @@ mod field;
 mod indicator;
 mod industry;
 mod normalize;
+pub mod number;
 mod region;
 pub mod units;
 
