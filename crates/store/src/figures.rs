@@ -182,3 +182,27 @@ pub async fn current_for_year(conn: &mut AnyConnection, year: i64) -> Result<Vec
     .fetch_all(conn)
     .await?)
 }
+
+/// Current values of some fields for a year, as `(enterprise_id, field, value)` (for the
+/// previous-year comparison of an import, the completeness board and the quality report).
+pub async fn current_values(
+    conn: &mut AnyConnection,
+    year: i64,
+) -> Result<Vec<(i64, String, Option<f64>)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT enterprise_id, field, value FROM figures WHERE year = $1 AND superseded_at IS NULL",
+    )
+    .bind(year)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Number of enterprises with a current value, per field, for a year.
+pub async fn filled_counts(conn: &mut AnyConnection, year: i64) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT field, COUNT(*) FROM figures WHERE year = $1 AND superseded_at IS NULL AND value IS NOT NULL GROUP BY field",
+    )
+    .bind(year)
+    .fetch_all(conn)
+    .await?)
+}

@@ -15,12 +15,17 @@ mod error;
 
 pub mod api_tokens;
 pub mod audit;
+pub mod catalogue;
 pub mod clusters;
 pub mod departments;
 pub mod enterprises;
 pub mod figures;
+pub mod imports;
 pub mod industries;
+pub mod land;
 pub mod regions;
+pub mod rounds;
+pub mod self_checks;
 pub mod sessions;
 pub mod users;
 

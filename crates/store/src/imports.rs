@@ -1,0 +1,164 @@
+//! Import batches (every accepted file or push, with its hash) and uploads awaiting the
+//! confirmation of their warnings.
+
+use sqlx::AnyConnection;
+
+use crate::{StoreError, now_ms};
+
+/// An accepted import.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Batch {
+    /// Id.
+    pub id: i64,
+    /// Department.
+    pub department_id: i64,
+    /// Data year.
+    pub year: i64,
+    /// Who.
+    pub user_id: Option<i64>,
+    /// `xlsx`, `csv`, `api`, `copy_last_year`, `correction`.
+    pub source: String,
+    /// File name.
+    pub file_name: String,
+    /// SHA-256 of the file.
+    pub file_hash: String,
+    /// Rows read.
+    pub row_count: i64,
+    /// Values stored.
+    pub value_count: i64,
+    /// Warnings the sender confirmed.
+    pub warnings_confirmed: i64,
+    /// When (ms).
+    pub created_at: i64,
+}
+
+/// A new batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewBatch {
+    /// Department.
+    pub department_id: i64,
+    /// Data year.
+    pub year: i64,
+    /// Who.
+    pub user_id: Option<i64>,
+    /// Source kind.
+    pub source: String,
+    /// File name.
+    pub file_name: String,
+    /// File hash.
+    pub file_hash: String,
+    /// Rows.
+    pub row_count: i64,
+    /// Values.
+    pub value_count: i64,
+    /// Confirmed warnings.
+    pub warnings_confirmed: i64,
+}
+
+/// Records a batch.
+pub async fn insert(conn: &mut AnyConnection, b: &NewBatch) -> Result<i64, StoreError> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO import_batches (department_id, year, user_id, source, file_name, file_hash, row_count, value_count, \
+         warnings_confirmed, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(b.department_id)
+    .bind(b.year)
+    .bind(b.user_id)
+    .bind(&b.source)
+    .bind(&b.file_name)
+    .bind(&b.file_hash)
+    .bind(b.row_count)
+    .bind(b.value_count)
+    .bind(b.warnings_confirmed)
+    .bind(now_ms())
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Batches of a department and year, newest first.
+pub async fn list(
+    conn: &mut AnyConnection,
+    department_id: Option<i64>,
+    year: i64,
+) -> Result<Vec<Batch>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT id, department_id, year, user_id, source, file_name, file_hash, row_count, value_count, warnings_confirmed, created_at \
+         FROM import_batches WHERE ($1 IS NULL OR department_id = $1) AND year = $2 ORDER BY id DESC",
+    )
+    .bind(department_id)
+    .bind(year)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A pending upload.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Pending {
+    /// Id.
+    pub id: i64,
+    /// Who uploaded it.
+    pub user_id: i64,
+    /// For which department.
+    pub department_id: i64,
+    /// Year.
+    pub year: i64,
+    /// File name.
+    pub file_name: String,
+    /// File hash.
+    pub file_hash: String,
+    /// The file.
+    pub content: Vec<u8>,
+    /// When (ms).
+    pub created_at: i64,
+}
+
+/// Keeps an upload until its warnings are confirmed.
+pub async fn insert_pending(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    department_id: i64,
+    year: i64,
+    file_name: &str,
+    file_hash: &str,
+    content: &[u8],
+) -> Result<i64, StoreError> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO pending_uploads (user_id, department_id, year, file_name, file_hash, content, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(department_id)
+    .bind(year)
+    .bind(file_name)
+    .bind(file_hash)
+    .bind(content)
+    .bind(now_ms())
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// A pending upload of a user.
+pub async fn get_pending(
+    conn: &mut AnyConnection,
+    id: i64,
+    user_id: i64,
+) -> Result<Option<Pending>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT id, user_id, department_id, year, file_name, file_hash, content, created_at FROM pending_uploads WHERE id = $1 AND user_id = $2",
+    )
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Drops a pending upload.
+pub async fn delete_pending(conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM pending_uploads WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
