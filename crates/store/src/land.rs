@@ -130,50 +130,25 @@ pub async fn shares_of_parcel(conn: &mut AnyConnection, parcel_id: i64) -> Resul
         .await?)
 }
 
+/// A parcel with one holder's share of it.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct Holding {
+    /// The parcel.
+    #[sqlx(flatten)]
+    pub parcel: Parcel,
+    /// The holder's share (亩).
+    pub share_mu: f64,
+}
+
 /// An enterprise's shares with their parcels.
-pub async fn holdings(
-    conn: &mut AnyConnection,
-    enterprise_id: i64,
-) -> Result<Vec<(Parcel, f64)>, StoreError> {
-    let rows: Vec<(i64, String, f64, Option<String>, String, String, i64, i64, i64, f64)> = sqlx::query_as(
+pub async fn holdings(conn: &mut AnyConnection, enterprise_id: i64) -> Result<Vec<Holding>, StoreError> {
+    Ok(sqlx::query_as(
         "SELECT p.id, p.certificate_no, p.area_mu, p.supply_date, p.land_use, p.location, p.created_at, p.updated_at, p.version, h.share_mu \
          FROM parcel_holders h JOIN land_parcels p ON p.id = h.parcel_id WHERE h.enterprise_id = $1 ORDER BY p.certificate_no",
     )
     .bind(enterprise_id)
     .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(
-                id,
-                certificate_no,
-                area_mu,
-                supply_date,
-                land_use,
-                location,
-                created_at,
-                updated_at,
-                version,
-                share,
-            )| {
-                (
-                    Parcel {
-                        id,
-                        certificate_no,
-                        area_mu,
-                        supply_date,
-                        land_use,
-                        location,
-                        created_at,
-                        updated_at,
-                        version,
-                    },
-                    share,
-                )
-            },
-        )
-        .collect())
+    .await?)
 }
 
 /// Records a lease.

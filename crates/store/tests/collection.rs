@@ -358,7 +358,7 @@ async fn land_parcels_shares_and_leases() {
             "{name}"
         );
         let h = land::holdings(&mut r, a).await.unwrap();
-        assert_eq!((h.len(), h[0].1, h[0].0.area_mu), (1, 60.0, 100.0));
+        assert_eq!((h.len(), h[0].share_mu, h[0].parcel.area_mu), (1, 60.0, 100.0));
         assert_eq!(land::parcel(&mut r, p).await.unwrap().unwrap().version, 2);
         assert_eq!(land::leases_of(&mut r, b).await.unwrap()[0].area_mu, 10.0);
         let mut with = land::enterprises_with_records(&mut r).await.unwrap();
