@@ -367,3 +367,59 @@ async fn land_parcels_shares_and_leases() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_batch_supersedes_exactly_the_values_it_replaces() {
+    each(async |s, name| {
+        let a = enterprise(s, "914117000000000016").await;
+        let b = enterprise(s, "914117000000000029").await;
+        let mut c = s.begin().await.unwrap();
+        let tax = departments::insert(&mut c, "tax", "税务局", 1).await.unwrap();
+        let v = |e: i64, field: &str, value: f64, batch: Option<i64>| figures::NewFigure {
+            enterprise_id: e,
+            year: 2024,
+            field: field.into(),
+            value: Some(value),
+            department_id: Some(tax),
+            source: "import".into(),
+            batch_id: batch,
+            user_id: None,
+        };
+        figures::insert_fresh(&mut c, s.backend(), &[v(a, "tax_paid", 1.0, None), v(b, "tax_paid", 2.0, None), v(a, "land_area_mu", 9.0, None)])
+            .await
+            .unwrap();
+        let nb = |rows: i64| imports::NewBatch {
+            department_id: tax,
+            year: 2024,
+            user_id: None,
+            source: "xlsx".into(),
+            file_name: "f".into(),
+            file_hash: "h".into(),
+            row_count: rows,
+            value_count: rows,
+            warnings_confirmed: 0,
+        };
+        let b1 = imports::insert(&mut c, &nb(1)).await.unwrap();
+        figures::record_batch(&mut c, s.backend(), b1, &[v(a, "tax_paid", 10.0, Some(b1))]).await.unwrap();
+        c.commit().await.unwrap();
+        let mut c = s.begin().await.unwrap();
+        let b2 = imports::insert(&mut c, &nb(2)).await.unwrap();
+        figures::record_batch(&mut c, s.backend(), b2, &[v(a, "tax_paid", 11.0, Some(b2)), v(b, "tax_paid", 22.0, Some(b2))]).await.unwrap();
+        c.commit().await.unwrap();
+        let mut r = s.read().await.unwrap();
+        let cur: Vec<(i64, String, Option<f64>)> = {
+            let mut v = figures::current_values(&mut r, 2024).await.unwrap();
+            v.sort_by(|x, y| (x.0, &x.1).cmp(&(y.0, &y.1)));
+            v
+        };
+        assert_eq!(
+            cur,
+            vec![(a, "land_area_mu".into(), Some(9.0)), (a, "tax_paid".into(), Some(11.0)), (b, "tax_paid".into(), Some(22.0))],
+            "{name}"
+        );
+        let hist = figures::history(&mut r, a, 2024, "tax_paid").await.unwrap();
+        assert_eq!(hist.iter().map(|f| f.value.unwrap()).collect::<Vec<_>>(), vec![11.0, 10.0, 1.0], "{name}: history kept");
+        assert_eq!(hist.iter().filter(|f| f.superseded_at.is_none()).count(), 1);
+    })
+    .await;
+}
