@@ -39,8 +39,13 @@ impl App {
     }
 
     /// Checks a form and resolves it to stored fields: the role's scope must be set and exist,
-    /// and no other scope may be set.
-    async fn account_fields(&self, f: &AccountForm) -> Result<users::UserFields, AppError> {
+    /// and no other scope may be set. With `password`, its policy is checked in the same pass,
+    /// so that every problem of the form is reported at once.
+    async fn account_fields(
+        &self,
+        f: &AccountForm,
+        password: Option<&str>,
+    ) -> Result<users::UserFields, AppError> {
         let mut errors = Vec::new();
         let username = f.username.trim().to_owned();
         if username.len() < 3
@@ -87,15 +92,16 @@ impl App {
                     message: "部门数据员须选择所属部门".into(),
                 }),
             },
-            Some(Role::County) => match f.region_code.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-                Some(r) if mujun_domain::RegionCode::parse(r).is_ok() => {
-                    fields.region_code = Some(r.to_owned())
+            Some(Role::County) => {
+                let valid = mujun_store::regions::valid_in(&mut c, 2100).await?;
+                match f.region_code.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+                    Some(r) if valid.iter().any(|v| v.code == r) => fields.region_code = Some(r.to_owned()),
+                    _ => errors.push(FieldError {
+                        field: "region_code",
+                        message: "县区人员须选择区划表中现行的县区".into(),
+                    }),
                 }
-                _ => errors.push(FieldError {
-                    field: "region_code",
-                    message: "县区人员须填写有效的县区代码".into(),
-                }),
-            },
+            }
             Some(Role::Cluster) => match f.cluster_id {
                 Some(id) if clusters::get(&mut c, id).await?.is_some() => fields.cluster_id = Some(id),
                 _ => errors.push(FieldError {
@@ -114,6 +120,11 @@ impl App {
                 }
             }
             _ => {}
+        }
+        if let Some(p) = password
+            && let Err(AppError::Invalid(mut more)) = password::check_policy(p, &fields.username)
+        {
+            errors.append(&mut more);
         }
         if errors.is_empty() {
             Ok(fields)
@@ -144,8 +155,7 @@ impl App {
         initial_password: &str,
     ) -> Result<i64, AppError> {
         self.require_sys_admin(actor, "user.create").await?;
-        let fields = self.account_fields(form).await?;
-        password::check_policy(initial_password, &fields.username)?;
+        let fields = self.account_fields(form, Some(initial_password)).await?;
         let hash = password::hash(initial_password, self.security.hash_cost).await?;
         let mut tx = self.store.begin().await?;
         let id = users::insert(&mut tx, &fields, &hash, true).await?;
@@ -166,7 +176,7 @@ impl App {
     pub async fn update_account(&self, actor: &Actor, id: i64, form: &AccountForm) -> Result<(), AppError> {
         self.require_sys_admin(actor, "user.update").await?;
         let before = self.get_account(actor, id).await?;
-        let fields = self.account_fields(form).await?;
+        let fields = self.account_fields(form, None).await?;
         if id == actor.user_id && (!fields.active || fields.role != Role::SysAdmin.id()) {
             return Err(AppError::invalid(
                 "role",
@@ -220,6 +230,7 @@ impl App {
     /// Lifts a lockout.
     pub async fn unlock_account(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
         self.require_sys_admin(actor, "user.unlock").await?;
+        self.get_account(actor, id).await?;
         let mut tx = self.store.begin().await?;
         users::clear_failures(&mut tx, id).await?;
         write(
@@ -244,13 +255,18 @@ impl App {
         days: i64,
     ) -> Result<String, AppError> {
         self.require_sys_admin(actor, "token.create").await?;
-        if name.trim().is_empty() {
-            return Err(AppError::invalid("name", "请填写令牌用途"));
+        self.get_account(actor, user_id).await?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 50 {
+            return Err(AppError::invalid("name", "请填写令牌用途（不超过 50 字）"));
+        }
+        if !(1..=3650).contains(&days) {
+            return Err(AppError::invalid("days", "有效期应为 1–3650 天"));
         }
         let token = random_token();
-        let expires = (days > 0).then(|| mujun_store::now_ms() + days * 86_400_000);
+        let expires = Some(mujun_store::now_ms() + days * 86_400_000);
         let mut tx = self.store.begin().await?;
-        let id = api_tokens::insert(&mut tx, user_id, name.trim(), &token_hash(&token), expires).await?;
+        let id = api_tokens::insert(&mut tx, user_id, name, &token_hash(&token), expires).await?;
         write(
             &mut tx,
             Who::Actor(actor),
@@ -273,15 +289,17 @@ impl App {
         password: &str,
     ) -> Result<i64, AppError> {
         let fields = self
-            .account_fields(&AccountForm {
-                username: username.to_owned(),
-                display_name: display_name.to_owned(),
-                role: Role::SysAdmin.id().to_owned(),
-                active: true,
-                ..Default::default()
-            })
+            .account_fields(
+                &AccountForm {
+                    username: username.to_owned(),
+                    display_name: display_name.to_owned(),
+                    role: Role::SysAdmin.id().to_owned(),
+                    active: true,
+                    ..Default::default()
+                },
+                Some(password),
+            )
             .await?;
-        password::check_policy(password, &fields.username)?;
         let hash = password::hash(password, self.security.hash_cost).await?;
         let mut tx = self.store.begin().await?;
         let id = users::insert(&mut tx, &fields, &hash, false).await?;
@@ -325,7 +343,29 @@ impl App {
         Ok(AccountFormOptions {
             departments: departments::list(&mut c).await?,
             regions: mujun_store::regions::valid_in(&mut c, 2100).await?,
-            clusters: clusters::list(&mut c, None).await?.into_iter().map(|cl| (cl.id, cl.name)).collect(),
+            clusters: clusters::list(&mut c, None)
+                .await?
+                .into_iter()
+                .map(|cl| (cl.id, cl.name))
+                .collect(),
         })
+    }
+}
+
+impl App {
+    /// The credit code and name of an enterprise account's enterprise (for its edit form).
+    pub async fn account_enterprise(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+    ) -> Result<Option<(String, String)>, AppError> {
+        let user = self.get_account(actor, user_id).await?;
+        let Some(eid) = user.enterprise_id else {
+            return Ok(None);
+        };
+        let mut c = self.store.read().await?;
+        Ok(enterprises::get(&mut c, eid, &mujun_store::Scope::All)
+            .await?
+            .map(|e| (e.credit_code, e.name)))
     }
 }

@@ -1,4 +1,5 @@
-//! Reading and verifying the audit trail (auditor). Reading the trail is itself audited.
+//! Reading and verifying the audit trail (auditor). Refusals and verifications are recorded
+//! in the trail; plain searches are not (they would flood it with the auditor's own reading).
 
 use mujun_store::StoreError;
 use mujun_store::audit::{self, Entry, Filter, Verification};

@@ -163,14 +163,15 @@ pub async fn search(
 ) -> Result<(Vec<Entry>, i64), StoreError> {
     macro_rules! cond {
         () => {
-            "WHERE ($1 IS NULL OR username = $1) AND ($2 IS NULL OR action LIKE $2) AND ($3 IS NULL OR outcome = $3) \
+            "WHERE ($1 IS NULL OR username = $1) AND ($2 IS NULL OR action LIKE $2 ESCAPE '!') AND ($3 IS NULL OR outcome = $3) \
              AND ($4 IS NULL OR object_id = $4) AND ($5 IS NULL OR at >= $5) AND ($6 IS NULL OR at < $6)"
         };
     }
+    // A prefix match: `_` and `%` in the action are literal (`login_failed`), escaped with `!`.
     let action = f
         .action
         .as_ref()
-        .map(|a| format!("{}%", a.replace(['%', '_'], "")));
+        .map(|a| format!("{}%", a.replace('!', "!!").replace('%', "!%").replace('_', "!_")));
     let (total,): (i64,) = sqlx::query_as(concat!("SELECT COUNT(*) FROM audit_log ", cond!()))
         .bind(&f.username)
         .bind(&action)

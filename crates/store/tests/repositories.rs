@@ -593,6 +593,21 @@ async fn audit_chain_append_search_verify_and_tamper() {
         assert_eq!((rows.len(), total), (3, 3), "{name}");
         assert!(rows[0].id > rows[1].id, "newest first");
         assert_eq!(audit::count(&mut r).await.unwrap(), 12);
+        // `_` in an action is literal, not a wildcard.
+        let f = audit::Filter {
+            action: Some("enterprise.u".into()),
+            ..Default::default()
+        };
+        assert_eq!(audit::search(&mut r, &f, 50, 0).await.unwrap().1, 6, "{name}");
+        let f = audit::Filter {
+            action: Some("login_".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            audit::search(&mut r, &f, 50, 0).await.unwrap().1,
+            0,
+            "{name}: `_` matches only itself"
+        );
         // The database refuses edits.
         let refused = sqlx::query("UPDATE audit_log SET username = 'mallory' WHERE id = 3")
             .execute(&mut *r)
