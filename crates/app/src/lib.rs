@@ -12,6 +12,7 @@ mod token;
 pub mod accounts;
 pub mod audit_trail;
 pub mod auth;
+pub mod collection;
 pub mod demo;
 pub mod registry;
 

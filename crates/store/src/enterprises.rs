@@ -493,3 +493,59 @@ pub async fn years(conn: &mut AnyConnection) -> Result<Vec<i64>, StoreError> {
         .await?;
     Ok(rows.into_iter().map(|(y,)| y).collect())
 }
+
+/// An enterprise as a collection round needs it.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct RosterRow {
+    /// Id.
+    pub id: i64,
+    /// 统一社会信用代码.
+    pub credit_code: String,
+    /// 企业名称.
+    pub name: String,
+    /// County code.
+    pub region_code: String,
+    /// Cluster name.
+    pub cluster_name: Option<String>,
+    /// Industry code.
+    pub industry_code: String,
+    /// Scale in the year.
+    pub scale: Option<String>,
+    /// Scale in the year before (a provisional value while the year's is not reported).
+    pub previous_scale: Option<String>,
+}
+
+/// Every enterprise not closed, by county, cluster and code: the roster of a collection year.
+pub async fn collection_roster(conn: &mut AnyConnection, year: i64) -> Result<Vec<RosterRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT e.id, e.credit_code, e.name, e.region_code, c.name AS cluster_name, e.industry_code, ey.scale, ep.scale AS previous_scale \
+         FROM enterprises e LEFT JOIN clusters c ON c.id = e.cluster_id \
+         LEFT JOIN enterprise_years ey ON ey.enterprise_id = e.id AND ey.year = $1 \
+         LEFT JOIN enterprise_years ep ON ep.enterprise_id = e.id AND ep.year = $1 - 1 \
+         WHERE e.status <> 'closed' ORDER BY e.region_code, c.name, e.credit_code",
+    )
+    .bind(year)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Sets the scale of many enterprises for a year in multi-row statements.
+pub async fn set_scales(conn: &mut AnyConnection, year: i64, scales: &[(i64, &str)]) -> Result<(), StoreError> {
+    for chunk in scales.chunks(500) {
+        let mut sql = String::from("INSERT INTO enterprise_years (enterprise_id, year, scale) VALUES ");
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("(${}, ${}, ${})", i * 3 + 1, i * 3 + 2, i * 3 + 3));
+        }
+        sql.push_str(" ON CONFLICT (enterprise_id, year) DO UPDATE SET scale = excluded.scale");
+        // Built only from placeholders; values are bound.
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (id, scale) in chunk {
+            q = q.bind(*id).bind(year).bind(*scale);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}

@@ -382,7 +382,7 @@ impl App {
                 .await);
         }
         let mut c = self.store.read().await?;
-        Ok(figures::history(&mut c, id, year, field.id()).await?)
+        Ok(figures::history(&mut c, id, detail.year, field.id()).await?)
     }
 
     /// Registers an enterprise (city administrator).

@@ -1,10 +1,60 @@
-//! The JSON API under `/api/v1` (being written).
+//! The JSON API under `/api/v1`, for systems (bearer tokens) and scripts in a signed-in browser
+//! (session cookie plus `X-CSRF-Token` on changes).
+//!
+//! [`routes`] is the table of contents. Each resource has its module with thin handlers (take the
+//! caller, call one use case of `mujun-app`, return JSON) and its response types; the use cases
+//! check permissions and audit refusals. [`openapi::document`] describes every endpoint; the
+//! endpoint table below feeds both the router and the document, and the tests check that the
+//! paths and methods written on the handlers agree with it.
+
+pub mod clusters;
+pub mod common;
+pub mod enterprises;
+pub mod me;
+pub mod openapi;
+pub mod reference;
 
 use axum::Router;
+use mujun_app::AppError;
 
+use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Routes of the API.
-pub fn routes() -> Router<AppState> {
-    Router::new()
+/// The prefix under which the site nests [`routes`].
+pub const PREFIX: &str = "/api/v1";
+
+/// Declares the endpoint table once: the router, the list of endpoints, and the operations of
+/// the OpenAPI document all come from it.
+macro_rules! endpoints {
+    ($($method:ident $path:literal => $module:ident :: $handler:ident),* $(,)?) => {
+        /// Every endpoint as `(method, path below /api/v1)`, in the order of the table.
+        pub const ENDPOINTS: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        /// Routes of the API (the site nests them at [`PREFIX`]); other paths below it answer
+        /// with a JSON 404.
+        pub fn routes() -> Router<AppState> {
+            Router::new()
+                $(.route($path, axum::routing::$method($module::$handler)))*
+                .fallback(|| async { ApiError(AppError::NotFound("接口")) })
+        }
+
+        /// The operations of the table (paths below [`PREFIX`]); [`openapi::document`] adds the
+        /// prefix, the info and the security schemes.
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($module::$handler),*))]
+        pub struct Operations;
+    };
+}
+
+endpoints! {
+    get "/me" => me::get_me,
+    get "/enterprises" => enterprises::list_enterprises,
+    post "/enterprises" => enterprises::create_enterprise,
+    get "/enterprises/{id}" => enterprises::get_enterprise,
+    put "/enterprises/{id}" => enterprises::update_enterprise,
+    get "/enterprises/{id}/figures/{field}/history" => enterprises::figure_history,
+    get "/clusters" => clusters::list_clusters,
+    get "/clusters/{id}" => clusters::get_cluster,
+    get "/reference" => reference::get_reference,
+    get "/openapi.json" => openapi::get_openapi,
 }

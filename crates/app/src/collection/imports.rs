@@ -1,0 +1,401 @@
+//! Department templates and imports: download a pre-filled workbook, upload it back; the whole
+//! file is checked before anything is written; warnings wait for an explicit confirmation;
+//! accepted files are stored in one transaction with their hash, as a new version of every
+//! value they carry (older values stay in the history).
+
+use std::collections::HashMap;
+
+use mujun_collect::template::{Prefill, TemplateRow, TemplateSpec, write_template};
+use mujun_collect::upload::{Checked, Issue, KnownEnterprise, UploadContext, check_upload, marked_workbook};
+use mujun_collect::{CatalogueItem, ValueKind};
+use mujun_domain::{CreditCode, IndustryCode, RegionCode};
+use mujun_store::departments::Department;
+use mujun_store::{StoreError, enterprises, figures, imports};
+use serde_json::json;
+
+use crate::audit::{Who, write};
+use crate::{Actor, App, AppError};
+
+/// What happened to an upload.
+#[derive(Clone, Debug)]
+pub enum ImportOutcome {
+    /// Stored.
+    Imported {
+        /// The batch.
+        batch_id: i64,
+        /// Rows read.
+        rows: usize,
+        /// Values stored.
+        values: usize,
+        /// Warnings the sender confirmed.
+        warnings_confirmed: usize,
+    },
+    /// Valid, but with warnings: kept aside until the sender confirms.
+    NeedsConfirmation {
+        /// The pending upload to confirm.
+        pending_id: i64,
+        /// The warnings.
+        warnings: Vec<Issue>,
+        /// Values it would store.
+        values: usize,
+    },
+    /// Errors: nothing stored.
+    Rejected {
+        /// Every error.
+        errors: Vec<Issue>,
+        /// Every warning.
+        warnings: Vec<Issue>,
+        /// The upload with the problems marked (xlsx).
+        marked: Vec<u8>,
+    },
+}
+
+/// Everything a template or an upload is checked against, loaded once.
+struct Context {
+    dept: Department,
+    items: Vec<CatalogueItem>,
+    others: Vec<CatalogueItem>,
+    roster: Vec<enterprises::RosterRow>,
+    by_code: HashMap<String, usize>,
+    previous: HashMap<(i64, String), f64>,
+}
+
+fn county_name(code: &str) -> String {
+    RegionCode::parse(code).ok().and_then(|r| r.zhumadian_name()).map_or_else(|| code.to_owned(), str::to_owned)
+}
+
+impl App {
+    async fn collection_context(&self, dept: Department, year: i64) -> Result<Context, AppError> {
+        let catalogue = self.catalogue().await?;
+        let (items, others): (Vec<_>, Vec<_>) = catalogue.into_iter().partition(|i| i.department_code == dept.code);
+        let mut c = self.store.read().await?;
+        let roster = enterprises::collection_roster(&mut c, year).await?;
+        let by_code = roster.iter().enumerate().map(|(i, r)| (r.credit_code.clone(), i)).collect();
+        let wanted: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+        let previous = figures::current_values(&mut c, year - 1)
+            .await?
+            .into_iter()
+            .filter(|(_, f, _)| wanted.contains(&f.as_str()))
+            .filter_map(|(e, f, v)| v.map(|v| ((e, f), v)))
+            .collect();
+        Ok(Context { dept, items, others, roster, by_code, previous })
+    }
+
+    /// The pre-filled template of a department for a year: `(file name, xlsx bytes)`. It carries
+    /// stored figures, so its download is audited as an export.
+    pub async fn department_template(&self, actor: &Actor, department: &str, year: i64) -> Result<(String, Vec<u8>), AppError> {
+        let dept = self.acting_department(actor, department, "template.download").await?;
+        let ctx = self.collection_context(dept, year).await?;
+        let current: HashMap<(i64, String), f64> = {
+            let mut c = self.store.read().await?;
+            figures::current_values(&mut c, year).await?.into_iter().filter_map(|(e, f, v)| v.map(|v| ((e, f), v))).collect()
+        };
+        let rows: Vec<TemplateRow> = ctx
+            .roster
+            .iter()
+            .map(|r| TemplateRow {
+                credit_code: r.credit_code.clone(),
+                name: r.name.clone(),
+                county: county_name(&r.region_code),
+                cluster: r.cluster_name.clone().unwrap_or_default(),
+                above: r.scale.as_deref().or(r.previous_scale.as_deref()).map(|s| s == "above"),
+                values: ctx
+                    .items
+                    .iter()
+                    .map(|item| {
+                        current.get(&(r.id, item.id.clone())).map(|v| match item.kind {
+                            ValueKind::Number => Prefill::Number(*v),
+                            ValueKind::Flag => Prefill::Flag(*v != 0.0),
+                            ValueKind::Scale => Prefill::Scale(*v != 0.0),
+                        })
+                    })
+                    .collect(),
+            })
+            .collect();
+        let year16 = u16::try_from(year).map_err(|_| AppError::invalid("year", "年份无效"))?;
+        let bytes = write_template(&TemplateSpec {
+            department_code: &ctx.dept.code,
+            department_name: &ctx.dept.name,
+            year: year16,
+            items: &ctx.items,
+            rows: &rows,
+        })
+        .map_err(|e| AppError::Crypto(e.to_string()))?;
+        let mut tx = self.store.begin().await?;
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "export.template",
+            ("department", &ctx.dept.code),
+            json!({"year": year, "enterprises": rows.len(), "items": ctx.items.len()}),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok((format!("{year}年度-{}-数据填报模板.xlsx", ctx.dept.name), bytes))
+    }
+
+    fn check(ctx: &Context, year: i64, file_name: &str, bytes: &[u8]) -> Result<Checked, AppError> {
+        let lookup = |c: &CreditCode| {
+            ctx.by_code.get(c.as_str()).map(|&i| {
+                let r = &ctx.roster[i];
+                KnownEnterprise {
+                    id: r.id,
+                    above: r.scale.as_deref().or(r.previous_scale.as_deref()).map(|s| s == "above"),
+                    manufacturing: IndustryCode::parse(&r.industry_code).is_ok_and(IndustryCode::is_manufacturing),
+                }
+            })
+        };
+        let previous = |id: i64, item: &str| ctx.previous.get(&(id, item.to_owned())).copied();
+        let upload = UploadContext {
+            department_code: &ctx.dept.code,
+            year: u16::try_from(year).unwrap_or(0),
+            items: &ctx.items,
+            other_items: &ctx.others,
+            lookup: &lookup,
+            previous: &previous,
+        };
+        check_upload(file_name, bytes, &upload).map_err(|e| AppError::invalid("file", e.to_string()))
+    }
+
+    /// Checks an upload for a department and year and stores it when it is free of errors and
+    /// its warnings (if any) are confirmed. With warnings and `confirm_warnings = false`, the
+    /// file is kept aside for [`App::confirm_import`].
+    pub async fn import_upload(
+        &self,
+        actor: &Actor,
+        department: &str,
+        year: i64,
+        file_name: &str,
+        bytes: &[u8],
+        confirm_warnings: bool,
+    ) -> Result<ImportOutcome, AppError> {
+        let dept = self.acting_department(actor, department, "import").await?;
+        let ctx = self.collection_context(dept, year).await?;
+        let checked = Self::check(&ctx, year, file_name, bytes)?;
+        if !checked.errors.is_empty() {
+            let marked = marked_workbook(&checked).map_err(|e| AppError::Crypto(e.to_string()))?;
+            let mut tx = self.store.begin().await?;
+            write(
+                &mut tx,
+                Who::Actor(actor),
+                "import",
+                ("department", &ctx.dept.code),
+                json!({"year": year, "file_name": file_name, "file_hash": checked.file_hash, "errors": checked.errors.len()}),
+                "failed",
+            )
+            .await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            return Ok(ImportOutcome::Rejected { errors: checked.errors, warnings: checked.warnings, marked });
+        }
+        if !checked.warnings.is_empty() && !confirm_warnings {
+            let mut tx = self.store.begin().await?;
+            let pending_id =
+                imports::insert_pending(&mut tx, actor.user_id, ctx.dept.id, year, file_name, &checked.file_hash, bytes).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            return Ok(ImportOutcome::NeedsConfirmation { pending_id, values: checked.value_count(), warnings: checked.warnings });
+        }
+        let source = if file_name.to_ascii_lowercase().ends_with(".csv") { "csv" } else { "xlsx" };
+        self.store_checked(actor, &ctx, year, source, &checked).await
+    }
+
+    /// Stores a pending upload after its sender confirmed the warnings (checked again: the
+    /// registry or last year's figures may have changed meanwhile).
+    pub async fn confirm_import(&self, actor: &Actor, pending_id: i64) -> Result<ImportOutcome, AppError> {
+        let pending = {
+            let mut c = self.store.read().await?;
+            imports::get_pending(&mut c, pending_id, actor.user_id).await?.ok_or(AppError::NotFound("待确认的上传"))?
+        };
+        let dept_code = {
+            let mut c = self.store.read().await?;
+            mujun_store::departments::get(&mut c, pending.department_id).await?.ok_or(AppError::NotFound("部门"))?.code
+        };
+        let outcome = self.import_upload(actor, &dept_code, pending.year, &pending.file_name, &pending.content, true).await?;
+        let mut tx = self.store.begin().await?;
+        imports::delete_pending(&mut tx, pending_id).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(outcome)
+    }
+
+    /// Writes a checked upload: one batch, every value as a new version, 规模 and bonus/veto
+    /// items mirrored where the registry keeps them; one transaction, one audit entry.
+    async fn store_checked(&self, actor: &Actor, ctx: &Context, year: i64, source: &str, checked: &Checked) -> Result<ImportOutcome, AppError> {
+        let value_count = checked.value_count();
+        let mut tx = self.store.begin().await?;
+        let batch_id = imports::insert(
+            &mut tx,
+            &imports::NewBatch {
+                department_id: ctx.dept.id,
+                year,
+                user_id: Some(actor.user_id),
+                source: source.into(),
+                file_name: checked.file_name.clone(),
+                file_hash: checked.file_hash.clone(),
+                row_count: checked.rows.len() as i64,
+                value_count: value_count as i64,
+                warnings_confirmed: checked.warnings.len() as i64,
+            },
+        )
+        .await?;
+        let mut values = Vec::with_capacity(value_count);
+        let mut scales = Vec::new();
+        let mut flags: Vec<(i64, &str, &str, bool)> = Vec::new();
+        for row in &checked.rows {
+            for v in &row.values {
+                let item = &ctx.items[v.item];
+                values.push(figures::NewFigure {
+                    enterprise_id: row.enterprise_id,
+                    year,
+                    field: item.id.clone(),
+                    value: Some(v.value),
+                    department_id: Some(ctx.dept.id),
+                    source: "import".into(),
+                    batch_id: Some(batch_id),
+                    user_id: Some(actor.user_id),
+                });
+                match item.kind {
+                    ValueKind::Scale => scales.push((row.enterprise_id, if v.value != 0.0 { "above" } else { "below" })),
+                    ValueKind::Flag => {
+                        if let Some((kind, name)) = item.id.split_once('.') {
+                            flags.push((row.enterprise_id, kind, name, v.value != 0.0));
+                        }
+                    }
+                    ValueKind::Number => {}
+                }
+            }
+        }
+        figures::record_batch(&mut tx, self.store.backend(), batch_id, &values).await?;
+        enterprises::set_scales(&mut tx, year, &scales).await?;
+        apply_flags(&mut tx, year, &flags).await?;
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "import",
+            ("import_batch", &batch_id.to_string()),
+            json!({
+                "department": ctx.dept.code, "year": year, "source": source, "file_name": checked.file_name,
+                "file_hash": checked.file_hash, "rows": checked.rows.len(), "values": value_count,
+                "warnings_confirmed": checked.warnings.len(),
+            }),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(ImportOutcome::Imported {
+            batch_id,
+            rows: checked.rows.len(),
+            values: value_count,
+            warnings_confirmed: checked.warnings.len(),
+        })
+    }
+
+    /// Copies last year's values of the department's slow-moving items (land, employees) as a
+    /// starting point, for enterprises that have no value yet this year.
+    pub async fn copy_last_year(&self, actor: &Actor, department: &str, year: i64) -> Result<ImportOutcome, AppError> {
+        let dept = self.acting_department(actor, department, "import.copy_last_year").await?;
+        let ctx = self.collection_context(dept, year).await?;
+        let slow: Vec<(usize, &CatalogueItem)> = ctx.items.iter().enumerate().filter(|(_, i)| i.slow_moving).collect();
+        if slow.is_empty() {
+            return Err(AppError::invalid("department", "本部门没有可沿用上年数据的数据项"));
+        }
+        let current: std::collections::HashSet<(i64, String)> = {
+            let mut c = self.store.read().await?;
+            figures::current_values(&mut c, year).await?.into_iter().map(|(e, f, _)| (e, f)).collect()
+        };
+        let mut rows = Vec::new();
+        for r in &ctx.roster {
+            let values: Vec<mujun_collect::upload::CheckedValue> = slow
+                .iter()
+                .filter(|(_, item)| !current.contains(&(r.id, item.id.clone())))
+                .filter_map(|(i, item)| {
+                    ctx.previous.get(&(r.id, item.id.clone())).map(|v| mujun_collect::upload::CheckedValue { item: *i, value: *v })
+                })
+                .collect();
+            if !values.is_empty() {
+                rows.push(mujun_collect::upload::CheckedRow { row: 0, enterprise_id: r.id, credit_code: r.credit_code.clone(), values });
+            }
+        }
+        let checked = Checked::from_rows(format!("沿用 {} 年数据", year - 1), rows);
+        self.store_checked(actor, &ctx, year, "copy_last_year", &checked).await
+    }
+
+    /// The import batches of a department and year, newest first.
+    pub async fn import_history(&self, actor: &Actor, department: &str, year: i64) -> Result<Vec<imports::Batch>, AppError> {
+        let dept = self.acting_department(actor, department, "import.history").await?;
+        let mut c = self.store.read().await?;
+        Ok(imports::list(&mut c, Some(dept.id), year).await?)
+    }
+
+    /// Values pushed by a department's system through the API, as `(credit code, item id,
+    /// value text)`: checked exactly like an uploaded file (they are laid out as one), stored
+    /// the same way, with source `api`.
+    pub async fn push_values(
+        &self,
+        actor: &Actor,
+        department: &str,
+        year: i64,
+        values: &[(String, String, String)],
+        confirm_warnings: bool,
+    ) -> Result<ImportOutcome, AppError> {
+        let dept = self.acting_department(actor, department, "import.api").await?;
+        let ctx = self.collection_context(dept, year).await?;
+        let mut columns: Vec<&str> = Vec::new();
+        for (_, item, _) in values {
+            if !columns.contains(&item.as_str()) {
+                columns.push(item);
+            }
+        }
+        let mut codes: Vec<&str> = Vec::new();
+        for (code, _, _) in values {
+            if !codes.contains(&code.as_str()) {
+                codes.push(code);
+            }
+        }
+        let mut w = csv_writer();
+        let header: Vec<&str> = std::iter::once("统一社会信用代码").chain(columns.iter().copied()).collect();
+        w.write_record(&header).map_err(|e| AppError::invalid("values", e.to_string()))?;
+        for code in &codes {
+            let mut record = vec![code.to_string()];
+            for item in &columns {
+                record.push(
+                    values.iter().find(|(c, i, _)| c == code && i == item).map_or_else(String::new, |(_, _, v)| v.clone()),
+                );
+            }
+            w.write_record(&record).map_err(|e| AppError::invalid("values", e.to_string()))?;
+        }
+        let bytes = w.into_inner().map_err(|e| AppError::invalid("values", e.to_string()))?;
+        let checked = Self::check(&ctx, year, "api.csv", &bytes)?;
+        if !checked.errors.is_empty() {
+            return Ok(ImportOutcome::Rejected { errors: checked.errors, warnings: checked.warnings, marked: Vec::new() });
+        }
+        if !checked.warnings.is_empty() && !confirm_warnings {
+            return Ok(ImportOutcome::NeedsConfirmation { pending_id: 0, values: checked.value_count(), warnings: checked.warnings });
+        }
+        self.store_checked(actor, &ctx, year, "api", &checked).await
+    }
+}
+
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().from_writer(Vec::new())
+}
+
+/// Mirrors bonus and veto flags into the registry's item lists.
+async fn apply_flags(conn: &mut mujun_store::AnyConnection, year: i64, flags: &[(i64, &str, &str, bool)]) -> Result<(), AppError> {
+    let mut by_enterprise: HashMap<(i64, &str), Vec<(&str, bool)>> = HashMap::new();
+    for (e, kind, name, on) in flags {
+        by_enterprise.entry((*e, *kind)).or_default().push((name, *on));
+    }
+    for ((e, kind), changes) in by_enterprise {
+        let mut items: Vec<String> =
+            enterprises::items(conn, e, year).await?.into_iter().filter(|(k, _)| k == kind).map(|(_, i)| i).collect();
+        for (name, on) in changes {
+            items.retain(|i| i != name);
+            if on {
+                items.push(name.to_owned());
+            }
+        }
+        items.sort();
+        enterprises::set_items(conn, e, year, kind, &items).await?;
+    }
+    Ok(())
+}

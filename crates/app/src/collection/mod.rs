@@ -1,0 +1,33 @@
+//! Data collection (issue 4): the catalogue, collection rounds and department tasks, Excel
+//! templates and imports, enterprise self-check, land records, the data quality report.
+
+pub mod catalogue;
+pub mod imports;
+pub mod rounds;
+
+use mujun_store::departments::Department;
+use mujun_store::departments;
+
+use crate::{Actor, App, AppError, Role};
+
+impl App {
+    /// The department an actor may act for: a department officer its own; the city
+    /// administrator any (by code). Others are refused (and the refusal audited).
+    pub(crate) async fn acting_department(&self, actor: &Actor, code: &str, action: &str) -> Result<Department, AppError> {
+        let dept = {
+            let mut c = self.store.read().await?;
+            departments::list(&mut c).await?.into_iter().find(|d| d.code == code)
+        };
+        let Some(dept) = dept else { return Err(AppError::NotFound("部门")) };
+        let allowed = match actor.role {
+            Role::CityAdmin => true,
+            Role::Department => actor.department_id == Some(dept.id),
+            _ => false,
+        };
+        if allowed {
+            Ok(dept)
+        } else {
+            Err(self.deny(actor, action, ("department", code), "只能处理本部门的数据").await)
+        }
+    }
+}
