@@ -140,7 +140,14 @@ impl Checked {
     /// Values that did not come from a file (copied from last year, pushed by a system):
     /// already checked, with no grid to mark up.
     pub fn from_rows(file_name: String, rows: Vec<CheckedRow>) -> Checked {
-        Checked { file_name, file_hash: String::new(), rows, errors: Vec::new(), warnings: Vec::new(), grid: Vec::new() }
+        Checked {
+            file_name,
+            file_hash: String::new(),
+            rows,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            grid: Vec::new(),
+        }
     }
 
     /// Number of values the upload would store.

@@ -51,7 +51,7 @@ pub async fn upsert(conn: &mut AnyConnection, i: &Item) -> Result<(), StoreError
     sqlx::query(concat!(
         "INSERT INTO catalogue_items (",
         columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+        ") VALUES ($1, $2, $3, $4, $5, CAST($6 AS DOUBLE PRECISION), CAST($7 AS DOUBLE PRECISION), $8, $9, $10, $11, $12, $13, $14, $15) \
          ON CONFLICT (id) DO UPDATE SET label = excluded.label, department_code = excluded.department_code, unit = excluded.unit, \
          value_kind = excluded.value_kind, min_value = excluded.min_value, max_value = excluded.max_value, \
          required_above = excluded.required_above, required_below = excluded.required_below, slow_moving = excluded.slow_moving, \
@@ -63,8 +63,8 @@ pub async fn upsert(conn: &mut AnyConnection, i: &Item) -> Result<(), StoreError
     .bind(&i.department_code)
     .bind(&i.unit)
     .bind(&i.value_kind)
-    .bind(i.min_value)
-    .bind(i.max_value)
+    .bind(crate::opt_f64(i.min_value))
+    .bind(crate::opt_f64(i.max_value))
     .bind(i.required_above)
     .bind(i.required_below)
     .bind(i.slow_moving)

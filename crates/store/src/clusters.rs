@@ -83,13 +83,13 @@ pub async fn insert(
     let now = now_ms();
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO clusters (name, region_code, star_level, leading_industries, planned_area_mu, status, merged_into, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+         VALUES ($1, $2, $3, $4, CAST($5 AS DOUBLE PRECISION), $6, $7, $8, $8) RETURNING id",
     )
     .bind(&f.name)
     .bind(&f.region_code)
     .bind(f.star_level)
     .bind(&f.leading_industries)
-    .bind(f.planned_area_mu)
+    .bind(crate::opt_f64(f.planned_area_mu))
     .bind(&f.status)
     .bind(f.merged_into)
     .bind(now)
@@ -131,14 +131,14 @@ pub async fn update(
 ) -> Result<(), StoreError> {
     let before = get(&mut *conn, id).await?.ok_or(StoreError::NotFound("集聚区"))?;
     let done = sqlx::query(
-        "UPDATE clusters SET name = $1, region_code = $2, star_level = $3, leading_industries = $4, planned_area_mu = $5, \
+        "UPDATE clusters SET name = $1, region_code = $2, star_level = $3, leading_industries = $4, planned_area_mu = CAST($5 AS DOUBLE PRECISION), \
          status = $6, merged_into = $7, updated_at = $8, version = version + 1 WHERE id = $9 AND version = $10",
     )
     .bind(&f.name)
     .bind(&f.region_code)
     .bind(f.star_level)
     .bind(&f.leading_industries)
-    .bind(f.planned_area_mu)
+    .bind(crate::opt_f64(f.planned_area_mu))
     .bind(&f.status)
     .bind(f.merged_into)
     .bind(now_ms())

@@ -160,6 +160,14 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// An optional decimal as a bind parameter: text (shortest exact form) cast to DOUBLE PRECISION
+/// in the SQL. sqlx 0.9's `Any` driver sends a NULL `f64` to PostgreSQL as a `float4`, and a
+/// statement first prepared with that NULL then refuses every later non-NULL `f64`; text keeps
+/// one parameter type for both. Use with `CAST($n AS DOUBLE PRECISION)`.
+pub fn opt_f64(v: Option<f64>) -> Option<String> {
+    v.map(|x| format!("{x:?}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

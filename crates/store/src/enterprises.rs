@@ -530,7 +530,11 @@ pub async fn collection_roster(conn: &mut AnyConnection, year: i64) -> Result<Ve
 }
 
 /// Sets the scale of many enterprises for a year in multi-row statements.
-pub async fn set_scales(conn: &mut AnyConnection, year: i64, scales: &[(i64, &str)]) -> Result<(), StoreError> {
+pub async fn set_scales(
+    conn: &mut AnyConnection,
+    year: i64,
+    scales: &[(i64, &str)],
+) -> Result<(), StoreError> {
     for chunk in scales.chunks(500) {
         let mut sql = String::from("INSERT INTO enterprise_years (enterprise_id, year, scale) VALUES ");
         for i in 0..chunk.len() {

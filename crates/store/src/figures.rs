@@ -113,9 +113,15 @@ async fn insert_many(
                     sql.push(',');
                 }
                 // `?` is several times faster than `$n` on SQLite; PostgreSQL needs `$n`.
-                match backend {
-                    Backend::Sqlite => sql.push('?'),
-                    Backend::Postgres => sql.push_str(&format!("${}", i * PER_ROW + j + 1)),
+                let placeholder = match backend {
+                    Backend::Sqlite => "?".to_owned(),
+                    Backend::Postgres => format!("${}", i * PER_ROW + j + 1),
+                };
+                if j == 3 {
+                    // The value may be NULL: see `opt_f64`.
+                    sql.push_str(&format!("CAST({placeholder} AS DOUBLE PRECISION)"));
+                } else {
+                    sql.push_str(&placeholder);
                 }
             }
             sql.push(')');
@@ -127,7 +133,7 @@ async fn insert_many(
                 .bind(v.enterprise_id)
                 .bind(v.year)
                 .bind(&v.field)
-                .bind(v.value)
+                .bind(crate::opt_f64(v.value))
                 .bind(v.department_id)
                 .bind(&v.source)
                 .bind(v.batch_id)

@@ -32,7 +32,7 @@ pub mod users;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use db::{Backend, Store, Tx, now_ms, redact_url};
+pub use db::{Backend, Store, Tx, now_ms, opt_f64, redact_url};
 pub use error::StoreError;
 pub use sqlx::AnyConnection;
 

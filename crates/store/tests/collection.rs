@@ -385,9 +385,17 @@ async fn a_batch_supersedes_exactly_the_values_it_replaces() {
             batch_id: batch,
             user_id: None,
         };
-        figures::insert_fresh(&mut c, s.backend(), &[v(a, "tax_paid", 1.0, None), v(b, "tax_paid", 2.0, None), v(a, "land_area_mu", 9.0, None)])
-            .await
-            .unwrap();
+        figures::insert_fresh(
+            &mut c,
+            s.backend(),
+            &[
+                v(a, "tax_paid", 1.0, None),
+                v(b, "tax_paid", 2.0, None),
+                v(a, "land_area_mu", 9.0, None),
+            ],
+        )
+        .await
+        .unwrap();
         let nb = |rows: i64| imports::NewBatch {
             department_id: tax,
             year: 2024,
@@ -400,11 +408,20 @@ async fn a_batch_supersedes_exactly_the_values_it_replaces() {
             warnings_confirmed: 0,
         };
         let b1 = imports::insert(&mut c, &nb(1)).await.unwrap();
-        figures::record_batch(&mut c, s.backend(), b1, &[v(a, "tax_paid", 10.0, Some(b1))]).await.unwrap();
+        figures::record_batch(&mut c, s.backend(), b1, &[v(a, "tax_paid", 10.0, Some(b1))])
+            .await
+            .unwrap();
         c.commit().await.unwrap();
         let mut c = s.begin().await.unwrap();
         let b2 = imports::insert(&mut c, &nb(2)).await.unwrap();
-        figures::record_batch(&mut c, s.backend(), b2, &[v(a, "tax_paid", 11.0, Some(b2)), v(b, "tax_paid", 22.0, Some(b2))]).await.unwrap();
+        figures::record_batch(
+            &mut c,
+            s.backend(),
+            b2,
+            &[v(a, "tax_paid", 11.0, Some(b2)), v(b, "tax_paid", 22.0, Some(b2))],
+        )
+        .await
+        .unwrap();
         c.commit().await.unwrap();
         let mut r = s.read().await.unwrap();
         let cur: Vec<(i64, String, Option<f64>)> = {
@@ -414,11 +431,19 @@ async fn a_batch_supersedes_exactly_the_values_it_replaces() {
         };
         assert_eq!(
             cur,
-            vec![(a, "land_area_mu".into(), Some(9.0)), (a, "tax_paid".into(), Some(11.0)), (b, "tax_paid".into(), Some(22.0))],
+            vec![
+                (a, "land_area_mu".into(), Some(9.0)),
+                (a, "tax_paid".into(), Some(11.0)),
+                (b, "tax_paid".into(), Some(22.0))
+            ],
             "{name}"
         );
         let hist = figures::history(&mut r, a, 2024, "tax_paid").await.unwrap();
-        assert_eq!(hist.iter().map(|f| f.value.unwrap()).collect::<Vec<_>>(), vec![11.0, 10.0, 1.0], "{name}: history kept");
+        assert_eq!(
+            hist.iter().map(|f| f.value.unwrap()).collect::<Vec<_>>(),
+            vec![11.0, 10.0, 1.0],
+            "{name}: history kept"
+        );
         assert_eq!(hist.iter().filter(|f| f.superseded_at.is_none()).count(), 1);
     })
     .await;

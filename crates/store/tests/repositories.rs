@@ -675,3 +675,37 @@ async fn concurrent_appends_do_not_fork_the_chain() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_null_decimal_then_a_value_through_the_same_statement() {
+    // sqlx 0.9's Any driver sends a NULL f64 to PostgreSQL as float4; a statement first prepared
+    // with it then refused every real value. Optional decimals go as text (`opt_f64`).
+    each(async |s, name| {
+        let mut c = s.begin().await.unwrap();
+        let mut none = cluster("甲", "411702");
+        none.planned_area_mu = None;
+        for i in 0..3 {
+            clusters::insert(
+                &mut c,
+                &clusters::ClusterFields {
+                    name: format!("空{i}"),
+                    ..none.clone()
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        }
+        let id = clusters::insert(&mut c, &cluster("乙", "411702"), None)
+            .await
+            .unwrap();
+        c.commit().await.unwrap();
+        let mut r = s.read().await.unwrap();
+        assert_eq!(
+            clusters::get(&mut r, id).await.unwrap().unwrap().planned_area_mu,
+            Some(12_000.0),
+            "{name}"
+        );
+    })
+    .await;
+}

@@ -42,7 +42,12 @@ fn from_stored(i: catalogue::Item) -> CatalogueItem {
         required_below: i.required_below == 1,
         slow_moving: i.slow_moving == 1,
         description: i.description,
-        shared_with: i.shared_with.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        shared_with: i
+            .shared_with
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
         sort_order: i.sort_order,
     }
 }
@@ -99,25 +104,56 @@ impl App {
     /// The catalogue (any signed-in caller may read what is collected).
     pub async fn catalogue(&self) -> Result<Vec<CatalogueItem>, AppError> {
         let mut c = self.store.read().await?;
-        Ok(catalogue::list(&mut c).await?.into_iter().filter(|i| i.active == 1).map(from_stored).collect())
+        Ok(catalogue::list(&mut c)
+            .await?
+            .into_iter()
+            .filter(|i| i.active == 1)
+            .map(from_stored)
+            .collect())
     }
 
     /// Sets which other departments may see an item (city administrator).
-    pub async fn set_item_sharing(&self, actor: &Actor, item: &str, departments_codes: &[String]) -> Result<(), AppError> {
+    pub async fn set_item_sharing(
+        &self,
+        actor: &Actor,
+        item: &str,
+        departments_codes: &[String],
+    ) -> Result<(), AppError> {
         if !actor.edits_registry() {
-            return Err(self.deny(actor, "catalogue.share", ("catalogue_item", item), "仅市级评价管理员可以设置数据共享").await);
+            return Err(self
+                .deny(
+                    actor,
+                    "catalogue.share",
+                    ("catalogue_item", item),
+                    "仅市级评价管理员可以设置数据共享",
+                )
+                .await);
         }
         let known: Vec<String> = {
             let mut c = self.store.read().await?;
-            departments::list(&mut c).await?.into_iter().map(|d| d.code).collect()
+            departments::list(&mut c)
+                .await?
+                .into_iter()
+                .map(|d| d.code)
+                .collect()
         };
         if let Some(bad) = departments_codes.iter().find(|d| !known.contains(d)) {
-            return Err(AppError::invalid("shared_with", format!("没有代码为“{bad}”的部门")));
+            return Err(AppError::invalid(
+                "shared_with",
+                format!("没有代码为“{bad}”的部门"),
+            ));
         }
         let mut tx = self.store.begin().await?;
         catalogue::set_shared_with(&mut tx, item, &departments_codes.join(",")).await?;
-        write(&mut tx, Who::Actor(actor), "catalogue.share", ("catalogue_item", item), json!({"shared_with": departments_codes}), "ok")
-            .await?;
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "catalogue.share",
+            ("catalogue_item", item),
+            json!({"shared_with": departments_codes}),
+            "ok",
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }

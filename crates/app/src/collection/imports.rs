@@ -61,16 +61,25 @@ struct Context {
 }
 
 fn county_name(code: &str) -> String {
-    RegionCode::parse(code).ok().and_then(|r| r.zhumadian_name()).map_or_else(|| code.to_owned(), str::to_owned)
+    RegionCode::parse(code)
+        .ok()
+        .and_then(|r| r.zhumadian_name())
+        .map_or_else(|| code.to_owned(), str::to_owned)
 }
 
 impl App {
     async fn collection_context(&self, dept: Department, year: i64) -> Result<Context, AppError> {
         let catalogue = self.catalogue().await?;
-        let (items, others): (Vec<_>, Vec<_>) = catalogue.into_iter().partition(|i| i.department_code == dept.code);
+        let (items, others): (Vec<_>, Vec<_>) = catalogue
+            .into_iter()
+            .partition(|i| i.department_code == dept.code);
         let mut c = self.store.read().await?;
         let roster = enterprises::collection_roster(&mut c, year).await?;
-        let by_code = roster.iter().enumerate().map(|(i, r)| (r.credit_code.clone(), i)).collect();
+        let by_code = roster
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.credit_code.clone(), i))
+            .collect();
         let wanted: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
         let previous = figures::current_values(&mut c, year - 1)
             .await?
@@ -78,17 +87,35 @@ impl App {
             .filter(|(_, f, _)| wanted.contains(&f.as_str()))
             .filter_map(|(e, f, v)| v.map(|v| ((e, f), v)))
             .collect();
-        Ok(Context { dept, items, others, roster, by_code, previous })
+        Ok(Context {
+            dept,
+            items,
+            others,
+            roster,
+            by_code,
+            previous,
+        })
     }
 
     /// The pre-filled template of a department for a year: `(file name, xlsx bytes)`. It carries
     /// stored figures, so its download is audited as an export.
-    pub async fn department_template(&self, actor: &Actor, department: &str, year: i64) -> Result<(String, Vec<u8>), AppError> {
-        let dept = self.acting_department(actor, department, "template.download").await?;
+    pub async fn department_template(
+        &self,
+        actor: &Actor,
+        department: &str,
+        year: i64,
+    ) -> Result<(String, Vec<u8>), AppError> {
+        let dept = self
+            .acting_department(actor, department, "template.download")
+            .await?;
         let ctx = self.collection_context(dept, year).await?;
         let current: HashMap<(i64, String), f64> = {
             let mut c = self.store.read().await?;
-            figures::current_values(&mut c, year).await?.into_iter().filter_map(|(e, f, v)| v.map(|v| ((e, f), v))).collect()
+            figures::current_values(&mut c, year)
+                .await?
+                .into_iter()
+                .filter_map(|(e, f, v)| v.map(|v| ((e, f), v)))
+                .collect()
         };
         let rows: Vec<TemplateRow> = ctx
             .roster
@@ -98,7 +125,11 @@ impl App {
                 name: r.name.clone(),
                 county: county_name(&r.region_code),
                 cluster: r.cluster_name.clone().unwrap_or_default(),
-                above: r.scale.as_deref().or(r.previous_scale.as_deref()).map(|s| s == "above"),
+                above: r
+                    .scale
+                    .as_deref()
+                    .or(r.previous_scale.as_deref())
+                    .map(|s| s == "above"),
                 values: ctx
                     .items
                     .iter()
@@ -141,8 +172,13 @@ impl App {
                 let r = &ctx.roster[i];
                 KnownEnterprise {
                     id: r.id,
-                    above: r.scale.as_deref().or(r.previous_scale.as_deref()).map(|s| s == "above"),
-                    manufacturing: IndustryCode::parse(&r.industry_code).is_ok_and(IndustryCode::is_manufacturing),
+                    above: r
+                        .scale
+                        .as_deref()
+                        .or(r.previous_scale.as_deref())
+                        .map(|s| s == "above"),
+                    manufacturing: IndustryCode::parse(&r.industry_code)
+                        .is_ok_and(IndustryCode::is_manufacturing),
                 }
             })
         };
@@ -186,16 +222,36 @@ impl App {
             )
             .await?;
             tx.commit().await.map_err(StoreError::from)?;
-            return Ok(ImportOutcome::Rejected { errors: checked.errors, warnings: checked.warnings, marked });
+            return Ok(ImportOutcome::Rejected {
+                errors: checked.errors,
+                warnings: checked.warnings,
+                marked,
+            });
         }
         if !checked.warnings.is_empty() && !confirm_warnings {
             let mut tx = self.store.begin().await?;
-            let pending_id =
-                imports::insert_pending(&mut tx, actor.user_id, ctx.dept.id, year, file_name, &checked.file_hash, bytes).await?;
+            let pending_id = imports::insert_pending(
+                &mut tx,
+                actor.user_id,
+                ctx.dept.id,
+                year,
+                file_name,
+                &checked.file_hash,
+                bytes,
+            )
+            .await?;
             tx.commit().await.map_err(StoreError::from)?;
-            return Ok(ImportOutcome::NeedsConfirmation { pending_id, values: checked.value_count(), warnings: checked.warnings });
+            return Ok(ImportOutcome::NeedsConfirmation {
+                pending_id,
+                values: checked.value_count(),
+                warnings: checked.warnings,
+            });
         }
-        let source = if file_name.to_ascii_lowercase().ends_with(".csv") { "csv" } else { "xlsx" };
+        let source = if file_name.to_ascii_lowercase().ends_with(".csv") {
+            "csv"
+        } else {
+            "xlsx"
+        };
         self.store_checked(actor, &ctx, year, source, &checked).await
     }
 
@@ -204,13 +260,27 @@ impl App {
     pub async fn confirm_import(&self, actor: &Actor, pending_id: i64) -> Result<ImportOutcome, AppError> {
         let pending = {
             let mut c = self.store.read().await?;
-            imports::get_pending(&mut c, pending_id, actor.user_id).await?.ok_or(AppError::NotFound("待确认的上传"))?
+            imports::get_pending(&mut c, pending_id, actor.user_id)
+                .await?
+                .ok_or(AppError::NotFound("待确认的上传"))?
         };
         let dept_code = {
             let mut c = self.store.read().await?;
-            mujun_store::departments::get(&mut c, pending.department_id).await?.ok_or(AppError::NotFound("部门"))?.code
+            mujun_store::departments::get(&mut c, pending.department_id)
+                .await?
+                .ok_or(AppError::NotFound("部门"))?
+                .code
         };
-        let outcome = self.import_upload(actor, &dept_code, pending.year, &pending.file_name, &pending.content, true).await?;
+        let outcome = self
+            .import_upload(
+                actor,
+                &dept_code,
+                pending.year,
+                &pending.file_name,
+                &pending.content,
+                true,
+            )
+            .await?;
         let mut tx = self.store.begin().await?;
         imports::delete_pending(&mut tx, pending_id).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -219,7 +289,14 @@ impl App {
 
     /// Writes a checked upload: one batch, every value as a new version, 规模 and bonus/veto
     /// items mirrored where the registry keeps them; one transaction, one audit entry.
-    async fn store_checked(&self, actor: &Actor, ctx: &Context, year: i64, source: &str, checked: &Checked) -> Result<ImportOutcome, AppError> {
+    async fn store_checked(
+        &self,
+        actor: &Actor,
+        ctx: &Context,
+        year: i64,
+        source: &str,
+        checked: &Checked,
+    ) -> Result<ImportOutcome, AppError> {
         let value_count = checked.value_count();
         let mut tx = self.store.begin().await?;
         let batch_id = imports::insert(
@@ -254,7 +331,9 @@ impl App {
                     user_id: Some(actor.user_id),
                 });
                 match item.kind {
-                    ValueKind::Scale => scales.push((row.enterprise_id, if v.value != 0.0 { "above" } else { "below" })),
+                    ValueKind::Scale => {
+                        scales.push((row.enterprise_id, if v.value != 0.0 { "above" } else { "below" }))
+                    }
                     ValueKind::Flag => {
                         if let Some((kind, name)) = item.id.split_once('.') {
                             flags.push((row.enterprise_id, kind, name, v.value != 0.0));
@@ -291,16 +370,35 @@ impl App {
 
     /// Copies last year's values of the department's slow-moving items (land, employees) as a
     /// starting point, for enterprises that have no value yet this year.
-    pub async fn copy_last_year(&self, actor: &Actor, department: &str, year: i64) -> Result<ImportOutcome, AppError> {
-        let dept = self.acting_department(actor, department, "import.copy_last_year").await?;
+    pub async fn copy_last_year(
+        &self,
+        actor: &Actor,
+        department: &str,
+        year: i64,
+    ) -> Result<ImportOutcome, AppError> {
+        let dept = self
+            .acting_department(actor, department, "import.copy_last_year")
+            .await?;
         let ctx = self.collection_context(dept, year).await?;
-        let slow: Vec<(usize, &CatalogueItem)> = ctx.items.iter().enumerate().filter(|(_, i)| i.slow_moving).collect();
+        let slow: Vec<(usize, &CatalogueItem)> = ctx
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.slow_moving)
+            .collect();
         if slow.is_empty() {
-            return Err(AppError::invalid("department", "本部门没有可沿用上年数据的数据项"));
+            return Err(AppError::invalid(
+                "department",
+                "本部门没有可沿用上年数据的数据项",
+            ));
         }
         let current: std::collections::HashSet<(i64, String)> = {
             let mut c = self.store.read().await?;
-            figures::current_values(&mut c, year).await?.into_iter().map(|(e, f, _)| (e, f)).collect()
+            figures::current_values(&mut c, year)
+                .await?
+                .into_iter()
+                .map(|(e, f, _)| (e, f))
+                .collect()
         };
         let mut rows = Vec::new();
         for r in &ctx.roster {
@@ -308,20 +406,35 @@ impl App {
                 .iter()
                 .filter(|(_, item)| !current.contains(&(r.id, item.id.clone())))
                 .filter_map(|(i, item)| {
-                    ctx.previous.get(&(r.id, item.id.clone())).map(|v| mujun_collect::upload::CheckedValue { item: *i, value: *v })
+                    ctx.previous
+                        .get(&(r.id, item.id.clone()))
+                        .map(|v| mujun_collect::upload::CheckedValue { item: *i, value: *v })
                 })
                 .collect();
             if !values.is_empty() {
-                rows.push(mujun_collect::upload::CheckedRow { row: 0, enterprise_id: r.id, credit_code: r.credit_code.clone(), values });
+                rows.push(mujun_collect::upload::CheckedRow {
+                    row: 0,
+                    enterprise_id: r.id,
+                    credit_code: r.credit_code.clone(),
+                    values,
+                });
             }
         }
         let checked = Checked::from_rows(format!("沿用 {} 年数据", year - 1), rows);
-        self.store_checked(actor, &ctx, year, "copy_last_year", &checked).await
+        self.store_checked(actor, &ctx, year, "copy_last_year", &checked)
+            .await
     }
 
     /// The import batches of a department and year, newest first.
-    pub async fn import_history(&self, actor: &Actor, department: &str, year: i64) -> Result<Vec<imports::Batch>, AppError> {
-        let dept = self.acting_department(actor, department, "import.history").await?;
+    pub async fn import_history(
+        &self,
+        actor: &Actor,
+        department: &str,
+        year: i64,
+    ) -> Result<Vec<imports::Batch>, AppError> {
+        let dept = self
+            .acting_department(actor, department, "import.history")
+            .await?;
         let mut c = self.store.read().await?;
         Ok(imports::list(&mut c, Some(dept.id), year).await?)
     }
@@ -352,24 +465,41 @@ impl App {
             }
         }
         let mut w = csv_writer();
-        let header: Vec<&str> = std::iter::once("统一社会信用代码").chain(columns.iter().copied()).collect();
-        w.write_record(&header).map_err(|e| AppError::invalid("values", e.to_string()))?;
+        let header: Vec<&str> = std::iter::once("统一社会信用代码")
+            .chain(columns.iter().copied())
+            .collect();
+        w.write_record(&header)
+            .map_err(|e| AppError::invalid("values", e.to_string()))?;
         for code in &codes {
             let mut record = vec![code.to_string()];
             for item in &columns {
                 record.push(
-                    values.iter().find(|(c, i, _)| c == code && i == item).map_or_else(String::new, |(_, _, v)| v.clone()),
+                    values
+                        .iter()
+                        .find(|(c, i, _)| c == code && i == item)
+                        .map_or_else(String::new, |(_, _, v)| v.clone()),
                 );
             }
-            w.write_record(&record).map_err(|e| AppError::invalid("values", e.to_string()))?;
+            w.write_record(&record)
+                .map_err(|e| AppError::invalid("values", e.to_string()))?;
         }
-        let bytes = w.into_inner().map_err(|e| AppError::invalid("values", e.to_string()))?;
+        let bytes = w
+            .into_inner()
+            .map_err(|e| AppError::invalid("values", e.to_string()))?;
         let checked = Self::check(&ctx, year, "api.csv", &bytes)?;
         if !checked.errors.is_empty() {
-            return Ok(ImportOutcome::Rejected { errors: checked.errors, warnings: checked.warnings, marked: Vec::new() });
+            return Ok(ImportOutcome::Rejected {
+                errors: checked.errors,
+                warnings: checked.warnings,
+                marked: Vec::new(),
+            });
         }
         if !checked.warnings.is_empty() && !confirm_warnings {
-            return Ok(ImportOutcome::NeedsConfirmation { pending_id: 0, values: checked.value_count(), warnings: checked.warnings });
+            return Ok(ImportOutcome::NeedsConfirmation {
+                pending_id: 0,
+                values: checked.value_count(),
+                warnings: checked.warnings,
+            });
         }
         self.store_checked(actor, &ctx, year, "api", &checked).await
     }
@@ -380,14 +510,22 @@ fn csv_writer() -> csv::Writer<Vec<u8>> {
 }
 
 /// Mirrors bonus and veto flags into the registry's item lists.
-async fn apply_flags(conn: &mut mujun_store::AnyConnection, year: i64, flags: &[(i64, &str, &str, bool)]) -> Result<(), AppError> {
+async fn apply_flags(
+    conn: &mut mujun_store::AnyConnection,
+    year: i64,
+    flags: &[(i64, &str, &str, bool)],
+) -> Result<(), AppError> {
     let mut by_enterprise: HashMap<(i64, &str), Vec<(&str, bool)>> = HashMap::new();
     for (e, kind, name, on) in flags {
         by_enterprise.entry((*e, *kind)).or_default().push((name, *on));
     }
     for ((e, kind), changes) in by_enterprise {
-        let mut items: Vec<String> =
-            enterprises::items(conn, e, year).await?.into_iter().filter(|(k, _)| k == kind).map(|(_, i)| i).collect();
+        let mut items: Vec<String> = enterprises::items(conn, e, year)
+            .await?
+            .into_iter()
+            .filter(|(k, _)| k == kind)
+            .map(|(_, i)| i)
+            .collect();
         for (name, on) in changes {
             items.retain(|i| i != name);
             if on {

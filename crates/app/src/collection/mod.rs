@@ -5,20 +5,30 @@ pub mod catalogue;
 pub mod imports;
 pub mod rounds;
 
-use mujun_store::departments::Department;
 use mujun_store::departments;
+use mujun_store::departments::Department;
 
 use crate::{Actor, App, AppError, Role};
 
 impl App {
     /// The department an actor may act for: a department officer its own; the city
     /// administrator any (by code). Others are refused (and the refusal audited).
-    pub(crate) async fn acting_department(&self, actor: &Actor, code: &str, action: &str) -> Result<Department, AppError> {
+    pub(crate) async fn acting_department(
+        &self,
+        actor: &Actor,
+        code: &str,
+        action: &str,
+    ) -> Result<Department, AppError> {
         let dept = {
             let mut c = self.store.read().await?;
-            departments::list(&mut c).await?.into_iter().find(|d| d.code == code)
+            departments::list(&mut c)
+                .await?
+                .into_iter()
+                .find(|d| d.code == code)
         };
-        let Some(dept) = dept else { return Err(AppError::NotFound("部门")) };
+        let Some(dept) = dept else {
+            return Err(AppError::NotFound("部门"));
+        };
         let allowed = match actor.role {
             Role::CityAdmin => true,
             Role::Department => actor.department_id == Some(dept.id),
@@ -27,7 +37,9 @@ impl App {
         if allowed {
             Ok(dept)
         } else {
-            Err(self.deny(actor, action, ("department", code), "只能处理本部门的数据").await)
+            Err(self
+                .deny(actor, action, ("department", code), "只能处理本部门的数据")
+                .await)
         }
     }
 }

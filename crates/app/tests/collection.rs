@@ -1,0 +1,506 @@
+//! Collection use cases on SQLite and PostgreSQL: template → upload round trip, whole-file
+//! rejection, warnings and confirmation, history on re-import, concurrent imports, permissions,
+//! rounds and the completeness board.
+#![allow(clippy::unwrap_used)]
+
+use mujun_app::collection::imports::ImportOutcome;
+use mujun_app::{Actor, App, AppError, HashCost, Security};
+use mujun_store::testing;
+use mujun_store::{audit, figures};
+
+async fn each(f: impl AsyncFn(App, &'static str)) {
+    for t in testing::all().await {
+        let app = App::new(
+            t.store.clone(),
+            Security {
+                hash_cost: HashCost::TEST,
+                ..Security::default()
+            },
+        );
+        app.seed_demo(80, 3).await.unwrap().unwrap();
+        app.ensure_reference_data().await.unwrap();
+        f(app, t.name).await;
+        t.cleanup().await;
+    }
+}
+
+async fn login(app: &App, user: &str) -> Actor {
+    app.login(user, mujun_app::demo::DEMO_PASSWORD, "127.0.0.1", None)
+        .await
+        .unwrap()
+        .actor
+}
+
+/// A CSV upload for the tax department: one value per enterprise.
+fn tax_csv(rows: &[(String, String)]) -> Vec<u8> {
+    let mut s = String::from("统一社会信用代码,实缴税收（万元）\n");
+    for (c, v) in rows {
+        s.push_str(&format!("{c},{v}\n"));
+    }
+    s.into_bytes()
+}
+
+async fn codes(app: &App, n: usize) -> Vec<(i64, String)> {
+    let mut c = app.store().read().await.unwrap();
+    mujun_store::enterprises::collection_roster(&mut c, 2024)
+        .await
+        .unwrap()
+        .into_iter()
+        .take(n)
+        .map(|r| (r.id, r.credit_code))
+        .collect()
+}
+
+async fn current_tax(app: &App, id: i64) -> Option<f64> {
+    let mut c = app.store().read().await.unwrap();
+    figures::current(&mut c, id, 2024)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.field == "tax_paid")
+        .and_then(|f| f.value)
+}
+
+#[tokio::test]
+async fn the_template_uploads_back_unchanged_and_re_import_keeps_history() {
+    each(async |app, name| {
+        let tax = login(&app, "tax").await;
+        let (file, bytes) = app.department_template(&tax, "tax", 2024).await.unwrap();
+        assert!(file.ends_with(".xlsx") && file.contains("税务"), "{file}");
+        // The pre-filled template is itself a valid upload: it stores the same values again.
+        match app
+            .import_upload(&tax, "tax", 2024, &file, &bytes, false)
+            .await
+            .unwrap()
+        {
+            ImportOutcome::Imported { rows, values, .. } => {
+                assert!(rows >= 80, "{name}: every enterprise of the roster");
+                assert!(values > 0);
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        let (id, code) = codes(&app, 1).await.remove(0);
+        let before = current_tax(&app, id).await;
+        match app
+            .import_upload(
+                &tax,
+                "tax",
+                2024,
+                "t.csv",
+                &tax_csv(&[(code.clone(), "123.45".into())]),
+                true,
+            )
+            .await
+            .unwrap()
+        {
+            ImportOutcome::Imported { values: 1, .. } => {}
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(current_tax(&app, id).await, Some(123.45), "{name}");
+        let mut c = app.store().read().await.unwrap();
+        let history = figures::history(&mut c, id, 2024, "tax_paid").await.unwrap();
+        assert!(
+            history.len() >= 3,
+            "{name}: seed, template re-import, correction all kept"
+        );
+        assert_eq!(history[1].value, before);
+        assert!(history[0].batch_id.is_some() && history[0].source == "import");
+        let e = audit::search(
+            &mut c,
+            &audit::Filter {
+                action: Some("import".into()),
+                ..Default::default()
+            },
+            10,
+            0,
+        )
+        .await
+        .unwrap()
+        .0;
+        assert!(
+            e.iter().any(|x| x.detail.contains("file_hash")),
+            "{name}: audited with the file hash"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_bad_row_stores_nothing_and_marks_the_cell() {
+    each(async |app, name| {
+        let tax = login(&app, "tax").await;
+        let list = codes(&app, 20).await;
+        let mut rows: Vec<(String, String)> = list.iter().map(|(_, c)| (c.clone(), "77".into())).collect();
+        rows[13].1 = "七十七".into();
+        let before = current_tax(&app, list[0].0).await;
+        match app
+            .import_upload(&tax, "tax", 2024, "t.csv", &tax_csv(&rows), true)
+            .await
+            .unwrap()
+        {
+            ImportOutcome::Rejected { errors, marked, .. } => {
+                assert_eq!(errors.len(), 1, "{name}");
+                assert_eq!((errors[0].row, errors[0].value.as_str()), (15, "七十七"));
+                assert!(!marked.is_empty());
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        assert_eq!(
+            current_tax(&app, list[0].0).await,
+            before,
+            "{name}: nothing stored"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn warnings_wait_for_confirmation() {
+    each(async |app, name| {
+        let tax = login(&app, "tax").await;
+        let (id, code) = codes(&app, 1).await.remove(0);
+        // Last year's value, then a value ~10,000 times larger: 元 typed into 万元.
+        let mut c = app.store().begin().await.unwrap();
+        figures::record(
+            &mut c,
+            app.store().backend(),
+            &[figures::NewFigure {
+                enterprise_id: id,
+                year: 2023,
+                field: "tax_paid".into(),
+                value: Some(120.0),
+                department_id: None,
+                source: "manual".into(),
+                batch_id: None,
+                user_id: None,
+            }],
+        )
+        .await
+        .unwrap();
+        c.commit().await.unwrap();
+        let pending = match app
+            .import_upload(
+                &tax,
+                "tax",
+                2024,
+                "t.csv",
+                &tax_csv(&[(code.clone(), "1200000".into())]),
+                false,
+            )
+            .await
+            .unwrap()
+        {
+            ImportOutcome::NeedsConfirmation {
+                pending_id,
+                warnings,
+                values,
+            } => {
+                assert_eq!(values, 1);
+                assert!(
+                    warnings[0].message.contains("元"),
+                    "{name}: {}",
+                    warnings[0].message
+                );
+                pending_id
+            }
+            other => panic!("{name}: {other:?}"),
+        };
+        assert_ne!(
+            current_tax(&app, id).await,
+            Some(1_200_000.0),
+            "not stored before confirmation"
+        );
+        // Only its sender can confirm it.
+        let city = login(&app, "city").await;
+        assert!(matches!(
+            app.confirm_import(&city, pending).await,
+            Err(AppError::NotFound(_))
+        ));
+        match app.confirm_import(&tax, pending).await.unwrap() {
+            ImportOutcome::Imported {
+                warnings_confirmed: 1,
+                ..
+            } => {}
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(current_tax(&app, id).await, Some(1_200_000.0), "{name}");
+        assert!(
+            matches!(
+                app.confirm_import(&tax, pending).await,
+                Err(AppError::NotFound(_))
+            ),
+            "used once"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn permissions_of_templates_and_imports() {
+    each(async |app, name| {
+        let tax = login(&app, "tax").await;
+        let stats = login(&app, "stats").await;
+        let county = login(&app, "yicheng").await;
+        let city = login(&app, "city").await;
+        assert!(
+            matches!(
+                app.department_template(&stats, "tax", 2024).await,
+                Err(AppError::Forbidden(_))
+            ),
+            "{name}"
+        );
+        assert!(matches!(
+            app.department_template(&county, "tax", 2024).await,
+            Err(AppError::Forbidden(_))
+        ));
+        let (_, code) = codes(&app, 1).await.remove(0);
+        assert!(matches!(
+            app.import_upload(
+                &stats,
+                "tax",
+                2024,
+                "t.csv",
+                &tax_csv(&[(code.clone(), "1".into())]),
+                true
+            )
+            .await,
+            Err(AppError::Forbidden(_))
+        ));
+        // A department's file carrying another department's column is refused.
+        let bytes = format!("统一社会信用代码,主营业务收入（万元）\n{code},5\n").into_bytes();
+        assert!(matches!(
+            app.import_upload(&tax, "tax", 2024, "t.csv", &bytes, true)
+                .await
+                .unwrap(),
+            ImportOutcome::Rejected { .. }
+        ));
+        // The city administrator may import on a department's behalf.
+        assert!(matches!(
+            app.import_upload(&city, "tax", 2024, "t.csv", &tax_csv(&[(code, "9".into())]), true)
+                .await
+                .unwrap(),
+            ImportOutcome::Imported { .. }
+        ));
+        let mut c = app.store().read().await.unwrap();
+        let denied = audit::search(
+            &mut c,
+            &audit::Filter {
+                outcome: Some("denied".into()),
+                ..Default::default()
+            },
+            50,
+            0,
+        )
+        .await
+        .unwrap()
+        .1;
+        assert!(denied >= 3, "{name}: refusals audited");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_departments_import_at_the_same_time() {
+    each(async |app, name| {
+        let tax = login(&app, "tax").await;
+        let stats = login(&app, "stats").await;
+        let list = codes(&app, 30).await;
+        let tax_file = tax_csv(
+            &list
+                .iter()
+                .map(|(_, c)| (c.clone(), "11".into()))
+                .collect::<Vec<_>>(),
+        );
+        let mut s = String::from("统一社会信用代码,主营业务收入（万元）\n");
+        for (_, c) in &list {
+            s.push_str(&format!("{c},2222\n"));
+        }
+        let stats_file = s.into_bytes();
+        let (a, b) = tokio::join!(
+            app.import_upload(&tax, "tax", 2024, "tax.csv", &tax_file, true),
+            app.import_upload(&stats, "statistics", 2024, "stats.csv", &stats_file, true)
+        );
+        assert!(
+            matches!(a.unwrap(), ImportOutcome::Imported { values: 30, .. }),
+            "{name}"
+        );
+        assert!(
+            matches!(b.unwrap(), ImportOutcome::Imported { values: 30, .. }),
+            "{name}"
+        );
+        let mut c = app.store().read().await.unwrap();
+        let cur = figures::current(&mut c, list[0].0, 2024).await.unwrap();
+        assert_eq!(
+            cur.iter().find(|f| f.field == "tax_paid").unwrap().value,
+            Some(11.0)
+        );
+        assert_eq!(
+            cur.iter().find(|f| f.field == "main_revenue").unwrap().value,
+            Some(2222.0)
+        );
+        assert!(
+            matches!(
+                audit::verify(&mut c).await.unwrap(),
+                audit::Verification::Intact { .. }
+            ),
+            "{name}: one chain"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rounds_board_submit_review_and_copy_last_year() {
+    each(async |app, name| {
+        let city = login(&app, "city").await;
+        let tax = login(&app, "tax").await;
+        let land_dept = {
+            let mut c = app.store().read().await.unwrap();
+            mujun_store::departments::list(&mut c).await.unwrap()
+        };
+        let id_of = |code: &str| land_dept.iter().find(|d| d.code == code).unwrap().id;
+        let round = app
+            .open_round(
+                &city,
+                2025,
+                "",
+                &[
+                    (id_of("tax"), "2026-03-31".into()),
+                    (id_of("natural_resources"), "2000-01-01".into()),
+                ],
+            )
+            .await
+            .unwrap();
+        assert!(
+            app.open_round(&city, 2025, "", &[(id_of("tax"), "2026-03-31".into())])
+                .await
+                .is_err(),
+            "one open round per year"
+        );
+        assert!(matches!(
+            app.open_round(&tax, 2026, "", &[]).await,
+            Err(AppError::Forbidden(_))
+        ));
+        let board = app.round_board(&city, round).await.unwrap();
+        assert_eq!(board.rows.len(), 2, "{name}");
+        let land = board
+            .rows
+            .iter()
+            .find(|r| r.department_code == "natural_resources")
+            .unwrap();
+        assert!(land.overdue, "past its deadline");
+        assert_eq!(land.filled, 0, "nothing reported for 2025 yet");
+        assert!(land.required > 0);
+        assert_eq!(
+            app.round_board(&tax, round).await.unwrap().rows.len(),
+            1,
+            "a department sees its own line"
+        );
+        // Land is slow-moving: copy 2024 into 2025.
+        match app
+            .copy_last_year(&city, "natural_resources", 2025)
+            .await
+            .unwrap()
+        {
+            ImportOutcome::Imported { values, .. } => assert!(values > 0, "{name}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            app.copy_last_year(&city, "tax", 2025).await.is_err(),
+            "tax is not slow-moving"
+        );
+        let board = app.round_board(&city, round).await.unwrap();
+        assert!(
+            board
+                .rows
+                .iter()
+                .find(|r| r.department_code == "natural_resources")
+                .unwrap()
+                .filled
+                > 0
+        );
+        // Submit, return with a reason, submit again, confirm.
+        app.submit_task(&tax, round).await.unwrap();
+        assert!(app.submit_task(&tax, round).await.is_err(), "not twice");
+        assert!(
+            app.review_task(&city, round, id_of("tax"), false, " ")
+                .await
+                .is_err(),
+            "a return needs a reason"
+        );
+        app.review_task(&city, round, id_of("tax"), false, "缺少规下企业")
+            .await
+            .unwrap();
+        app.submit_task(&tax, round).await.unwrap();
+        app.review_task(&city, round, id_of("tax"), true, "")
+            .await
+            .unwrap();
+        let board = app.round_board(&city, round).await.unwrap();
+        assert_eq!(
+            board
+                .rows
+                .iter()
+                .find(|r| r.department_code == "tax")
+                .unwrap()
+                .task
+                .status,
+            "confirmed"
+        );
+        app.close_round(&city, round).await.unwrap();
+        assert_eq!(app.list_rounds(&tax).await.unwrap()[0].status, "closed");
+        assert_eq!(
+            app.import_history(&city, "natural_resources", 2025)
+                .await
+                .unwrap()[0]
+                .source,
+            "copy_last_year"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_push_uses_the_same_checks() {
+    each(async |app, name| {
+        let tax = login(&app, "tax").await;
+        let (id, code) = codes(&app, 1).await.remove(0);
+        let bad = app
+            .push_values(
+                &tax,
+                "tax",
+                2024,
+                &[(code.clone(), "tax_paid".into(), "abc".into())],
+                true,
+            )
+            .await
+            .unwrap();
+        assert!(matches!(bad, ImportOutcome::Rejected { .. }), "{name}");
+        let ok = app
+            .push_values(
+                &tax,
+                "tax",
+                2024,
+                &[(code.clone(), "tax_paid".into(), "42.5".into())],
+                true,
+            )
+            .await
+            .unwrap();
+        assert!(matches!(ok, ImportOutcome::Imported { values: 1, .. }), "{name}");
+        assert_eq!(current_tax(&app, id).await, Some(42.5));
+        let other = app
+            .push_values(
+                &tax,
+                "tax",
+                2024,
+                &[(code, "main_revenue".into(), "1".into())],
+                true,
+            )
+            .await
+            .unwrap();
+        assert!(
+            matches!(other, ImportOutcome::Rejected { .. }),
+            "another department's item"
+        );
+    })
+    .await;
+}
