@@ -228,7 +228,8 @@ impl App {
         // One account per role.
         let hash = password::hash(DEMO_PASSWORD, self.security.hash_cost).await?;
         let first_cluster = cluster_ids[0].1;
-        let first_enterprise = panel[0]
+        // From the latest year, so the demo enterprise has current figures.
+        let first_enterprise = panel[panel.len() - 1]
             .1
             .iter()
             .find(|r| r.cluster.as_deref() == Some(cluster_ids[0].0) && r.scale == mujun_domain::Scale::Above)
@@ -321,6 +322,8 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
+        // The data-item catalogue (and anything else of the reference data still missing).
+        self.ensure_reference_data().await?;
         Ok(Some(DemoSeed {
             accounts: out,
             enterprises: ids.len(),

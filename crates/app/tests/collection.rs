@@ -504,3 +504,267 @@ async fn api_push_uses_the_same_checks() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn self_check_disputes_go_to_the_owning_department() {
+    each(async |app, name| {
+        let qiye = login(&app, "qiye").await;
+        let tax = login(&app, "tax").await;
+        let stats = login(&app, "stats").await;
+        let lines = app.self_check(&qiye, 2024).await.unwrap();
+        let with_values: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.figure.is_some())
+            .map(|l| l.item.id.as_str())
+            .collect();
+        assert!(with_values.contains(&"tax_paid"), "{name}: {with_values:?}");
+        app.check_figure(&qiye, 2024, "main_revenue", false, "")
+            .await
+            .unwrap();
+        assert!(
+            app.check_figure(&qiye, 2024, "tax_paid", true, " ")
+                .await
+                .is_err(),
+            "a dispute needs a reason"
+        );
+        let id = app
+            .check_figure(&qiye, 2024, "tax_paid", true, "含上年补缴税款，应扣除")
+            .await
+            .unwrap();
+        // Others cannot check an enterprise's figures; the statistics bureau does not see tax disputes.
+        assert!(matches!(
+            app.check_figure(&tax, 2024, "tax_paid", false, "").await,
+            Err(AppError::Forbidden(_))
+        ));
+        assert!(
+            app.dispute_queue(&stats, 2024)
+                .await
+                .unwrap()
+                .iter()
+                .all(|d| d.check.item != "tax_paid")
+        );
+        assert!(
+            matches!(
+                app.resolve_dispute(&stats, id, None, "不是我们的").await,
+                Err(AppError::Forbidden(_))
+            ),
+            "{name}"
+        );
+        let queue = app.dispute_queue(&tax, 2024).await.unwrap();
+        assert_eq!(queue.len(), 1);
+        assert_eq!(queue[0].check.comment, "含上年补缴税款，应扣除");
+        app.resolve_dispute(&tax, id, Some(88.0), "已扣除补缴部分")
+            .await
+            .unwrap();
+        assert!(
+            app.resolve_dispute(&tax, id, None, "再次").await.is_err(),
+            "resolved once"
+        );
+        let lines = app.self_check(&qiye, 2024).await.unwrap();
+        let line = lines.iter().find(|l| l.item.id == "tax_paid").unwrap();
+        assert_eq!(
+            line.figure.as_ref().unwrap().value,
+            Some(88.0),
+            "{name}: corrected value stored"
+        );
+        assert_eq!(line.last.as_ref().unwrap().status, "corrected");
+        let mut c = app.store().read().await.unwrap();
+        let h = figures::history(
+            &mut c,
+            line.figure.as_ref().unwrap().enterprise_id,
+            2024,
+            "tax_paid",
+        )
+        .await
+        .unwrap();
+        assert_eq!(h[0].source, "correction");
+        assert!(h.len() >= 2, "the disputed value stays in the history");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn land_is_derived_from_parcels_and_leases() {
+    each(async |app, name| {
+        let city = login(&app, "city").await;
+        let tax = login(&app, "tax").await;
+        let list = codes(&app, 2).await;
+        let (a, b) = (&list[0], &list[1]);
+        let parcel = app
+            .add_parcel(
+                &city,
+                "豫(2020)驻马店市不动产权第0000001号",
+                40_000.0,
+                mujun_domain::units::AreaUnit::SquareMetre,
+                Some("2015-03-01"),
+                "工业用地",
+                &[(a.1.clone(), 40.0), (b.1.clone(), 20.0)],
+            )
+            .await
+            .unwrap();
+        assert!(parcel > 0);
+        // 40,000 m² = 60 亩; shares may not exceed it (never counted twice).
+        let over = app
+            .add_parcel(
+                &city,
+                "豫(2020)驻马店市不动产权第0000002号",
+                10.0,
+                mujun_domain::units::AreaUnit::Mu,
+                None,
+                "",
+                &[(a.1.clone(), 8.0), (b.1.clone(), 3.0)],
+            )
+            .await;
+        assert!(matches!(over, Err(AppError::Invalid(_))), "{name}");
+        assert!(matches!(
+            app.add_parcel(
+                &tax,
+                "X",
+                1.0,
+                mujun_domain::units::AreaUnit::Mu,
+                None,
+                "",
+                &[(a.1.clone(), 1.0)]
+            )
+            .await,
+            Err(AppError::Forbidden(_))
+        ));
+        app.add_lease(&city, Some(&a.1), Some(&b.1), 5.0, "2023-01-01", None, "厂房出租")
+            .await
+            .unwrap();
+        app.add_lease(&city, None, Some(&a.1), 2.5, "2025-01-01", None, "明年才起租")
+            .await
+            .unwrap();
+        let da = app.land_derivation(&city, a.0, 2024).await.unwrap().unwrap();
+        assert_eq!(da.total_mu, 35.0, "{name}: 40 − 5");
+        assert!(
+            da.explain()
+                .contains("自有 40 亩 − 出租 5 亩 + 承租 0 亩 = 35 亩"),
+            "{}",
+            da.explain()
+        );
+        let db = app.land_derivation(&city, b.0, 2024).await.unwrap().unwrap();
+        assert_eq!(db.total_mu, 25.0, "20 + 5");
+        assert_eq!(
+            app.land_derivation(&city, a.0, 2025)
+                .await
+                .unwrap()
+                .unwrap()
+                .total_mu,
+            37.5,
+            "lease in from 2025"
+        );
+        let other = codes(&app, 3).await.remove(2);
+        assert!(
+            app.land_derivation(&city, other.0, 2024).await.unwrap().is_none(),
+            "no records: the imported figure counts"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn quality_report_finds_missing_contradictions_and_jumps() {
+    each(async |app, name| {
+        let city = login(&app, "city").await;
+        let tax = login(&app, "tax").await;
+        let (id, code) = codes(&app, 1).await.remove(0);
+        // Profit above revenue, and a tax ten times last year's.
+        let stats = login(&app, "stats").await;
+        let file =
+            format!("统一社会信用代码,利润总额（万元）,主营业务收入（万元）\n{code},900,100\n").into_bytes();
+        assert!(matches!(
+            app.import_upload(&stats, "statistics", 2024, "s.csv", &file, true)
+                .await
+                .unwrap(),
+            ImportOutcome::Imported { .. }
+        ));
+        let mut c = app.store().begin().await.unwrap();
+        figures::record(
+            &mut c,
+            app.store().backend(),
+            &[figures::NewFigure {
+                enterprise_id: id,
+                year: 2023,
+                field: "tax_paid".into(),
+                value: Some(10.0),
+                department_id: None,
+                source: "manual".into(),
+                batch_id: None,
+                user_id: None,
+            }],
+        )
+        .await
+        .unwrap();
+        c.commit().await.unwrap();
+        app.import_upload(
+            &tax,
+            "tax",
+            2024,
+            "t.csv",
+            &tax_csv(&[(code.clone(), "100".into())]),
+            true,
+        )
+        .await
+        .unwrap();
+        let report = app.quality_report(&city, 2024).await.unwrap();
+        let mine: Vec<_> = report.findings.iter().filter(|f| f.enterprise_id == id).collect();
+        assert!(
+            mine.iter().any(
+                |f| f.kind == mujun_app::collection::quality::FindingKind::Contradiction
+                    && f.message.contains("利润总额大于主营业务收入")
+            ),
+            "{name}: {mine:?}"
+        );
+        assert!(
+            mine.iter()
+                .any(|f| f.kind == mujun_app::collection::quality::FindingKind::Jump
+                    && f.items == ["tax_paid"])
+        );
+        // A year nobody reported: everything is missing, and land/tax/scale block a run.
+        let empty = app.quality_report(&city, 2030).await.unwrap();
+        assert!(empty.blocking() > 0, "{name}");
+        // A department sees its own findings only.
+        let own = app.quality_report(&tax, 2024).await.unwrap();
+        assert!(own.findings.iter().all(|f| f.department_code == "tax"));
+        let county = login(&app, "yicheng").await;
+        assert!(matches!(
+            app.quality_report(&county, 2024).await,
+            Err(AppError::Forbidden(_))
+        ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sharing_an_item_shows_it_to_another_department() {
+    each(async |app, name| {
+        let city = login(&app, "city").await;
+        let stats = login(&app, "stats").await;
+        let (id, _) = codes(&app, 1).await.remove(0);
+        let before = app.enterprise_detail(&stats, id, 2024).await.unwrap();
+        assert!(
+            !before.figures.iter().any(|f| f.field.id() == "tax_paid"),
+            "{name}: not shared by default"
+        );
+        assert!(matches!(
+            app.set_item_sharing(&stats, "tax_paid", &["statistics".into()])
+                .await,
+            Err(AppError::Forbidden(_))
+        ));
+        app.set_item_sharing(&city, "tax_paid", &["statistics".into()])
+            .await
+            .unwrap();
+        let after = app.enterprise_detail(&stats, id, 2024).await.unwrap();
+        assert!(
+            after.figures.iter().any(|f| f.field.id() == "tax_paid"),
+            "{name}: shared"
+        );
+        assert!(
+            app.set_item_sharing(&city, "tax_paid", &["nope".into()])
+                .await
+                .is_err()
+        );
+    })
+    .await;
+}

@@ -3,7 +3,10 @@
 
 pub mod catalogue;
 pub mod imports;
+pub mod land;
+pub mod quality;
 pub mod rounds;
+pub mod self_check;
 
 use mujun_store::departments;
 use mujun_store::departments::Department;
@@ -41,5 +44,17 @@ impl App {
                 .deny(actor, action, ("department", code), "只能处理本部门的数据")
                 .await)
         }
+    }
+}
+
+impl App {
+    /// The code of a department officer's department.
+    pub(crate) async fn department_code_of(&self, actor: &Actor) -> Result<String, AppError> {
+        let id = actor.department_id.ok_or(AppError::NotFound("部门"))?;
+        let mut c = self.store.read().await?;
+        Ok(departments::get(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound("部门"))?
+            .code)
     }
 }

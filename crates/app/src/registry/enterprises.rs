@@ -326,11 +326,23 @@ impl App {
             _ => None,
         };
         let current = figures::current(&mut c, id, year).await?;
+        // A department sees the items it supplies and those the catalogue shares with it.
+        let catalogue = self.catalogue().await?;
+        let visible = |f: Field| -> bool {
+            if actor.role != Role::Department {
+                return true;
+            }
+            let Some(own) = own_department.as_deref() else {
+                return false;
+            };
+            match catalogue.iter().find(|i| i.id == f.id()) {
+                Some(item) => item.department_code == own || item.shared_with.iter().any(|d| d == own),
+                None => f.owner_department() == own,
+            }
+        };
         let figures = Field::ALL
             .into_iter()
-            .filter(|f| {
-                actor.role != Role::Department || own_department.as_deref() == Some(f.owner_department())
-            })
+            .filter(|f| visible(*f))
             .map(|field| FigureView {
                 field,
                 current: current.iter().find(|x| x.field == field.id()).cloned(),
