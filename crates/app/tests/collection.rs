@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use mujun_app::collection::imports::ImportOutcome;
+use mujun_app::collection::land::{LeaseForm, ParcelForm};
 use mujun_app::{Actor, App, AppError, HashCost, Security};
 use mujun_store::testing;
 use mujun_store::{audit, figures};
@@ -585,54 +586,49 @@ async fn self_check_disputes_go_to_the_owning_department() {
 
 #[tokio::test]
 async fn land_is_derived_from_parcels_and_leases() {
+    use mujun_domain::units::AreaUnit;
     each(async |app, name| {
         let city = login(&app, "city").await;
         let tax = login(&app, "tax").await;
         let list = codes(&app, 2).await;
         let (a, b) = (&list[0], &list[1]);
-        let parcel = app
-            .add_parcel(
-                &city,
-                "豫(2020)驻马店市不动产权第0000001号",
-                40_000.0,
-                mujun_domain::units::AreaUnit::SquareMetre,
-                Some("2015-03-01"),
-                "工业用地",
-                &[(a.1.clone(), 40.0), (b.1.clone(), 20.0)],
-            )
-            .await
-            .unwrap();
-        assert!(parcel > 0);
-        // 40,000 m² = 60 亩; shares may not exceed it (never counted twice).
-        let over = app
-            .add_parcel(
-                &city,
-                "豫(2020)驻马店市不动产权第0000002号",
-                10.0,
-                mujun_domain::units::AreaUnit::Mu,
-                None,
-                "",
-                &[(a.1.clone(), 8.0), (b.1.clone(), 3.0)],
-            )
-            .await;
-        assert!(matches!(over, Err(AppError::Invalid(_))), "{name}");
+        let holders = |x: f64, y: f64| vec![(a.1.clone(), x), (b.1.clone(), y)];
+        // 40,000 m² = 60 亩, split 40 / 20.
+        let p = parcel(
+            "豫(2020)驻马店市不动产权第0000001号",
+            40_000.0,
+            AreaUnit::SquareMetre,
+            holders(40.0, 20.0),
+        );
+        assert!(app.add_parcel(&city, &p).await.unwrap() > 0);
+        // Shares may not exceed the parcel (never counted twice).
+        let over = parcel(
+            "豫(2020)驻马店市不动产权第0000002号",
+            10.0,
+            AreaUnit::Mu,
+            holders(8.0, 3.0),
+        );
+        assert!(
+            matches!(app.add_parcel(&city, &over).await, Err(AppError::Invalid(_))),
+            "{name}"
+        );
+        let by_tax = parcel("X", 1.0, AreaUnit::Mu, vec![(a.1.clone(), 1.0)]);
         assert!(matches!(
-            app.add_parcel(
-                &tax,
-                "X",
-                1.0,
-                mujun_domain::units::AreaUnit::Mu,
-                None,
-                "",
-                &[(a.1.clone(), 1.0)]
-            )
-            .await,
+            app.add_parcel(&tax, &by_tax).await,
             Err(AppError::Forbidden(_))
         ));
-        app.add_lease(&city, Some(&a.1), Some(&b.1), 5.0, "2023-01-01", None, "厂房出租")
+        let lease = |lessor: Option<&str>, lessee: Option<&str>, area_mu: f64, start: &str| LeaseForm {
+            lessor: lessor.map(str::to_owned),
+            lessee: lessee.map(str::to_owned),
+            area_mu,
+            start: start.into(),
+            end: None,
+            note: String::new(),
+        };
+        app.add_lease(&city, &lease(Some(&a.1), Some(&b.1), 5.0, "2023-01-01"))
             .await
             .unwrap();
-        app.add_lease(&city, None, Some(&a.1), 2.5, "2025-01-01", None, "明年才起租")
+        app.add_lease(&city, &lease(None, Some(&a.1), 2.5, "2025-01-01"))
             .await
             .unwrap();
         let da = app.land_derivation(&city, a.0, 2024).await.unwrap().unwrap();
@@ -767,4 +763,20 @@ async fn sharing_an_item_shows_it_to_another_department() {
         );
     })
     .await;
+}
+
+fn parcel(
+    no: &str,
+    area: f64,
+    unit: mujun_domain::units::AreaUnit,
+    holders: Vec<(String, f64)>,
+) -> ParcelForm {
+    ParcelForm {
+        certificate_no: no.into(),
+        area,
+        unit,
+        supply_date: Some("2015-03-01".into()),
+        land_use: "工业用地".into(),
+        holders,
+    }
 }

@@ -47,6 +47,40 @@ fn in_force_at_end_of(start: &str, end: Option<&str>, year: i64) -> bool {
     started && not_ended
 }
 
+/// A parcel to register.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParcelForm {
+    /// 不动产权证号.
+    pub certificate_no: String,
+    /// Area in `unit`.
+    pub area: f64,
+    /// Unit of `area`.
+    pub unit: AreaUnit,
+    /// 供地日期 `YYYY-MM-DD`.
+    pub supply_date: Option<String>,
+    /// 用途.
+    pub land_use: String,
+    /// Holders: (credit code, share in 亩).
+    pub holders: Vec<(String, f64)>,
+}
+
+/// A lease to record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeaseForm {
+    /// Lessor's credit code (none: outside the registry).
+    pub lessor: Option<String>,
+    /// Lessee's credit code (none: outside the registry).
+    pub lessee: Option<String>,
+    /// Area (亩).
+    pub area_mu: f64,
+    /// Start `YYYY-MM-DD`.
+    pub start: String,
+    /// End `YYYY-MM-DD` (none: open-ended).
+    pub end: Option<String>,
+    /// Note.
+    pub note: String,
+}
+
 impl App {
     fn edits_land(actor: &Actor) -> bool {
         actor.role == Role::CityAdmin || actor.role == Role::Department
@@ -54,16 +88,16 @@ impl App {
 
     /// Registers a parcel with its holders (the natural-resources department or the city
     /// administrator). `area` is in `unit`; the shares (亩) must be positive and fit the area.
-    pub async fn add_parcel(
-        &self,
-        actor: &Actor,
-        certificate_no: &str,
-        area: f64,
-        unit: AreaUnit,
-        supply_date: Option<&str>,
-        land_use: &str,
-        holders: &[(String, f64)],
-    ) -> Result<i64, AppError> {
+    pub async fn add_parcel(&self, actor: &Actor, form: &ParcelForm) -> Result<i64, AppError> {
+        let ParcelForm {
+            certificate_no,
+            area,
+            unit,
+            supply_date,
+            land_use,
+            holders,
+        } = form;
+        let (certificate_no, area, supply_date) = (certificate_no.as_str(), *area, supply_date.as_deref());
         if !Self::edits_land(actor)
             || (actor.role == Role::Department && !self.is_department(actor, "natural_resources").await?)
         {
@@ -126,16 +160,9 @@ impl App {
     }
 
     /// Records a lease between two enterprises (either may be outside the registry: `None`).
-    pub async fn add_lease(
-        &self,
-        actor: &Actor,
-        lessor: Option<&str>,
-        lessee: Option<&str>,
-        area_mu: f64,
-        start: &str,
-        end: Option<&str>,
-        note: &str,
-    ) -> Result<i64, AppError> {
+    pub async fn add_lease(&self, actor: &Actor, form: &LeaseForm) -> Result<i64, AppError> {
+        let (lessor, lessee, area_mu) = (form.lessor.as_deref(), form.lessee.as_deref(), form.area_mu);
+        let (start, end, note) = (form.start.as_str(), form.end.as_deref(), form.note.as_str());
         if !Self::edits_land(actor)
             || (actor.role == Role::Department && !self.is_department(actor, "natural_resources").await?)
         {
