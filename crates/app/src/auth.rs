@@ -272,3 +272,20 @@ impl App {
         Ok(actor)
     }
 }
+
+impl App {
+    /// The actor of an account for a command-line operation (whoever runs the command has the
+    /// database already; entries it writes carry the address `cli`).
+    pub async fn cli_actor(&self, username: &str) -> Result<Actor, AppError> {
+        let mut c = self.store.read().await?;
+        let user = users::get_by_username(&mut c, username)
+            .await?
+            .ok_or(AppError::NotFound("用户"))?;
+        if user.active == 0 {
+            return Err(AppError::Disabled);
+        }
+        let mut actor = Actor::from_user(&user, "cli").ok_or(AppError::Disabled)?;
+        actor.must_change_password = false;
+        Ok(actor)
+    }
+}

@@ -2,11 +2,9 @@
 //! synthetic enterprises with three years of figures, their classes under henan-2019, and one
 //! account per role. Only into an empty database.
 
-use mujun_domain::{
-    CreditCode, DEPARTMENTS, Field, MANUFACTURING_DIVISIONS, Year, ZHUMADIAN_CLUSTERS, ZHUMADIAN_REGIONS,
-};
+use mujun_domain::{CreditCode, Field, Year, ZHUMADIAN_CLUSTERS};
 use mujun_engine::{EnterpriseInput, EvaluationInput, Figures, ItemSet, Outcome};
-use mujun_store::{StoreError, clusters, departments, enterprises, figures, industries, regions, users};
+use mujun_store::{StoreError, clusters, departments, enterprises, figures, users};
 use serde_json::json;
 
 use crate::audit::{Who, write};
@@ -71,36 +69,35 @@ impl App {
         let panel = mujun_demo::generate_years(enterprise_count, seed, &year_list);
         let method = mujun_engine::presets::load(mujun_engine::presets::DEFAULT_PRESET)?;
         let backend = self.store.backend();
-        let mut tx = self.store.begin().await?;
 
-        let mut dept_ids = Vec::new();
-        for (i, (code, name)) in DEPARTMENTS.iter().enumerate() {
-            dept_ids.push((*code, departments::insert(&mut tx, code, name, i as i64).await?));
-        }
-        for (division, name) in MANUFACTURING_DIVISIONS {
-            industries::upsert(&mut tx, i64::from(division), name).await?;
-        }
-        for (code, name) in ZHUMADIAN_REGIONS {
-            let parent = (code != 411_700).then_some("411700");
-            regions::insert(&mut tx, &code.to_string(), name, parent, 2000).await?;
-        }
+        // Reference data first (a plain `serve` may already have created it), then the demo's
+        // facts about the clusters.
+        self.ensure_reference_data().await?;
+        let mut tx = self.store.begin().await?;
+        let dept_ids: Vec<(String, i64)> = departments::list(&mut tx)
+            .await?
+            .into_iter()
+            .map(|d| (d.code, d.id))
+            .collect();
         let mut cluster_ids = Vec::new();
         for (name, county) in ZHUMADIAN_CLUSTERS {
             let facts = CLUSTER_FACTS.iter().find(|f| f.0 == name);
-            let id = clusters::insert(
-                &mut tx,
-                &clusters::ClusterFields {
-                    name: name.to_owned(),
-                    region_code: county.to_string(),
-                    star_level: facts.map(|f| f.1),
-                    leading_industries: facts.map_or(String::new(), |f| f.2.to_owned()),
-                    planned_area_mu: facts.map(|f| f.3),
-                    status: "active".into(),
-                    merged_into: None,
-                },
-                None,
-            )
-            .await?;
+            let fields = clusters::ClusterFields {
+                name: name.to_owned(),
+                region_code: county.to_string(),
+                star_level: facts.map(|f| f.1),
+                leading_industries: facts.map_or(String::new(), |f| f.2.to_owned()),
+                planned_area_mu: facts.map(|f| f.3),
+                status: "active".into(),
+                merged_into: None,
+            };
+            let id = match clusters::get_by_name(&mut tx, name).await? {
+                Some(existing) => {
+                    clusters::update(&mut tx, existing.id, existing.version, &fields, None).await?;
+                    existing.id
+                }
+                None => clusters::insert(&mut tx, &fields, None).await?,
+            };
             cluster_ids.push((name, id));
         }
 
@@ -234,7 +231,7 @@ impl App {
             .iter()
             .find(|r| r.cluster.as_deref() == Some(cluster_ids[0].0) && r.scale == mujun_domain::Scale::Above)
             .and_then(|r| ids.get(&r.credit_code).copied());
-        let tax = dept_ids.iter().find(|(c, _)| *c == "tax").map(|(_, id)| *id);
+        let tax = dept_ids.iter().find(|(c, _)| c == "tax").map(|(_, id)| *id);
         let stats = dept_ids
             .iter()
             .find(|(c, _)| *c == "statistics")
@@ -322,8 +319,6 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        // The data-item catalogue (and anything else of the reference data still missing).
-        self.ensure_reference_data().await?;
         Ok(Some(DemoSeed {
             accounts: out,
             enterprises: ids.len(),

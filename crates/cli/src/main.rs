@@ -31,6 +31,8 @@ enum Command {
     Demo(cmd::demo::Args),
     /// 启动 Web 服务（--demo：写入演示数据与演示账号）
     Serve(cmd::serve::Args),
+    /// 导入部门填报的模板（大文件用；与网页上传相同的校验）
+    Import(cmd::import::Args),
     /// 账号管理（创建首个系统管理员）
     User {
         #[command(subcommand)]
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         Command::DemoData(args) => cmd::demo_data::run(&args),
         Command::Demo(args) => cmd::demo::run(&args),
         Command::Serve(args) => cmd::serve::run(&args),
+        Command::Import(args) => cmd::import::run(&args),
         Command::User { command } => cmd::user::run(&command),
         Command::Audit { command } => cmd::audit::run(&command),
         Command::Config { command } => cmd::config::run(&command),

@@ -5,6 +5,7 @@ pub mod config;
 pub mod demo;
 pub mod demo_data;
 pub mod evaluate;
+pub mod import;
 pub mod methods;
 pub mod serve;
 pub mod user;

@@ -48,6 +48,14 @@ pub async fn open(config: &mujun_web::Config) -> anyhow::Result<mujun_app::App> 
     Ok(mujun_app::App::new(store, config.security()))
 }
 
+/// Opens the application for the server: also fills missing reference data (departments,
+/// regions, clusters, the data-item catalogue) so that a fresh installation is usable.
+pub async fn open_for_serving(config: &mujun_web::Config) -> anyhow::Result<mujun_app::App> {
+    let app = open(config).await?;
+    app.ensure_reference_data().await?;
+    Ok(app)
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -75,7 +83,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let config = config(&args.config, args.bind.as_deref(), args.database.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        let app = open(&config).await?;
+        let app = open_for_serving(&config).await?;
         if args.demo {
             eprintln!("演示模式：检查数据库……");
             match app.seed_demo(args.demo_enterprises, 2019).await? {
