@@ -27,6 +27,8 @@ pub struct Config {
     pub lockout_minutes: i64,
     /// Largest request body in bytes (forms, JSON).
     pub max_body_bytes: usize,
+    /// Largest uploaded file in bytes (department workbooks).
+    pub max_upload_bytes: usize,
 }
 
 impl Default for Config {
@@ -40,6 +42,7 @@ impl Default for Config {
             lockout_failures: 5,
             lockout_minutes: 15,
             max_body_bytes: 2 * 1024 * 1024,
+            max_upload_bytes: 64 * 1024 * 1024,
         }
     }
 }

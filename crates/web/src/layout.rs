@@ -65,6 +65,30 @@ fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
             items,
         });
     }
+    match actor.role {
+        Role::CityAdmin => nav.push(NavSection {
+            title: "数据采集",
+            items: vec![
+                item("采集轮次", "/collection"),
+                item("模板与导入", "/collection/import"),
+                item("数据质量", "/collection/quality"),
+                item("数据项目录", "/collection/catalogue"),
+                item("土地与租赁", "/land"),
+            ],
+        }),
+        Role::Department => nav.push(NavSection {
+            title: "数据采集",
+            items: vec![
+                item("采集任务", "/collection"),
+                item("模板与导入", "/collection/import"),
+                item("异议处理", "/collection/disputes"),
+                item("数据质量", "/collection/quality"),
+                item("土地与租赁", "/land"),
+            ],
+        }),
+        Role::Enterprise => nav.push(NavSection { title: "数据采集", items: vec![item("企业自核", "/self-check")] }),
+        _ => {}
+    }
     if actor.manages_accounts() {
         nav.push(NavSection {
             title: "系统管理",

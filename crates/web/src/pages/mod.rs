@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod clusters;
+pub mod collection;
 pub mod enterprises;
 pub mod home;
 pub mod login;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(password::routes())
         .merge(enterprises::routes())
         .merge(clusters::routes())
+        .merge(collection::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
 }
