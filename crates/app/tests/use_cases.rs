@@ -427,3 +427,54 @@ async fn demo_seed_only_into_an_empty_database() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_cluster_merges_only_into_a_current_cluster_without_loops() {
+    use mujun_app::registry::clusters::ClusterForm;
+    each(async |app, name| {
+        seeded(&app).await;
+        let city = login(&app, "city").await;
+        let list = app.list_clusters(&city).await.unwrap();
+        let (a, b) = (&list[0].cluster, &list[1].cluster);
+        let form = |c: &mujun_store::clusters::Cluster, status: &str, into: Option<i64>| ClusterForm {
+            name: c.name.clone(),
+            region_code: c.region_code.clone(),
+            star_level: String::new(),
+            leading_industries: String::new(),
+            planned_area_mu: String::new(),
+            status: status.into(),
+            merged_into: into,
+        };
+        assert!(
+            matches!(
+                app.update_cluster(&city, a.id, a.version, &form(a, "merged", Some(999_999)))
+                    .await,
+                Err(AppError::Invalid(_))
+            ),
+            "{name}: unknown target"
+        );
+        assert!(matches!(
+            app.update_cluster(&city, a.id, a.version, &form(a, "merged", Some(a.id)))
+                .await,
+            Err(AppError::Invalid(_))
+        ));
+        app.update_cluster(&city, a.id, a.version, &form(a, "merged", Some(b.id)))
+            .await
+            .unwrap();
+        // b into a would loop (a is merged into b), and a is no longer current anyway.
+        assert!(
+            matches!(
+                app.update_cluster(&city, b.id, b.version, &form(b, "merged", Some(a.id)))
+                    .await,
+                Err(AppError::Invalid(_))
+            ),
+            "{name}"
+        );
+        let (_, events) = app.get_cluster(&city, a.id).await.unwrap();
+        assert!(
+            events.iter().any(|e| e.detail.contains("正常 → 已合并")),
+            "{name}: status labels in Chinese"
+        );
+    })
+    .await;
+}

@@ -121,6 +121,17 @@ pub async fn add_event(
     Ok(())
 }
 
+/// The Chinese label of a status id (the event texts are read by people).
+fn status_label(status: &str) -> &str {
+    match status {
+        "active" => "正常",
+        "merged" => "已合并",
+        "demoted" => "已降级",
+        "closed" => "已撤销",
+        other => other,
+    }
+}
+
 /// Updates a cluster if it is still at `version`; records what changed as events.
 pub async fn update(
     conn: &mut AnyConnection,
@@ -182,7 +193,11 @@ pub async fn update(
             id,
             user_id,
             kind,
-            &format!("状态：{} → {}", before.status, f.status),
+            &format!(
+                "状态：{} → {}",
+                status_label(&before.status),
+                status_label(&f.status)
+            ),
         )
         .await?;
     }

@@ -125,6 +125,13 @@ impl App {
         }
     }
 
+    /// Whether the caller may open a registry form (create/edit an enterprise or a cluster);
+    /// a refusal is audited like any other.
+    pub async fn registry_form_access(&self, actor: &Actor, action: &str) -> Result<(), AppError> {
+        self.require_registry_editor(actor, action, ("registry", ""))
+            .await
+    }
+
     pub(crate) async fn require_registry_editor(
         &self,
         actor: &Actor,
@@ -245,8 +252,33 @@ impl App {
         self.require_registry_editor(actor, "cluster.update", ("cluster", &id.to_string()))
             .await?;
         let fields = validate(form)?;
-        if fields.merged_into == Some(id) {
-            return Err(AppError::invalid("merged_into", "不能并入自身"));
+        if let Some(target) = fields.merged_into {
+            // The target must be a current cluster, and merging must not loop back.
+            let mut c = self.store.read().await?;
+            let mut next = Some(target);
+            let mut steps = 0;
+            while let Some(t) = next {
+                if t == id {
+                    return Err(AppError::invalid(
+                        "merged_into",
+                        "不能并入自身，也不能形成循环合并",
+                    ));
+                }
+                let Some(cl) = clusters::get(&mut c, t).await? else {
+                    return Err(AppError::invalid("merged_into", "并入的集聚区不存在"));
+                };
+                if t == target && !(cl.status == "active" || cl.status == "demoted") {
+                    return Err(AppError::invalid(
+                        "merged_into",
+                        "只能并入现行（正常或已降级）的集聚区",
+                    ));
+                }
+                next = cl.merged_into;
+                steps += 1;
+                if steps > 100 {
+                    break;
+                }
+            }
         }
         let mut tx = self.store.begin().await?;
         let before = clusters::get(&mut tx, id)

@@ -22,6 +22,8 @@ pub struct EnterprisePage {
     pub per_page: i64,
     /// The year of scale and class.
     pub year: i64,
+    /// Years with data, newest first.
+    pub years: Vec<i64>,
 }
 
 /// The query of the enterprise list.
@@ -238,8 +240,9 @@ impl App {
         }
         let mut c = self.store.read().await?;
         let mut filter = q.filter.clone();
+        let years = enterprises::years(&mut c).await?;
         if filter.year == 0 {
-            filter.year = enterprises::years(&mut c).await?.first().copied().unwrap_or(0);
+            filter.year = years.first().copied().unwrap_or(0);
         }
         let per_page = q.per_page.clamp(10, 200);
         let page = q.page.max(1);
@@ -259,6 +262,7 @@ impl App {
             page,
             per_page,
             year: filter.year,
+            years,
         })
     }
 

@@ -9,7 +9,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use mujun_app::AppError;
 use mujun_app::registry::clusters::{ClusterForm, ClusterRow, STATUSES};
 use mujun_store::clusters::Cluster;
 use serde::Deserialize;
@@ -59,17 +58,6 @@ fn event_label(kind: &str) -> &str {
         "status_changed" => "状态变更",
         "updated" => "信息修改",
         other => other,
-    }
-}
-
-/// The store writes status changes with their ids (`状态：active → merged`): show the labels.
-fn event_detail(detail: &str) -> String {
-    match detail
-        .strip_prefix("状态：")
-        .and_then(|rest| rest.split_once(" → "))
-    {
-        Some((from, to)) => format!("状态：{} → {}", status_label(from), status_label(to)),
-        None => detail.to_owned(),
     }
 }
 
@@ -183,7 +171,7 @@ async fn detail(
         .map(|e| EventView {
             at: super::format_time(e.at),
             kind: event_label(&e.kind).to_owned(),
-            detail: event_detail(&e.detail),
+            detail: e.detail.clone(),
             by: e
                 .user_id
                 .map_or_else(|| "系统".to_owned(), |u| format!("账号 #{u}")),
@@ -330,11 +318,7 @@ fn with_status(status: StatusCode, page: &FormPage) -> Result<Response, PageErro
 }
 
 async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    // No use case only asks "may this caller create clusters": the form is shown to editors
-    // only; the submission is checked (and audited) by `create_cluster`.
-    if !user.actor.edits_registry() {
-        return Err(AppError::Forbidden("仅市级评价管理员可以修改名录".into()).into());
-    }
+    state.app.registry_form_access(&user.actor, "cluster.new").await?;
     let page = form_page(
         &state,
         &user,
@@ -366,11 +350,10 @@ async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    // `get_cluster` checks visibility only; the editor check of the form page is ours (see
-    // `new_form`), the submission's is the use case's.
-    if !user.actor.edits_registry() {
-        return Err(AppError::Forbidden("仅市级评价管理员可以修改名录".into()).into());
-    }
+    state
+        .app
+        .registry_form_access(&user.actor, "cluster.edit")
+        .await?;
     let (row, _) = state.app.get_cluster(&user.actor, id).await?;
     let page = form_page(
         &state,
@@ -408,9 +391,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn status_events_read_in_chinese() {
-        assert_eq!(event_detail("状态：active → merged"), "状态：正常 → 已合并");
-        assert_eq!(event_detail("更名：甲 → 乙"), "更名：甲 → 乙");
+    fn labels_read_in_chinese() {
         assert_eq!(star_label(None), "未评");
         assert_eq!(area_label(Some(22500.0)), "22,500");
     }

@@ -551,9 +551,13 @@ async fn list(
         .iter()
         .map(|c| Opt::new(*c, class_label(c), &st.class))
         .collect();
-    // Years: the evaluated years up to last year, and the one shown.
+    // Years with data (or, before any, the last six), and the one shown.
     let newest = this_year() - 1;
-    let mut years: Vec<i64> = ((newest - 5)..=newest).rev().collect();
+    let mut years: Vec<i64> = if page.years.is_empty() {
+        ((newest - 5)..=newest).rev().collect()
+    } else {
+        page.years.clone()
+    };
     if page.year > 0 && !years.contains(&page.year) {
         years.push(page.year);
         years.sort_unstable_by(|x, y| y.cmp(x));
@@ -1141,11 +1145,10 @@ fn with_status(status: StatusCode, page: &FormPage) -> Result<Response, PageErro
 }
 
 async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
-    // There is no use case that only asks "may this caller register enterprises": the form is
-    // shown to editors only, and the submission is checked (and audited) by the use case.
-    if !user.actor.edits_registry() {
-        return Err(AppError::Forbidden("仅市级评价管理员可以登记企业".into()).into());
-    }
+    state
+        .app
+        .registry_form_access(&user.actor, "enterprise.new")
+        .await?;
     let page = form_page(
         &state,
         &user,

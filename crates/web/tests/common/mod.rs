@@ -1,5 +1,5 @@
 //! A test server per backend: the real router over a fresh store seeded with the demo data
-//! (120 enterprises), driven in-process with `oneshot`; helpers to sign in and send forms.
+//! (120 generated enterprises, about 126 after three years of arrivals), driven in-process with `oneshot`; helpers to sign in and send forms.
 #![allow(dead_code, clippy::unwrap_used, missing_docs)]
 
 use axum::Router;
