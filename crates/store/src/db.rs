@@ -62,6 +62,9 @@ impl Store {
                             conn.execute("PRAGMA busy_timeout = 10000").await?;
                             conn.execute("PRAGMA foreign_keys = ON").await?;
                             conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            // 64 MiB of page cache (the default is 2 MiB): imports update large indexes.
+                            conn.execute("PRAGMA cache_size = -65536").await?;
+                            conn.execute("PRAGMA temp_store = MEMORY").await?;
                             Ok(())
                         })
                     })

@@ -53,3 +53,13 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Department>
             .await?,
     )
 }
+
+/// Locks a department's row until the end of the transaction: imports and corrections of one
+/// department run one after the other, so that two of them never both leave a value current.
+pub async fn lock(conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE departments SET sort_order = sort_order WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -532,16 +532,23 @@ pub async fn collection_roster(conn: &mut AnyConnection, year: i64) -> Result<Ve
 /// Sets the scale of many enterprises for a year in multi-row statements.
 pub async fn set_scales(
     conn: &mut AnyConnection,
+    backend: crate::Backend,
     year: i64,
     scales: &[(i64, &str)],
 ) -> Result<(), StoreError> {
-    for chunk in scales.chunks(500) {
+    for chunk in scales.chunks(5_000) {
         let mut sql = String::from("INSERT INTO enterprise_years (enterprise_id, year, scale) VALUES ");
         for i in 0..chunk.len() {
             if i > 0 {
                 sql.push(',');
             }
-            sql.push_str(&format!("(${}, ${}, ${})", i * 3 + 1, i * 3 + 2, i * 3 + 3));
+            // `?` is several times faster than `$n` on SQLite; PostgreSQL needs `$n`.
+            match backend {
+                crate::Backend::Sqlite => sql.push_str("(?, ?, ?)"),
+                crate::Backend::Postgres => {
+                    sql.push_str(&format!("(${}, ${}, ${})", i * 3 + 1, i * 3 + 2, i * 3 + 3))
+                }
+            }
         }
         sql.push_str(" ON CONFLICT (enterprise_id, year) DO UPDATE SET scale = excluded.scale");
         // Built only from placeholders; values are bound.

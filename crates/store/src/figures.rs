@@ -96,10 +96,17 @@ async fn insert_many(
     values: &[NewFigure],
     now: i64,
 ) -> Result<(), StoreError> {
+    if backend == Backend::Postgres {
+        return insert_many_json(conn, values, now).await;
+    }
     const PER_ROW: usize = 9;
-    // SQLite accepts 32766 parameters, PostgreSQL 65535; stay well below both.
-    const ROWS: usize = 500;
-    for chunk in values.chunks(ROWS) {
+    // SQLite accepts 32766 parameters, PostgreSQL 65535: few large statements, because every
+    // statement is a round trip to the database (or to sqlx's SQLite worker thread).
+    let rows = match backend {
+        Backend::Sqlite => 3_000,
+        Backend::Postgres => 7_000,
+    };
+    for chunk in values.chunks(rows) {
         let mut sql = String::from(
             "INSERT INTO figures (enterprise_id, year, field, value, department_id, source, batch_id, user_id, recorded_at) VALUES ",
         );
@@ -143,6 +150,69 @@ async fn insert_many(
         q.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// PostgreSQL: the rows travel as one JSON text per chunk, expanded by `json_to_recordset`.
+/// Binding tens of thousands of scalar parameters through sqlx's `Any` driver costs far more
+/// than the database's own JSON parsing (and `Any` cannot carry arrays for `UNNEST`).
+async fn insert_many_json(
+    conn: &mut AnyConnection,
+    values: &[NewFigure],
+    now: i64,
+) -> Result<(), StoreError> {
+    use std::fmt::Write;
+    for chunk in values.chunks(50_000) {
+        let mut json = String::with_capacity(chunk.len() * 96);
+        json.push('[');
+        let num = |x: Option<f64>| x.map_or_else(|| "null".to_owned(), |x| format!("{x:?}"));
+        let int = |x: Option<i64>| x.map_or_else(|| "null".to_owned(), |x| x.to_string());
+        for (i, v) in chunk.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            let _ = write!(
+                json,
+                r#"{{"e":{},"y":{},"f":{},"v":{},"d":{},"s":{},"b":{},"u":{}}}"#,
+                v.enterprise_id,
+                v.year,
+                json_string(&v.field),
+                num(v.value),
+                int(v.department_id),
+                json_string(&v.source),
+                int(v.batch_id),
+                int(v.user_id),
+            );
+        }
+        json.push(']');
+        sqlx::query(
+            "INSERT INTO figures (enterprise_id, year, field, value, department_id, source, batch_id, user_id, recorded_at) \
+             SELECT e, y, f, v, d, s, b, u, $2 FROM json_to_recordset(CAST($1 AS json)) \
+             AS x(e bigint, y bigint, f text, v double precision, d bigint, s text, b bigint, u bigint)",
+        )
+        .bind(json)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    // The planner must know the table just grew before the supersede join that follows.
+    sqlx::query("ANALYZE figures").execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// A JSON string literal.
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The current values of an enterprise-year.
@@ -214,8 +284,9 @@ pub async fn filled_counts(conn: &mut AnyConnection, year: i64) -> Result<Vec<(S
 }
 
 /// Records the values of one import batch: inserts them (tagged with `batch_id`), then marks the
-/// values they replace as superseded, in two set-based statements per field instead of one
-/// statement per value (an import writes hundreds of thousands).
+/// values they replace as superseded — one set-based statement per field instead of one per
+/// value (an import writes hundreds of thousands). The caller holds the department's lock
+/// (`departments::lock`), so no other batch writes the same fields meanwhile.
 pub async fn record_batch(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -223,23 +294,24 @@ pub async fn record_batch(
     values: &[NewFigure],
 ) -> Result<(), StoreError> {
     let now = now_ms();
-    insert_many(conn, backend, values, now).await?;
-    let mut keys: Vec<(i64, &str)> = values.iter().map(|v| (v.year, v.field.as_str())).collect();
-    keys.sort_unstable();
-    keys.dedup();
-    for (year, field) in keys {
-        sqlx::query(
-            "UPDATE figures SET superseded_at = $1 WHERE year = $2 AND field = $3 AND superseded_at IS NULL \
-             AND (batch_id IS NULL OR batch_id <> $4) \
-             AND EXISTS (SELECT 1 FROM figures n WHERE n.batch_id = $4 AND n.enterprise_id = figures.enterprise_id \
-                         AND n.year = figures.year AND n.field = figures.field)",
-        )
-        .bind(now)
-        .bind(year)
-        .bind(field)
-        .bind(batch_id)
-        .execute(&mut *conn)
+    // Every row inserted below gets a larger id: the batch's rows are found by a primary-key
+    // range instead of an index on the batch.
+    let (before,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM figures")
+        .fetch_one(&mut *conn)
         .await?;
-    }
+    insert_many(conn, backend, values, now).await?;
+    // Driven by the batch's new rows (a primary-key range), each joined to the value it
+    // replaces through the (enterprise, year, field) index.
+    sqlx::query(
+        "UPDATE figures SET superseded_at = $1 WHERE id IN (\
+            SELECT old.id FROM figures n JOIN figures old \
+              ON old.enterprise_id = n.enterprise_id AND old.year = n.year AND old.field = n.field \
+            WHERE n.id > $2 AND n.batch_id = $3 AND old.id <= $2 AND old.superseded_at IS NULL)",
+    )
+    .bind(now)
+    .bind(before)
+    .bind(batch_id)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

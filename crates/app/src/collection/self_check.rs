@@ -215,6 +215,7 @@ impl App {
                 .await);
         }
         if let Some(v) = corrected_value {
+            departments::lock(&mut tx, dept).await?;
             let item = catalogue
                 .iter()
                 .find(|i| i.id == check.item)

@@ -78,21 +78,26 @@ CREATE TABLE enterprise_years (
 );
 CREATE INDEX enterprise_years_year ON enterprise_years (year, scale);
 
+-- No foreign keys on figures: values arrive in batches of hundreds of thousands, already checked
+-- against the registry by the import use case, and per-row key checks would double the time.
 CREATE TABLE figures (
     id INTEGER PRIMARY KEY,
-    enterprise_id INTEGER NOT NULL REFERENCES enterprises (id),
+    enterprise_id INTEGER NOT NULL,
     year INTEGER NOT NULL,
     field TEXT NOT NULL,
     value REAL,
-    department_id INTEGER REFERENCES departments (id),
+    department_id INTEGER,
     source TEXT NOT NULL,
     batch_id INTEGER,
     user_id INTEGER,
     recorded_at INTEGER NOT NULL,
     superseded_at INTEGER
 );
-CREATE INDEX figures_current ON figures (enterprise_id, year, field) WHERE superseded_at IS NULL;
-CREATE INDEX figures_history ON figures (enterprise_id, year, field, recorded_at);
+-- One index for an enterprise's figures (current and history), one for a year's. Neither holds
+-- superseded_at, so marking a value superseded touches no index (on PostgreSQL the update can
+-- stay on its page: see the fill factor).
+CREATE INDEX figures_key ON figures (enterprise_id, year, field);
+CREATE INDEX figures_year ON figures (year, field);
 
 CREATE TABLE enterprise_items (
     enterprise_id INTEGER NOT NULL REFERENCES enterprises (id),

@@ -126,5 +126,3 @@ CREATE TABLE land_leases (
 );
 CREATE INDEX land_leases_lessor ON land_leases (lessor_enterprise_id);
 CREATE INDEX land_leases_lessee ON land_leases (lessee_enterprise_id);
-
-CREATE INDEX figures_batch ON figures (batch_id, enterprise_id, year, field) WHERE batch_id IS NOT NULL;
