@@ -8,6 +8,7 @@
 //! paths and methods written on the handlers agree with it.
 
 pub mod clusters;
+pub mod collection;
 pub mod common;
 pub mod enterprises;
 pub mod me;
@@ -56,5 +57,9 @@ endpoints! {
     get "/clusters" => clusters::list_clusters,
     get "/clusters/{id}" => clusters::get_cluster,
     get "/reference" => reference::get_reference,
+    get "/collection/catalogue" => collection::get_catalogue,
+    get "/collection/{department}/{year}/template" => collection::get_template,
+    post "/collection/{department}/{year}/values" => collection::push_values,
+    get "/collection/rounds/{id}" => collection::get_round,
     get "/openapi.json" => openapi::get_openapi,
 }

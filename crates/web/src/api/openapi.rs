@@ -61,6 +61,7 @@ impl Modify for SecuritySchemes {
         (name = "企业", description = "企业名录与一企一档"),
         (name = "集聚区", description = "产业集聚区"),
         (name = "参考数据", description = "县区、行业、部门与代码表"),
+        (name = "数据采集", description = "数据项目录、部门填报模板、数值报送（与网页导入相同的校验）与采集完成情况"),
         (name = "文档", description = "本 OpenAPI 文档"),
     )
 )]

@@ -1,10 +1,312 @@
-//! Pages of data collection (being written).
+//! Pages of data collection (issue 4): collection rounds and the completeness board, templates
+//! and imports, the departments' dispute queues, the enterprises' self-check, the data quality
+//! report, the catalogue and its sharing settings, and land records. Handlers call one use case
+//! each; the use cases decide permissions and audit refusals.
+
+mod catalogue;
+mod chart;
+mod disputes;
+mod imports;
+mod land;
+mod quality;
+mod rounds;
+mod self_check;
+mod upload;
 
 use axum::Router;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use mujun_app::{AppError, FieldError, Role};
+use mujun_store::departments::Department;
 
+use crate::auth::PageUser;
+use crate::error::PageError;
 use crate::state::AppState;
 
 /// Routes of this area.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(rounds::routes())
+        .merge(imports::routes())
+        .merge(disputes::routes())
+        .merge(self_check::routes())
+        .merge(quality::routes())
+        .merge(catalogue::routes())
+        .merge(land::routes())
+}
+
+/// An option of a select.
+#[derive(Clone, Debug)]
+struct Opt {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+impl Opt {
+    fn new(value: impl Into<String>, label: impl Into<String>, current: &str) -> Opt {
+        let value = value.into();
+        Opt {
+            selected: value == current,
+            label: label.into(),
+            value,
+        }
+    }
+}
+
+/// The current calendar year in Beijing.
+fn this_year() -> i64 {
+    let days = (mujun_store::now_ms() / 1000 + 8 * 3600).div_euclid(86_400);
+    mujun_domain::Date::from_days_since_epoch(days).map_or(2025, |d| i64::from(d.year()))
+}
+
+/// A year typed in a form or query (2000–2100).
+fn parse_year(text: Option<&str>) -> Option<i64> {
+    text.and_then(|t| t.trim().parse::<i64>().ok())
+        .filter(|y| (2000..=2100).contains(y))
+}
+
+/// The year a collection page shows when none is asked for: the year of the open round (the
+/// newest round when none is open); without rounds, last year (data of year Y is collected in
+/// Y+1). Only roles that take part in collection read the rounds.
+async fn default_year(state: &AppState, user: &PageUser) -> Result<i64, PageError> {
+    if matches!(user.actor.role, Role::CityAdmin | Role::Department) {
+        let rounds = state.app.list_rounds(&user.actor).await?;
+        if let Some(r) = rounds.iter().find(|r| r.status == "open").or(rounds.first()) {
+            return Ok(r.year);
+        }
+    }
+    Ok(this_year() - 1)
+}
+
+/// The year of a page: the one asked for, else [`default_year`].
+async fn year_or_default(state: &AppState, user: &PageUser, asked: Option<&str>) -> Result<i64, PageError> {
+    match parse_year(asked) {
+        Some(y) => Ok(y),
+        None => default_year(state, user).await,
+    }
+}
+
+/// Years to choose from: this year back to 2018, plus `selected` and `extra` when outside.
+fn year_options(selected: i64, extra: &[i64]) -> Vec<Opt> {
+    let mut years: Vec<i64> = (2018..=this_year()).collect();
+    years.push(selected);
+    years.extend_from_slice(extra);
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    years
+        .into_iter()
+        .map(|y| Opt::new(y.to_string(), format!("{y} 年度"), &selected.to_string()))
+        .collect()
+}
+
+/// The departments (reference data any signed-in caller may read).
+async fn departments(state: &AppState, user: &PageUser) -> Result<Vec<Department>, PageError> {
+    Ok(state.app.reference(&user.actor).await?.departments)
+}
+
+/// The name of a department code.
+fn department_name(departments: &[Department], code: &str) -> String {
+    departments
+        .iter()
+        .find(|d| d.code == code)
+        .map_or_else(|| code.to_owned(), |d| d.name.clone())
+}
+
+/// Chinese label of a task status.
+fn task_status_label(status: &str) -> &'static str {
+    match status {
+        "pending" => "未报送",
+        "submitted" => "已报送",
+        "confirmed" => "已确认",
+        "returned" => "退回",
+        _ => "未知",
+    }
+}
+
+/// Chinese label of the source of a value.
+fn source_label(source: &str) -> &'static str {
+    match source {
+        "seed" => "初始数据",
+        "import" => "批量导入",
+        "xlsx" => "Excel 导入",
+        "csv" => "CSV 导入",
+        "manual" => "手工录入",
+        "api" => "接口报送",
+        "objection" => "异议更正",
+        "correction" => "异议更正",
+        "copy_last_year" => "沿用上年",
+        _ => "其他",
+    }
+}
+
+/// Chinese label of a self-check state.
+fn check_status_label(status: &str) -> &'static str {
+    match status {
+        "confirmed" => "已确认",
+        "disputed" => "有异议（待处理）",
+        "corrected" => "已更正",
+        "answered" => "已答复",
+        _ => "未知",
+    }
+}
+
+/// A number without needless digits (`12.5`, `1200000`).
+fn number_text(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
+}
+
+/// A stored value as people read it: numbers with their unit, 是/否 flags, 规上/规下.
+fn value_text(kind: mujun_collect::ValueKind, unit: &str, v: Option<f64>) -> String {
+    use mujun_collect::ValueKind;
+    match (kind, v) {
+        (_, None) => "—".to_owned(),
+        (ValueKind::Flag, Some(v)) => if v != 0.0 { "是" } else { "否" }.to_owned(),
+        (ValueKind::Scale, Some(v)) => if v != 0.0 { "规上" } else { "规下" }.to_owned(),
+        (ValueKind::Number, Some(v)) if unit.is_empty() => number_text(v),
+        (ValueKind::Number, Some(v)) => format!("{} {unit}", number_text(v)),
+    }
+}
+
+/// Chinese label of a value kind.
+fn kind_label(kind: mujun_collect::ValueKind) -> &'static str {
+    match kind {
+        mujun_collect::ValueKind::Number => "数值",
+        mujun_collect::ValueKind::Flag => "是/否",
+        mujun_collect::ValueKind::Scale => "规上/规下",
+    }
+}
+
+/// The `{id}` of a path; anything but a positive number names no page (404).
+#[derive(Clone, Copy, Debug)]
+struct Id(i64);
+
+impl FromRequestParts<AppState> for Id {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Path(text) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| PageError::not_found())?;
+        text.parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(Id)
+            .ok_or_else(PageError::not_found)
+    }
+}
+
+/// The messages of a refused form: `Ok` for validation errors (shown in the page with 422),
+/// `Err` for everything else (refusals, missing objects, storage).
+fn form_messages(e: AppError) -> Result<Vec<String>, PageError> {
+    match e {
+        AppError::Invalid(errors) => Ok(errors.into_iter().map(|e: FieldError| e.message).collect()),
+        e => Err(e.into()),
+    }
+}
+
+/// Percent-encodes a file name for `filename*=UTF-8''…` (RFC 5987/6266).
+fn pct_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// MIME type of xlsx workbooks.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A file to download: its type, and its (Chinese) name in `filename*` with an ASCII fallback.
+fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    let ext = file_name.rsplit_once('.').map_or("bin", |(_, e)| e);
+    // Old clients read only `filename`: an ASCII name, the real one when it is plain ASCII.
+    let plain = file_name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let fallback = if plain && !file_name.is_empty() {
+        file_name.to_owned()
+    } else {
+        format!("mujun-download.{}", pct_encode(ext))
+    };
+    let disposition = format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        pct_encode(file_name)
+    );
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// Escapes text for XML (the SVG charts).
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One value of a form with repeated keys (`[(name, value)]`), trimmed; empty when absent.
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_and_names() {
+        assert_eq!(number_text(12.5), "12.5");
+        assert_eq!(number_text(1_200_000.0), "1200000");
+        assert_eq!(number_text(1.0 / 3.0), "0.3333");
+        assert_eq!(
+            value_text(mujun_collect::ValueKind::Number, "万元", Some(88.0)),
+            "88 万元"
+        );
+        assert_eq!(value_text(mujun_collect::ValueKind::Scale, "", Some(1.0)), "规上");
+        assert_eq!(pct_encode("税务 a.xlsx"), "%E7%A8%8E%E5%8A%A1%20a.xlsx");
+        assert_eq!(xml_escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        let opts = year_options(2024, &[]);
+        assert!(opts.iter().any(|o| o.selected && o.value == "2024"));
+        assert_eq!(parse_year(Some(" 2024 ")), Some(2024));
+        assert_eq!(parse_year(Some("1999")), None);
+    }
+
+    #[test]
+    fn downloads_name_their_file() {
+        let res = download(vec![1, 2], XLSX, "2024年度-税务局-数据填报模板.xlsx");
+        let d = res.headers()[header::CONTENT_DISPOSITION].to_str().unwrap_or("");
+        assert!(
+            d.starts_with("attachment; filename=\"mujun-download.xlsx\""),
+            "{d}"
+        );
+        assert!(d.contains("filename*=UTF-8''2024%E5%B9%B4"), "{d}");
+        let res = download(vec![], XLSX, "quality-2024.xlsx");
+        let d = res.headers()[header::CONTENT_DISPOSITION].to_str().unwrap_or("");
+        assert!(d.contains("filename=\"quality-2024.xlsx\""), "{d}");
+    }
 }

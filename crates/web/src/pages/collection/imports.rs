@@ -1,0 +1,562 @@
+//! `/collection/import`: a department's templates and imports — download the pre-filled
+//! template, upload it back (the whole file is checked first; warnings wait for a confirmation;
+//! errors are listed by row and column and come back as a marked workbook), copy last year's
+//! slow-moving values, and the import history. The city administrator does the same on behalf
+//! of any department.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use mujun_app::collection::imports::ImportOutcome;
+use mujun_app::{AppError, Role};
+use mujun_collect::upload::Issue;
+use mujun_store::departments::Department;
+use serde::Deserialize;
+
+use super::upload::{UPLOAD_BODY_LIMIT, UploadForm};
+use super::{Opt, XLSX, download, form_messages, source_label};
+use crate::auth::{CsrfForm, PageUser};
+use crate::error::PageError;
+use crate::layout::Layout;
+use crate::state::AppState;
+
+/// Routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/collection/import",
+            get(page)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/collection/import/confirm", post(confirm))
+        .route("/collection/import/copy", post(copy_last_year))
+        .route("/collection/import/marked/{token}", get(marked))
+        .route("/collection/template", get(template))
+}
+
+// ---- marked workbooks of rejected uploads ----
+//
+// A rejected upload comes back as the same workbook with every bad cell marked. The result page
+// links to it instead of embedding it (the CSP forbids `data:` downloads, and a page cannot carry
+// a large file). Nothing was stored, so the workbook is not kept in the database either: it
+// stays in this process's memory for its sender only, for 15 minutes, at most 32 workbooks and
+// 256 MB (the oldest go first). After a restart, or behind a load balancer without sticky
+// sessions, the link may have expired: uploading the file again marks it again.
+
+/// A marked workbook waiting for its download.
+struct Marked {
+    user_id: i64,
+    file_name: String,
+    bytes: Vec<u8>,
+    expires: Instant,
+}
+
+const MARKED_TTL: Duration = Duration::from_secs(15 * 60);
+const MARKED_MAX: usize = 32;
+const MARKED_MAX_BYTES: usize = 256 * 1024 * 1024;
+
+static MARKED: LazyLock<Mutex<HashMap<String, Marked>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Keeps a marked workbook for its sender; returns the token of its download link.
+fn keep_marked(user_id: i64, file_name: String, bytes: Vec<u8>) -> String {
+    let token = mujun_app::random_token();
+    let mut cache = MARKED.lock().unwrap_or_else(PoisonError::into_inner);
+    let now = Instant::now();
+    cache.retain(|_, m| m.expires > now);
+    while !cache.is_empty()
+        && (cache.len() >= MARKED_MAX
+            || cache.values().map(|m| m.bytes.len()).sum::<usize>() + bytes.len() > MARKED_MAX_BYTES)
+    {
+        let oldest = cache
+            .iter()
+            .min_by_key(|(_, m)| m.expires)
+            .map(|(k, _)| k.clone());
+        if let Some(k) = oldest {
+            cache.remove(&k);
+        }
+    }
+    cache.insert(
+        token.clone(),
+        Marked {
+            user_id,
+            file_name,
+            bytes,
+            expires: now + MARKED_TTL,
+        },
+    );
+    token
+}
+
+/// The marked workbook of a token, for its sender only.
+fn find_marked(token: &str, user_id: i64) -> Option<(String, Vec<u8>)> {
+    let cache = MARKED.lock().unwrap_or_else(PoisonError::into_inner);
+    cache
+        .get(token)
+        .filter(|m| m.user_id == user_id && m.expires > Instant::now())
+        .map(|m| (m.file_name.clone(), m.bytes.clone()))
+}
+
+async fn marked(user: PageUser, Path(token): Path<String>) -> Result<Response, PageError> {
+    let Some((name, bytes)) = find_marked(&token, user.actor.user_id) else {
+        return Err(AppError::NotFound("标注了错误的工作簿（已过期，请重新上传以再次生成）").into());
+    };
+    Ok(download(bytes, XLSX, &name))
+}
+
+/// `2024年度-税务局-数据填报模板.xlsx` → `2024年度-税务局-数据填报模板-错误标注.xlsx`.
+fn marked_name(file_name: &str) -> String {
+    let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
+    format!("{stem}-错误标注.xlsx")
+}
+
+// ---- the department of a page ----
+
+/// The department a page works on: a department officer's own; for others the one asked for,
+/// else the first that reports items. The use cases refuse departments the caller may not act
+/// for.
+async fn department_of(
+    state: &AppState,
+    user: &PageUser,
+    asked: &str,
+) -> Result<(Vec<Department>, Department), PageError> {
+    let departments = super::departments(state, user).await?;
+    let chosen = if user.actor.role == Role::Department {
+        departments
+            .iter()
+            .find(|d| Some(d.id) == user.actor.department_id)
+            .cloned()
+    } else if let Some(d) = departments.iter().find(|d| d.code == asked.trim()) {
+        Some(d.clone())
+    } else {
+        let catalogue = state.app.catalogue().await?;
+        departments
+            .iter()
+            .find(|d| catalogue.iter().any(|i| i.department_code == d.code))
+            .cloned()
+    };
+    let chosen = chosen.ok_or(AppError::NotFound("部门"))?;
+    Ok((departments, chosen))
+}
+
+#[derive(Deserialize, Default)]
+struct PageQuery {
+    #[serde(default)]
+    department: String,
+    year: Option<String>,
+    msg: Option<String>,
+}
+
+/// An item the department reports.
+struct ItemLine {
+    label: String,
+    unit: String,
+    required: &'static str,
+    slow: bool,
+    description: String,
+}
+
+/// One import batch.
+struct BatchView {
+    id: i64,
+    time: String,
+    file_name: String,
+    hash: String,
+    rows: i64,
+    values: i64,
+    warnings: i64,
+    source: &'static str,
+    user: String,
+}
+
+#[derive(Template)]
+#[template(path = "collection/import.html")]
+struct ImportPage {
+    l: Layout,
+    city: bool,
+    department: String,
+    department_name: String,
+    departments: Vec<Opt>,
+    year: i64,
+    years: Vec<Opt>,
+    items: Vec<ItemLine>,
+    slow_items: String,
+    history: Vec<BatchView>,
+    errors: Vec<String>,
+    max_mb: usize,
+}
+
+async fn render_page(
+    state: &AppState,
+    user: &PageUser,
+    department: &str,
+    year: Option<i64>,
+    msg: Option<&str>,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let (departments, dept) = department_of(state, user, department).await?;
+    let year = match year {
+        Some(y) => y,
+        None => super::default_year(state, user).await?,
+    };
+    let batches = state.app.import_history(&user.actor, &dept.code, year).await?;
+    let catalogue = state.app.catalogue().await?;
+    let items: Vec<ItemLine> = catalogue
+        .iter()
+        .filter(|i| i.department_code == dept.code)
+        .map(|i| ItemLine {
+            label: i.label.clone(),
+            unit: i.unit.clone(),
+            required: match (i.required_above, i.required_below) {
+                (true, true) => "规上、规下必填",
+                (true, false) => "规上必填",
+                (false, true) => "规下必填",
+                (false, false) => "选填",
+            },
+            slow: i.slow_moving,
+            description: i.description.clone(),
+        })
+        .collect();
+    let slow_items = items
+        .iter()
+        .filter(|i| i.slow)
+        .map(|i| i.label.as_str())
+        .collect::<Vec<_>>()
+        .join("、");
+    let history = batches
+        .into_iter()
+        .map(|b| BatchView {
+            id: b.id,
+            time: crate::pages::format_time(b.created_at),
+            hash: b.file_hash.chars().take(12).collect(),
+            file_name: b.file_name,
+            rows: b.row_count,
+            values: b.value_count,
+            warnings: b.warnings_confirmed,
+            source: source_label(&b.source),
+            user: match b.user_id {
+                Some(id) if id == user.actor.user_id => format!("{}（本人）", user.actor.display_name),
+                Some(id) => format!("用户 #{id}"),
+                None => "系统".to_owned(),
+            },
+        })
+        .collect();
+    let l = crate::pages::layout(state, user, "模板与导入", "/collection/import", msg).await?;
+    let page = ImportPage {
+        l,
+        city: user.actor.role == Role::CityAdmin,
+        departments: departments
+            .iter()
+            .map(|d| Opt::new(d.code.clone(), d.name.clone(), &dept.code))
+            .collect(),
+        department: dept.code,
+        department_name: dept.name,
+        years: super::year_options(year, &[]),
+        year,
+        items,
+        slow_items,
+        history,
+        errors,
+        max_mb: state.config.max_upload_bytes / (1024 * 1024),
+    };
+    Ok((status, crate::pages::render(&page)?).into_response())
+}
+
+async fn page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let year = super::parse_year(q.year.as_deref());
+    render_page(
+        &state,
+        &user,
+        &q.department,
+        year,
+        q.msg.as_deref(),
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+struct TemplateQuery {
+    #[serde(default)]
+    department: String,
+    year: Option<String>,
+}
+
+/// `GET /collection/template?department=&year=`: the pre-filled workbook (an audited export).
+async fn template(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<TemplateQuery>,
+) -> Result<Response, PageError> {
+    let year = super::year_or_default(&state, &user, q.year.as_deref()).await?;
+    let department = if q.department.trim().is_empty() {
+        department_of(&state, &user, "").await?.1.code
+    } else {
+        q.department.trim().to_owned()
+    };
+    let (name, bytes) = state
+        .app
+        .department_template(&user.actor, &department, year)
+        .await?;
+    Ok(download(bytes, XLSX, &name))
+}
+
+// ---- results ----
+
+/// A problem of an upload as shown in the tables.
+struct IssueView {
+    row: String,
+    column: String,
+    value: String,
+    message: String,
+}
+
+impl From<&Issue> for IssueView {
+    fn from(i: &Issue) -> IssueView {
+        IssueView {
+            row: if i.row == 0 {
+                "整个文件".to_owned()
+            } else {
+                format!("第 {} 行", i.row)
+            },
+            column: i.column.clone(),
+            value: i.value.clone(),
+            message: i.message.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "collection/result.html")]
+struct ResultPage {
+    l: Layout,
+    department: String,
+    department_name: String,
+    year: i64,
+    file_name: String,
+    /// `imported`, `confirm` or `rejected`.
+    outcome: &'static str,
+    batch_id: i64,
+    rows: usize,
+    values: usize,
+    warnings_confirmed: usize,
+    pending_id: i64,
+    errors: Vec<IssueView>,
+    warnings: Vec<IssueView>,
+    marked: String,
+}
+
+/// Shows what happened to an upload: 200 when stored or waiting for a confirmation, 422 when
+/// refused.
+async fn render_result(
+    state: &AppState,
+    user: &PageUser,
+    department: &str,
+    year: i64,
+    file_name: &str,
+    outcome: ImportOutcome,
+) -> Result<Response, PageError> {
+    let (_, dept) = department_of(state, user, department).await?;
+    let (title, status) = match &outcome {
+        ImportOutcome::Imported { .. } => ("导入完成", StatusCode::OK),
+        ImportOutcome::NeedsConfirmation { .. } => ("请确认提示信息", StatusCode::OK),
+        ImportOutcome::Rejected { .. } => ("导入未通过校验", StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let l = crate::pages::layout(state, user, title, "/collection/import", None).await?;
+    let mut page = ResultPage {
+        l,
+        department: dept.code,
+        department_name: dept.name,
+        year,
+        file_name: file_name.to_owned(),
+        outcome: "imported",
+        batch_id: 0,
+        rows: 0,
+        values: 0,
+        warnings_confirmed: 0,
+        pending_id: 0,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        marked: String::new(),
+    };
+    match outcome {
+        ImportOutcome::Imported {
+            batch_id,
+            rows,
+            values,
+            warnings_confirmed,
+        } => {
+            page.batch_id = batch_id;
+            page.rows = rows;
+            page.values = values;
+            page.warnings_confirmed = warnings_confirmed;
+        }
+        ImportOutcome::NeedsConfirmation {
+            pending_id,
+            warnings,
+            values,
+        } => {
+            page.outcome = "confirm";
+            page.pending_id = pending_id;
+            page.values = values;
+            page.warnings = warnings.iter().map(IssueView::from).collect();
+        }
+        ImportOutcome::Rejected {
+            errors,
+            warnings,
+            marked,
+        } => {
+            page.outcome = "rejected";
+            page.errors = errors.iter().map(IssueView::from).collect();
+            page.warnings = warnings.iter().map(IssueView::from).collect();
+            if !marked.is_empty() {
+                let token = keep_marked(user.actor.user_id, marked_name(file_name), marked);
+                page.marked = format!("/collection/import/marked/{token}");
+            }
+        }
+    }
+    Ok((status, crate::pages::render(&page)?).into_response())
+}
+
+/// `POST /collection/import` (multipart: `_csrf`, `department`, `year`, `file`).
+async fn upload(State(state): State<AppState>, form: UploadForm) -> Result<Response, PageError> {
+    let user = &form.user;
+    let department = form.field("department").to_owned();
+    let year = super::parse_year(Some(form.field("year")));
+    let refuse = async |message: &str| {
+        render_page(
+            &state,
+            user,
+            &department,
+            year,
+            None,
+            vec![message.to_owned()],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
+    };
+    let Some(year) = year else {
+        return refuse("请选择数据年度").await;
+    };
+    let Some(file) = &form.file else {
+        return refuse("请选择要上传的文件（.xlsx 或 .csv）").await;
+    };
+    let department = if department.is_empty() {
+        department_of(&state, user, "").await?.1.code
+    } else {
+        department
+    };
+    match state
+        .app
+        .import_upload(&user.actor, &department, year, &file.name, &file.bytes, false)
+        .await
+    {
+        Ok(outcome) => render_result(&state, user, &department, year, &file.name, outcome).await,
+        Err(e) => {
+            let errors = form_messages(e)?;
+            render_page(
+                &state,
+                user,
+                &department,
+                Some(year),
+                None,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    #[serde(default)]
+    pending_id: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    file_name: String,
+}
+
+/// `POST /collection/import/confirm`: stores an upload whose warnings the sender accepts.
+async fn confirm(
+    State(state): State<AppState>,
+    CsrfForm { user, form }: CsrfForm<ConfirmForm>,
+) -> Result<Response, PageError> {
+    let Ok(pending) = form.pending_id.trim().parse::<i64>() else {
+        return Err(AppError::NotFound("待确认的上传").into());
+    };
+    let year = super::year_or_default(&state, &user, Some(&form.year)).await?;
+    let outcome = state.app.confirm_import(&user.actor, pending).await?;
+    render_result(&state, &user, &form.department, year, &form.file_name, outcome).await
+}
+
+#[derive(Deserialize)]
+struct DepartmentYear {
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    year: String,
+}
+
+/// `POST /collection/import/copy`: last year's slow-moving values as a starting point.
+async fn copy_last_year(
+    State(state): State<AppState>,
+    CsrfForm { user, form }: CsrfForm<DepartmentYear>,
+) -> Result<Response, PageError> {
+    let year = super::year_or_default(&state, &user, Some(&form.year)).await?;
+    let department = department_of(&state, &user, &form.department).await?.1.code;
+    match state.app.copy_last_year(&user.actor, &department, year).await {
+        Ok(outcome) => {
+            let name = format!("沿用 {} 年数据", year - 1);
+            render_result(&state, &user, &department, year, &name, outcome).await
+        }
+        Err(e) => {
+            let errors = form_messages(e)?;
+            render_page(
+                &state,
+                &user,
+                &department,
+                Some(year),
+                None,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marked_workbooks_are_for_their_sender_only() {
+        let t = keep_marked(7, "a.xlsx".into(), vec![1, 2, 3]);
+        assert_eq!(find_marked(&t, 7), Some(("a.xlsx".to_owned(), vec![1, 2, 3])));
+        assert_eq!(find_marked(&t, 8), None);
+        assert_eq!(find_marked("nope", 7), None);
+        assert_eq!(marked_name("模板.xlsx"), "模板-错误标注.xlsx");
+        assert_eq!(marked_name("t.csv"), "t-错误标注.xlsx");
+        for i in 0..(MARKED_MAX + 3) {
+            keep_marked(9, format!("{i}.xlsx"), vec![0]);
+        }
+        assert!(MARKED.lock().map(|c| c.len()).unwrap_or(0) <= MARKED_MAX);
+    }
+}

@@ -1,0 +1,350 @@
+//! `/collection/quality`: the data quality report of a year before an evaluation — counts per
+//! kind and department, the findings (filterable by kind and department, each linked to its
+//! enterprise), and exports as xlsx and CSV. Every view and export goes through the report use
+//! case, which audits its generation.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use mujun_app::AppError;
+use mujun_app::collection::quality::{Finding, FindingKind, QualityReport};
+use mujun_store::departments::Department;
+use rust_xlsxwriter::{Format, Workbook};
+use serde::Deserialize;
+
+use super::{Opt, XLSX, department_name, download};
+use crate::auth::PageUser;
+use crate::error::PageError;
+use crate::layout::Layout;
+use crate::state::AppState;
+
+/// Routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/collection/quality", get(page))
+        .route("/collection/quality.xlsx", get(export_xlsx))
+        .route("/collection/quality.csv", get(export_csv))
+}
+
+/// Findings shown in the page at most (the exports carry all).
+const SHOWN: usize = 500;
+
+const KINDS: [(FindingKind, &str); 4] = [
+    (FindingKind::Missing, "missing"),
+    (FindingKind::Contradiction, "contradiction"),
+    (FindingKind::Outlier, "outlier"),
+    (FindingKind::Jump, "jump"),
+];
+
+fn kind_id(kind: FindingKind) -> &'static str {
+    KINDS.iter().find(|(k, _)| *k == kind).map_or("", |(_, id)| id)
+}
+
+#[derive(Deserialize, Default)]
+struct ReportQuery {
+    year: Option<String>,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    department: String,
+}
+
+/// The report of the asked year and the findings that pass the filters.
+struct Filtered {
+    report: QualityReport,
+    departments: Vec<Department>,
+    labels: Vec<(String, String)>,
+    kind: String,
+    department: String,
+    shown: Vec<usize>,
+}
+
+impl Filtered {
+    fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.shown.iter().map(|&i| &self.report.findings[i])
+    }
+
+    fn items_text(&self, f: &Finding) -> String {
+        f.items
+            .iter()
+            .map(|id| {
+                self.labels
+                    .iter()
+                    .find(|(i, _)| i == id)
+                    .map_or(id.as_str(), |(_, l)| l.as_str())
+            })
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+}
+
+async fn filtered(state: &AppState, user: &PageUser, q: &ReportQuery) -> Result<Filtered, PageError> {
+    let year = super::year_or_default(state, user, q.year.as_deref()).await?;
+    let report = state.app.quality_report(&user.actor, year).await?;
+    let departments = super::departments(state, user).await?;
+    let labels = state
+        .app
+        .catalogue()
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.label))
+        .collect();
+    let kind = q.kind.trim().to_owned();
+    let department = q.department.trim().to_owned();
+    let shown = report
+        .findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| kind.is_empty() || kind_id(f.kind) == kind)
+        .filter(|(_, f)| department.is_empty() || f.department_code == department)
+        .map(|(i, _)| i)
+        .collect();
+    Ok(Filtered {
+        report,
+        departments,
+        labels,
+        kind,
+        department,
+        shown,
+    })
+}
+
+/// A finding in the table.
+struct FindingLine {
+    kind: &'static str,
+    kind_id: &'static str,
+    enterprise_id: i64,
+    credit_code: String,
+    name: String,
+    department: String,
+    items: String,
+    message: String,
+    blocking: bool,
+}
+
+/// A count with its filter link.
+struct Count {
+    label: String,
+    count: usize,
+    href: String,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "collection/quality.html")]
+struct QualityPage {
+    l: Layout,
+    year: i64,
+    years: Vec<Opt>,
+    kinds: Vec<Opt>,
+    departments: Vec<Opt>,
+    by_kind: Vec<Count>,
+    by_department: Vec<Count>,
+    enterprises: usize,
+    total: usize,
+    blocking: usize,
+    matching: usize,
+    lines: Vec<FindingLine>,
+    truncated: bool,
+    filter_query: String,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, PageError> {
+    let f = filtered(&state, &user, &q).await?;
+    let year = f.report.year;
+    let link = |kind: &str, department: &str| {
+        format!(
+            "/collection/quality{}",
+            crate::pages::query_string(&[
+                ("year", year.to_string()),
+                ("kind", kind.to_owned()),
+                ("department", department.to_owned()),
+            ])
+        )
+    };
+    let by_kind = KINDS
+        .iter()
+        .map(|(k, id)| Count {
+            label: k.label().to_owned(),
+            count: f.report.findings.iter().filter(|x| x.kind == *k).count(),
+            href: link(id, &f.department),
+            active: f.kind == *id,
+        })
+        .collect();
+    let by_department = f
+        .report
+        .by_department
+        .iter()
+        .map(|(code, name, n)| Count {
+            label: name.clone(),
+            count: *n,
+            href: link(&f.kind, code),
+            active: f.department == *code,
+        })
+        .collect();
+    let mut kinds = vec![Opt::new("", "全部类型", &f.kind)];
+    kinds.extend(KINDS.iter().map(|(k, id)| Opt::new(*id, k.label(), &f.kind)));
+    let mut departments = vec![Opt::new("", "全部部门", &f.department)];
+    departments.extend(
+        f.report
+            .by_department
+            .iter()
+            .map(|(code, name, _)| Opt::new(code.clone(), name.clone(), &f.department)),
+    );
+    let lines = f
+        .findings()
+        .take(SHOWN)
+        .map(|x| FindingLine {
+            kind: x.kind.label(),
+            kind_id: kind_id(x.kind),
+            enterprise_id: x.enterprise_id,
+            credit_code: x.credit_code.clone(),
+            name: x.name.clone(),
+            department: department_name(&f.departments, &x.department_code),
+            items: f.items_text(x),
+            message: x.message.clone(),
+            blocking: x.blocking,
+        })
+        .collect();
+    let l = crate::pages::layout(&state, &user, "数据质量", "/collection/quality", None).await?;
+    let page = QualityPage {
+        l,
+        years: super::year_options(year, &[]),
+        year,
+        kinds,
+        departments,
+        by_kind,
+        by_department,
+        enterprises: f.report.enterprises,
+        total: f.report.findings.len(),
+        blocking: f.report.blocking(),
+        matching: f.shown.len(),
+        truncated: f.shown.len() > SHOWN,
+        lines,
+        filter_query: crate::pages::query_string(&[
+            ("year", year.to_string()),
+            ("kind", f.kind.clone()),
+            ("department", f.department.clone()),
+        ]),
+    };
+    Ok(crate::pages::render(&page)?.into_response())
+}
+
+const HEADER: [&str; 7] = [
+    "类型",
+    "阻断",
+    "统一社会信用代码",
+    "企业名称",
+    "责任部门",
+    "数据项",
+    "说明",
+];
+
+/// The rows of an export.
+fn export_rows(f: &Filtered) -> Vec<[String; 7]> {
+    f.findings()
+        .map(|x| {
+            [
+                x.kind.label().to_owned(),
+                if x.blocking { "是" } else { "否" }.to_owned(),
+                x.credit_code.clone(),
+                x.name.clone(),
+                department_name(&f.departments, &x.department_code),
+                f.items_text(x),
+                x.message.clone(),
+            ]
+        })
+        .collect()
+}
+
+fn file_name(f: &Filtered, ext: &str) -> String {
+    format!("{}年度-数据质量报告.{ext}", f.report.year)
+}
+
+async fn export_xlsx(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, PageError> {
+    let f = filtered(&state, &user, &q).await?;
+    let bytes = quality_workbook(&f).map_err(|e| AppError::Crypto(format!("无法生成工作簿：{e}")))?;
+    Ok(download(bytes, XLSX, &file_name(&f, "xlsx")))
+}
+
+fn quality_workbook(f: &Filtered) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = book.add_worksheet();
+    sheet.set_name("数据质量")?;
+    for (c, h) in HEADER.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    for (r, row) in export_rows(f).iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32 + 1, c as u16, v)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    for (c, w) in [10.0, 6.0, 22.0, 30.0, 24.0, 24.0, 60.0].into_iter().enumerate() {
+        sheet.set_column_width(c as u16, w)?;
+    }
+    book.save_to_buffer()
+}
+
+async fn export_csv(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, PageError> {
+    let f = filtered(&state, &user, &q).await?;
+    // A UTF-8 byte order mark, so that Excel opens the Chinese text correctly.
+    let mut out = String::from("\u{feff}");
+    let mut push = |cells: &[&str]| {
+        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    };
+    push(&HEADER);
+    for row in export_rows(&f) {
+        push(&row.each_ref().map(String::as_str));
+    }
+    Ok(download(
+        out.into_bytes(),
+        "text/csv; charset=utf-8",
+        &file_name(&f, "csv"),
+    ))
+}
+
+/// A CSV cell, quoted when needed; a leading `=`, `+`, `-` or `@` is neutralised so that a
+/// spreadsheet never runs it as a formula.
+fn csv_cell(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@']) {
+        format!("'{v}")
+    } else {
+        v.to_owned()
+    };
+    if v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells() {
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("说\"明"), "\"说\"\"明\"");
+        assert_eq!(csv_cell("=1+1"), "'=1+1");
+        assert_eq!(kind_id(FindingKind::Jump), "jump");
+    }
+}
