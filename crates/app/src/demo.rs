@@ -156,6 +156,24 @@ impl App {
                     )
                     .await?;
                 }
+                // 规模 is a reported item too (统计局), kept with its provenance like the figures.
+                values.push(figures::NewFigure {
+                    enterprise_id: id,
+                    year: y,
+                    field: "scale".to_owned(),
+                    value: Some(if r.scale == mujun_domain::Scale::Above {
+                        1.0
+                    } else {
+                        0.0
+                    }),
+                    department_id: dept_ids
+                        .iter()
+                        .find(|(c, _)| c == "statistics")
+                        .map(|(_, id)| *id),
+                    source: "seed".into(),
+                    batch_id: None,
+                    user_id: None,
+                });
                 for f in Field::ALL {
                     if let Some(v) = r.figures[f.index()] {
                         values.push(figures::NewFigure {

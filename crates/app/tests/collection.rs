@@ -780,3 +780,118 @@ fn parcel(
         holders,
     }
 }
+
+#[tokio::test]
+async fn pending_uploads_can_be_dropped_and_corrections_respect_the_item_kind() {
+    each(async |app, name| {
+        let tax = login(&app, "tax").await;
+        let (id, code) = codes(&app, 1).await.remove(0);
+        let mut c = app.store().begin().await.unwrap();
+        figures::record(
+            &mut c,
+            app.store().backend(),
+            &[figures::NewFigure {
+                enterprise_id: id,
+                year: 2023,
+                field: "tax_paid".into(),
+                value: Some(1.0),
+                department_id: None,
+                source: "manual".into(),
+                batch_id: None,
+                user_id: None,
+            }],
+        )
+        .await
+        .unwrap();
+        c.commit().await.unwrap();
+        let ImportOutcome::NeedsConfirmation { pending_id, .. } = app
+            .import_upload(
+                &tax,
+                "tax",
+                2024,
+                "t.csv",
+                &tax_csv(&[(code, "500000".into())]),
+                false,
+            )
+            .await
+            .unwrap()
+        else {
+            panic!("{name}: expected a warning")
+        };
+        let city = login(&app, "city").await;
+        assert!(
+            matches!(
+                app.cancel_import(&city, pending_id).await,
+                Err(AppError::NotFound(_))
+            ),
+            "only its sender"
+        );
+        app.cancel_import(&tax, pending_id).await.unwrap();
+        assert!(
+            matches!(
+                app.confirm_import(&tax, pending_id).await,
+                Err(AppError::NotFound(_))
+            ),
+            "{name}: dropped"
+        );
+
+        // A flag can only be corrected to 0 or 1; confirming needs a value.
+        let qiye = login(&app, "qiye").await;
+        let science = {
+            let admin = login(&app, "admin").await;
+            let opts = app.account_form_options(&admin).await.unwrap();
+            let dept = opts.departments.iter().find(|d| d.code == "science").unwrap().id;
+            let form = mujun_app::accounts::AccountForm {
+                username: "keji".into(),
+                display_name: "科技局".into(),
+                role: "department".into(),
+                department_id: Some(dept),
+                active: true,
+                ..Default::default()
+            };
+            app.create_account(&admin, &form, "Science-Bureau-1")
+                .await
+                .unwrap();
+            let mut a = app
+                .login("keji", "Science-Bureau-1", "127.0.0.1", None)
+                .await
+                .unwrap()
+                .actor;
+            a.must_change_password = false;
+            a
+        };
+        let check = app
+            .check_figure(&qiye, 2024, "bonus.high_tech", true, "我们是高新技术企业")
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                app.resolve_dispute(&science, check, Some(5.0), "更正").await,
+                Err(AppError::Invalid(_))
+            ),
+            "{name}"
+        );
+        app.resolve_dispute(&science, check, Some(1.0), "已核实，更正为是")
+            .await
+            .unwrap();
+        let lines = app.self_check(&qiye, 2024).await.unwrap();
+        assert!(
+            lines.iter().any(|l| l.item.id == "scale" && l.figure.is_some()),
+            "{name}: scale has its provenance"
+        );
+        let empty = lines
+            .iter()
+            .find(|l| l.figure.is_none())
+            .map(|l| l.item.id.clone());
+        if let Some(item) = empty {
+            assert!(
+                matches!(
+                    app.check_figure(&qiye, 2024, &item, false, "").await,
+                    Err(AppError::Invalid(_))
+                ),
+                "nothing to confirm"
+            );
+        }
+    })
+    .await;
+}

@@ -30,6 +30,8 @@ pub struct Batch {
     pub warnings_confirmed: i64,
     /// When (ms).
     pub created_at: i64,
+    /// Display name of who imported it.
+    pub user_name: Option<String>,
 }
 
 /// A new batch.
@@ -83,8 +85,9 @@ pub async fn list(
     year: i64,
 ) -> Result<Vec<Batch>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT id, department_id, year, user_id, source, file_name, file_hash, row_count, value_count, warnings_confirmed, created_at \
-         FROM import_batches WHERE ($1 IS NULL OR department_id = $1) AND year = $2 ORDER BY id DESC",
+        "SELECT b.id, b.department_id, b.year, b.user_id, b.source, b.file_name, b.file_hash, b.row_count, b.value_count, \
+         b.warnings_confirmed, b.created_at, u.display_name AS user_name FROM import_batches b LEFT JOIN users u ON u.id = b.user_id \
+         WHERE ($1 IS NULL OR b.department_id = $1) AND b.year = $2 ORDER BY b.id DESC",
     )
     .bind(department_id)
     .bind(year)
@@ -161,4 +164,13 @@ pub async fn delete_pending(conn: &mut AnyConnection, id: i64) -> Result<(), Sto
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Drops pending uploads older than `cutoff` (ms): a sender who never confirmed.
+pub async fn delete_pending_before(conn: &mut AnyConnection, cutoff: i64) -> Result<u64, StoreError> {
+    Ok(sqlx::query("DELETE FROM pending_uploads WHERE created_at < $1")
+        .bind(cutoff)
+        .execute(conn)
+        .await?
+        .rows_affected())
 }

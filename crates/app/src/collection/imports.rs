@@ -230,6 +230,8 @@ impl App {
         }
         if !checked.warnings.is_empty() && !confirm_warnings {
             let mut tx = self.store.begin().await?;
+            // Uploads left unconfirmed for a day are dropped.
+            imports::delete_pending_before(&mut tx, mujun_store::now_ms() - 86_400_000).await?;
             let pending_id = imports::insert_pending(
                 &mut tx,
                 actor.user_id,
@@ -540,4 +542,17 @@ async fn apply_flags(
         enterprises::set_items(conn, e, year, kind, &items).await?;
     }
     Ok(())
+}
+
+impl App {
+    /// Drops one's own pending upload without importing it.
+    pub async fn cancel_import(&self, actor: &Actor, pending_id: i64) -> Result<(), AppError> {
+        let mut tx = self.store.begin().await?;
+        imports::get_pending(&mut tx, pending_id, actor.user_id)
+            .await?
+            .ok_or(AppError::NotFound("待确认的上传"))?;
+        imports::delete_pending(&mut tx, pending_id).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
 }

@@ -185,24 +185,24 @@ impl App {
             return Err(AppError::invalid("lessor", "出租方与承租方至少一方是名录内企业"));
         }
         let mut tx = self.store.begin().await?;
-        let mut resolve = async |code: Option<&str>| -> Result<Option<i64>, AppError> {
+        let mut resolve = async |code: Option<&str>, field: &'static str| -> Result<Option<i64>, AppError> {
             match code {
                 None => Ok(None),
                 Some(c) => {
                     let c = CreditCode::parse_lenient(c)
-                        .map_err(|e| AppError::invalid("lessor", e.to_string()))?
+                        .map_err(|e| AppError::invalid(field, e.to_string()))?
                         .0;
                     Ok(Some(
                         enterprises::get_by_code(&mut tx, c.as_str())
                             .await?
-                            .ok_or_else(|| AppError::invalid("lessor", format!("名录中没有企业 {c}")))?
+                            .ok_or_else(|| AppError::invalid(field, format!("名录中没有企业 {c}")))?
                             .id,
                     ))
                 }
             }
         };
-        let a = resolve(lessor).await?;
-        let b = resolve(lessee).await?;
+        let a = resolve(lessor, "lessor").await?;
+        let b = resolve(lessee, "lessee").await?;
         if a.is_some() && a == b {
             return Err(AppError::invalid("lessee", "出租方与承租方不能是同一企业"));
         }

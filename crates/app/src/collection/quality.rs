@@ -27,6 +27,16 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
+    /// A stable id for URLs and exports.
+    pub fn id(self) -> &'static str {
+        match self {
+            FindingKind::Missing => "missing",
+            FindingKind::Contradiction => "contradiction",
+            FindingKind::Outlier => "outlier",
+            FindingKind::Jump => "jump",
+        }
+    }
+
     /// Chinese label.
     pub fn label(self) -> &'static str {
         match self {

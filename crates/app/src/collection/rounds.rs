@@ -103,7 +103,10 @@ impl App {
         let id = rounds::insert(&mut tx, year, &title, Some(actor.user_id)).await?;
         for (dept, deadline) in deadlines {
             if departments::get(&mut tx, *dept).await?.is_none() {
-                return Err(AppError::NotFound("部门"));
+                return Err(AppError::invalid(
+                    "deadlines",
+                    format!("没有编号为 {dept} 的部门"),
+                ));
             }
             rounds::add_task(&mut tx, id, *dept, deadline).await?;
         }
@@ -333,5 +336,24 @@ impl App {
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
+    }
+}
+
+impl App {
+    /// A department officer's tasks across rounds, newest first: `(round, task)`.
+    pub async fn department_tasks(&self, actor: &Actor) -> Result<Vec<(Round, Task)>, AppError> {
+        let (Role::Department, Some(dept)) = (actor.role, actor.department_id) else {
+            return Err(self
+                .deny(actor, "round.tasks", ("department", ""), "仅部门数据员有采集任务")
+                .await);
+        };
+        let mut c = self.store.read().await?;
+        let mut out = Vec::new();
+        for round in rounds::list(&mut c).await? {
+            if let Some(task) = rounds::task(&mut c, round.id, dept).await? {
+                out.push((round, task));
+            }
+        }
+        Ok(out)
     }
 }

@@ -106,6 +106,12 @@ impl App {
             .await?
             .into_iter()
             .find(|f| f.field == item);
+        if !dispute && figure.as_ref().and_then(|f| f.value).is_none() {
+            return Err(AppError::invalid(
+                "item",
+                "该项尚无数据，不能确认；如应有数据请提出异议",
+            ));
+        }
         let id = self_checks::insert(
             &mut tx,
             &NewCheck {
@@ -220,6 +226,12 @@ impl App {
                 .iter()
                 .find(|i| i.id == check.item)
                 .ok_or(AppError::NotFound("数据项"))?;
+            if item.kind != ValueKind::Number && v != 0.0 && v != 1.0 {
+                return Err(AppError::invalid(
+                    "value",
+                    "该数据项只能更正为 1（是/规上）或 0（否/规下）",
+                ));
+            }
             if item.kind == ValueKind::Number
                 && (item.min.is_some_and(|m| v < m) || item.max.is_some_and(|m| v > m))
             {

@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
         .route("/collection/import/confirm", post(confirm))
+        .route("/collection/import/cancel", post(cancel))
         .route("/collection/import/copy", post(copy_last_year))
         .route("/collection/import/marked/{token}", get(marked))
         .route("/collection/template", get(template))
@@ -242,10 +243,11 @@ async fn render_page(
             values: b.value_count,
             warnings: b.warnings_confirmed,
             source: source_label(&b.source),
-            user: match b.user_id {
-                Some(id) if id == user.actor.user_id => format!("{}（本人）", user.actor.display_name),
-                Some(id) => format!("用户 #{id}"),
-                None => "系统".to_owned(),
+            user: match (b.user_id, b.user_name) {
+                (Some(id), _) if id == user.actor.user_id => format!("{}（本人）", user.actor.display_name),
+                (Some(_), Some(name)) => name,
+                (Some(id), None) => format!("用户 #{id}"),
+                (None, _) => "系统".to_owned(),
             },
         })
         .collect();
@@ -504,6 +506,25 @@ async fn confirm(
     let year = super::year_or_default(&state, &user, Some(&form.year)).await?;
     let outcome = state.app.confirm_import(&user.actor, pending).await?;
     render_result(&state, &user, &form.department, year, &form.file_name, outcome).await
+}
+
+/// `POST /collection/import/cancel`: drop a pending upload without importing it.
+async fn cancel(
+    State(state): State<AppState>,
+    CsrfForm { user, form }: CsrfForm<ConfirmForm>,
+) -> Result<Response, PageError> {
+    let Ok(pending) = form.pending_id.trim().parse::<i64>() else {
+        return Err(AppError::NotFound("待确认的上传").into());
+    };
+    state.app.cancel_import(&user.actor, pending).await?;
+    let target = format!(
+        "/collection/import{}",
+        crate::pages::query_string(&[
+            ("department", form.department.clone()),
+            ("year", form.year.clone())
+        ])
+    );
+    Ok(axum::response::Redirect::to(&target).into_response())
 }
 
 #[derive(Deserialize)]

@@ -39,7 +39,7 @@ const KINDS: [(FindingKind, &str); 4] = [
 ];
 
 fn kind_id(kind: FindingKind) -> &'static str {
-    KINDS.iter().find(|(k, _)| *k == kind).map_or("", |(_, id)| id)
+    kind.id()
 }
 
 #[derive(Deserialize, Default)]
