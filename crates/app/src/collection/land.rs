@@ -336,3 +336,22 @@ mod tests {
         );
     }
 }
+
+impl App {
+    /// Whether the caller may open the land records (city administrator and department
+    /// officers); a refusal is audited.
+    pub async fn land_access(&self, actor: &Actor) -> Result<(), AppError> {
+        if matches!(actor.role, Role::CityAdmin | Role::Department) {
+            Ok(())
+        } else {
+            Err(self
+                .deny(
+                    actor,
+                    "land.view",
+                    ("land", ""),
+                    "仅市级评价管理员和部门数据员可以查看土地与租赁",
+                )
+                .await)
+        }
+    }
+}

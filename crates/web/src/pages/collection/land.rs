@@ -221,6 +221,7 @@ async fn page(
     user: PageUser,
     Query(q): Query<LookupQuery>,
 ) -> Result<Response, PageError> {
+    state.app.land_access(&user.actor).await?;
     let year = super::parse_year(q.year.as_deref());
     render(
         &state,

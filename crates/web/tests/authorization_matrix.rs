@@ -1,0 +1,291 @@
+//! Every route × every role → allowed, refused (403, and the refusal is in the audit trail) or
+//! sent to log in. Scoped roles are tested against objects inside and outside their scope: an
+//! enterprise user changing the id in the URL, a county officer reading another county, the
+//! system administrator and the auditor reading business data.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use mujun_store::audit;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Expect {
+    /// Served.
+    A,
+    /// 403, audited.
+    D,
+    /// Sent to log in (pages) or 401 (API).
+    L,
+}
+use Expect::{A, D, L};
+
+const ROLES: [&str; 8] = [
+    "(anonymous)",
+    "admin",
+    "city",
+    "tax",
+    "yicheng",
+    "zhuangbei",
+    "qiye",
+    "auditor",
+];
+
+async fn denied_count(s: &TestServer) -> i64 {
+    let mut c = s.app.store().read().await.unwrap();
+    let f = audit::Filter {
+        outcome: Some("denied".into()),
+        ..Default::default()
+    };
+    audit::search(&mut c, &f, 1, 0).await.unwrap().1
+}
+
+fn classify(p: &Page) -> Option<Expect> {
+    match p.status {
+        StatusCode::FORBIDDEN => Some(D),
+        StatusCode::UNAUTHORIZED => Some(L),
+        s if s.is_redirection() && p.location().starts_with("/login") => Some(L),
+        // Past the permission check: served, or refused for its content.
+        s if s.is_success() || s.is_redirection() => Some(A),
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT => Some(A),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn every_route_for_every_role() {
+    each(async |s| {
+        let mut browsers: Vec<Option<Browser>> = vec![None];
+        for role in &ROLES[1..] {
+            browsers.push(Some(s.login(role).await));
+        }
+        let actor =
+            |u: &'static str| async move { s.app.login(u, PASSWORD, "127.0.0.1", None).await.unwrap().actor };
+        let city = actor("city").await;
+        let qiye = actor("qiye").await;
+        // Objects: the enterprise user's own enterprise, one outside county 411702 and outside
+        // the equipment cluster, the equipment cluster and a cluster of another county, a round.
+        let q = mujun_app::registry::enterprises::EnterpriseQuery {
+            page: 1,
+            per_page: 200,
+            ..Default::default()
+        };
+        let own = s.app.list_enterprises(&qiye, &q).await.unwrap().rows.remove(0);
+        let clusters = s.app.list_clusters(&city).await.unwrap();
+        let zb = clusters
+            .iter()
+            .find(|c| c.cluster.name == "驻马店装备产业集聚区")
+            .unwrap()
+            .cluster
+            .clone();
+        let far_cluster = clusters
+            .iter()
+            .find(|c| c.cluster.region_code != "411702")
+            .unwrap()
+            .cluster
+            .clone();
+        let all = s.app.list_enterprises(&city, &q).await.unwrap().rows;
+        let far = all
+            .iter()
+            .find(|e| {
+                e.region_code != "411702"
+                    && e.cluster_name.as_deref() != Some(zb.name.as_str())
+                    && e.id != own.id
+            })
+            .unwrap()
+            .clone();
+        let own_cluster = s
+            .app
+            .enterprise_detail(&city, own.id, 0)
+            .await
+            .unwrap()
+            .enterprise
+            .cluster_id;
+        let depts = s.app.reference(&city).await.unwrap().departments;
+        let tax_dept = depts.iter().find(|d| d.code == "tax").unwrap().id;
+        let round = s
+            .app
+            .open_round(&city, 2024, "", &[(tax_dept, "2030-01-01".into())])
+            .await
+            .unwrap();
+        let account = s.app.list_accounts(&actor("admin").await).await.unwrap()[0].id;
+
+        // Expectations for an enterprise / a cluster, from the facts (not from the system).
+        let ent = |id: i64, region: &str, cluster: Option<&str>| -> [Expect; 8] {
+            let county = if region == "411702" { A } else { D };
+            let clus = if cluster == Some(zb.name.as_str()) { A } else { D };
+            let me = if id == own.id { A } else { D };
+            [L, D, A, A, county, clus, me, D]
+        };
+        let clu = |id: i64, region: &str| -> [Expect; 8] {
+            let county = if region == "411702" { A } else { D };
+            let clus = if id == zb.id { A } else { D };
+            let me = if Some(id) == own_cluster { A } else { D };
+            [L, D, A, A, county, clus, me, D]
+        };
+        let everyone = [L, A, A, A, A, A, A, A];
+        let business = [L, D, A, A, A, A, A, D];
+        let city_only = [L, D, A, D, D, D, D, D];
+        let admin_only = [L, A, D, D, D, D, D, D];
+        let auditor_only = [L, D, D, D, D, D, D, A];
+        let collectors = [L, D, A, A, D, D, D, D];
+        let department_only = [L, D, D, A, D, D, D, D];
+        let enterprise_only = [L, D, D, D, D, D, A, D];
+
+        let own_e = ent(own.id, &own.region_code, own.cluster_name.as_deref());
+        let far_e = ent(far.id, &far.region_code, far.cluster_name.as_deref());
+        let routes: Vec<(String, [Expect; 8])> = vec![
+            ("/".into(), everyone),
+            ("/password".into(), everyone),
+            ("/enterprises".into(), business),
+            ("/enterprises?class=A&sort=name&page=2".into(), business),
+            (format!("/enterprises/{}", own.id), own_e),
+            (format!("/enterprises/{}", far.id), far_e),
+            (
+                format!("/enterprises/{}/history?year=2024&field=tax_paid", own.id),
+                own_e,
+            ),
+            (
+                format!("/enterprises/{}/history?year=2024&field=tax_paid", far.id),
+                far_e,
+            ),
+            ("/enterprises/new".into(), city_only),
+            (format!("/enterprises/{}/edit", own.id), city_only),
+            ("/clusters".into(), business),
+            (format!("/clusters/{}", zb.id), clu(zb.id, &zb.region_code)),
+            (
+                format!("/clusters/{}", far_cluster.id),
+                clu(far_cluster.id, &far_cluster.region_code),
+            ),
+            ("/clusters/new".into(), city_only),
+            (format!("/clusters/{}/edit", zb.id), city_only),
+            ("/accounts".into(), admin_only),
+            ("/accounts/new".into(), admin_only),
+            (format!("/accounts/{account}/edit"), admin_only),
+            ("/audit".into(), auditor_only),
+            ("/audit/verify".into(), auditor_only),
+            ("/collection".into(), collectors),
+            (format!("/collection/rounds/{round}"), collectors),
+            ("/collection/import?department=tax&year=2024".into(), collectors),
+            ("/collection/template?department=tax&year=2024".into(), collectors),
+            ("/collection/disputes".into(), department_only),
+            ("/collection/quality?year=2024".into(), collectors),
+            ("/collection/quality.csv?year=2024".into(), collectors),
+            ("/collection/catalogue".into(), everyone),
+            ("/self-check".into(), enterprise_only),
+            ("/land".into(), collectors),
+            ("/api/v1/me".into(), everyone),
+            ("/api/v1/enterprises".into(), business),
+            (format!("/api/v1/enterprises/{}", own.id), own_e),
+            (format!("/api/v1/enterprises/{}", far.id), far_e),
+            (
+                format!(
+                    "/api/v1/enterprises/{}/figures/tax_paid/history?year=2024",
+                    far.id
+                ),
+                far_e,
+            ),
+            ("/api/v1/clusters".into(), business),
+            (
+                format!("/api/v1/clusters/{}", far_cluster.id),
+                clu(far_cluster.id, &far_cluster.region_code),
+            ),
+            ("/api/v1/reference".into(), everyone),
+            ("/api/v1/collection/catalogue".into(), everyone),
+            ("/api/v1/collection/tax/2024/template".into(), collectors),
+            (format!("/api/v1/collection/rounds/{round}"), collectors),
+        ];
+        let mut mismatches = Vec::new();
+        for (path, expected) in &routes {
+            for (i, role) in ROLES.iter().enumerate() {
+                let before = denied_count(s).await;
+                let page = s.get(path, browsers[i].as_ref()).await;
+                let got = classify(&page);
+                if got != Some(expected[i]) {
+                    mismatches.push(format!(
+                        "GET {path} as {role}: expected {:?}, got {:?} ({})",
+                        expected[i], got, page.status
+                    ));
+                    continue;
+                }
+                if got == Some(D) && denied_count(s).await <= before {
+                    mismatches.push(format!("GET {path} as {role}: refused but not audited"));
+                }
+            }
+        }
+        assert!(
+            mismatches.is_empty(),
+            "{}: {} mismatches:\n{}",
+            s.name,
+            mismatches.len(),
+            mismatches.join("\n")
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn state_changing_routes_refuse_other_roles() {
+    each(async |s| {
+        // Each POST is sent with a valid session token and harmless (often invalid) content:
+        // an allowed role gets past the permission check (any answer but 403), a refused role
+        // gets 403 and an audit entry.
+        let posts: Vec<(&str, Vec<(&str, &str)>, [Expect; 8])> = vec![
+            (
+                "/enterprises/new",
+                vec![("credit_code", "x")],
+                [L, D, A, D, D, D, D, D],
+            ),
+            ("/clusters/new", vec![("name", "")], [L, D, A, D, D, D, D, D]),
+            ("/accounts/new", vec![("username", "")], [L, A, D, D, D, D, D, D]),
+            ("/audit/verify", vec![], [L, D, D, D, D, D, D, A]),
+            (
+                "/collection/rounds",
+                vec![("year", "2031")],
+                [L, D, A, D, D, D, D, D],
+            ),
+            (
+                "/land/parcels",
+                vec![
+                    ("certificate_no", "权限测试"),
+                    ("area", "1"),
+                    ("unit", "mu"),
+                    ("holder_code_1", ""),
+                    ("holder_share_1", ""),
+                ],
+                [L, D, A, D, D, D, D, D],
+            ),
+        ];
+        let mut mismatches = Vec::new();
+        for (path, fields, expected) in &posts {
+            for (i, role) in ROLES.iter().enumerate() {
+                let browser = if i == 0 { None } else { Some(s.login(role).await) };
+                let before = denied_count(s).await;
+                let page = s.post(path, browser.as_ref(), fields).await;
+                let got = match (i, page.status) {
+                    // Without a session the form token check fails first: 403 without audit
+                    // is the CSRF refusal, the right answer for an anonymous POST.
+                    (0, StatusCode::FORBIDDEN) => Some(L),
+                    _ => classify(&page),
+                };
+                if got != Some(expected[i]) {
+                    mismatches.push(format!(
+                        "POST {path} as {role}: expected {:?}, got {:?} ({})",
+                        expected[i], got, page.status
+                    ));
+                } else if got == Some(D) && denied_count(s).await <= before {
+                    mismatches.push(format!("POST {path} as {role}: refused but not audited"));
+                }
+            }
+        }
+        assert!(
+            mismatches.is_empty(),
+            "{}: {} mismatches:\n{}",
+            s.name,
+            mismatches.len(),
+            mismatches.join("\n")
+        );
+    })
+    .await;
+}
