@@ -21,6 +21,9 @@ enum Expect {
 }
 use Expect::{A, D, L};
 
+/// A form submission: path, fields, expectation per role.
+type Post = (&'static str, Vec<(&'static str, &'static str)>, [Expect; 8]);
+
 const ROLES: [&str; 8] = [
     "(anonymous)",
     "admin",
@@ -231,7 +234,7 @@ async fn state_changing_routes_refuse_other_roles() {
         // Each POST is sent with a valid session token and harmless (often invalid) content:
         // an allowed role gets past the permission check (any answer but 403), a refused role
         // gets 403 and an audit entry.
-        let posts: Vec<(&str, Vec<(&str, &str)>, [Expect; 8])> = vec![
+        let posts: Vec<Post> = vec![
             (
                 "/enterprises/new",
                 vec![("credit_code", "x")],
