@@ -148,8 +148,9 @@ impl App {
     }
 
     /// Clusters visible to the caller (a county officer sees its county's; a cluster officer
-    /// its own; an enterprise user its own enterprise's), with enterprise counts.
-    pub async fn list_clusters(&self, actor: &Actor) -> Result<Vec<ClusterRow>, AppError> {
+    /// its own; an enterprise user its own enterprise's), without counts: for filters and
+    /// forms, where counting every cluster's enterprises on each page view would be waste.
+    pub async fn visible_clusters(&self, actor: &Actor) -> Result<Vec<Cluster>, AppError> {
         self.require_business(actor, "cluster.list", ("cluster", ""))
             .await?;
         let mut c = self.store.read().await?;
@@ -175,6 +176,13 @@ impl App {
             }
             _ => {}
         }
+        Ok(list)
+    }
+
+    /// Clusters visible to the caller with their enterprise counts (the cluster list).
+    pub async fn list_clusters(&self, actor: &Actor) -> Result<Vec<ClusterRow>, AppError> {
+        let list = self.visible_clusters(actor).await?;
+        let mut c = self.store.read().await?;
         let counts = clusters::enterprise_counts(&mut c).await?;
         Ok(list
             .into_iter()

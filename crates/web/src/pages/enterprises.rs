@@ -13,12 +13,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use mujun_app::registry::clusters::ClusterRow;
 use mujun_app::registry::enterprises::{EnterpriseForm, EnterpriseQuery, STATUSES};
 use mujun_app::registry::reference::Reference;
 use mujun_app::{AppError, FieldError};
 use mujun_domain::{Field, IndustryCode, RegionCode};
 use mujun_store::StoreError;
+use mujun_store::clusters::Cluster;
 use mujun_store::enterprises::{Enterprise, ListFilter, SortBy};
 use serde::Deserialize;
 
@@ -502,7 +502,7 @@ async fn list(
     let st = ListState::from_params(&p);
     let page = state.app.list_enterprises(a, &st.query()).await?;
     let reference = state.app.reference(a).await?;
-    let clusters = state.app.list_clusters(a).await?;
+    let clusters = state.app.visible_clusters(a).await?;
     let l = super::layout(&state, &user, "企业名录", "/enterprises", p.msg.as_deref()).await?;
 
     let regions = region_map(&reference);
@@ -522,7 +522,7 @@ async fn list(
         .collect();
     let cluster_options = clusters
         .iter()
-        .map(|c| Opt::new(c.cluster.id.to_string(), c.cluster.name.clone(), &st.cluster))
+        .map(|c| Opt::new(c.id.to_string(), c.name.clone(), &st.cluster))
         .collect();
     let mut industry_options: Vec<Opt> = reference
         .industries
@@ -1087,7 +1087,7 @@ async fn form_page(
 ) -> Result<FormPage, PageError> {
     let a = &user.actor;
     let reference = state.app.reference(a).await?;
-    let clusters = state.app.list_clusters(a).await?;
+    let clusters = state.app.visible_clusters(a).await?;
     let title = match id {
         Some(_) => format!("编辑企业 · {}", v.name),
         None => "登记企业".to_owned(),
@@ -1122,20 +1122,18 @@ async fn form_page(
 
 /// Clusters an enterprise may be placed in (current ones), and its present cluster even when
 /// merged or closed (the use case then asks for a current one).
-fn cluster_options(clusters: &[ClusterRow], current: &str) -> Vec<Opt> {
+fn cluster_options(clusters: &[Cluster], current: &str) -> Vec<Opt> {
     clusters
         .iter()
-        .filter(|c| {
-            matches!(c.cluster.status.as_str(), "active" | "demoted") || c.cluster.id.to_string() == current
-        })
+        .filter(|c| matches!(c.status.as_str(), "active" | "demoted") || c.id.to_string() == current)
         .map(|c| {
-            let label = match c.cluster.status.as_str() {
-                "active" => c.cluster.name.clone(),
-                "demoted" => format!("{}（已降级）", c.cluster.name),
-                "merged" => format!("{}（已合并）", c.cluster.name),
-                _ => format!("{}（已撤销）", c.cluster.name),
+            let label = match c.status.as_str() {
+                "active" => c.name.clone(),
+                "demoted" => format!("{}（已降级）", c.name),
+                "merged" => format!("{}（已合并）", c.name),
+                _ => format!("{}（已撤销）", c.name),
             };
-            Opt::new(c.cluster.id.to_string(), label, current)
+            Opt::new(c.id.to_string(), label, current)
         })
         .collect()
 }
