@@ -5,6 +5,7 @@
 
 mod actor;
 mod audit;
+mod cache;
 mod error;
 pub mod password;
 mod token;
@@ -51,12 +52,17 @@ impl Default for Security {
 pub struct App {
     store: Store,
     security: Security,
+    cache: std::sync::Arc<cache::Cache>,
 }
 
 impl App {
     /// An application over a store.
     pub fn new(store: Store, security: Security) -> App {
-        App { store, security }
+        App {
+            store,
+            security,
+            cache: std::sync::Arc::default(),
+        }
     }
 
     /// The store (for the server's shutdown and health checks).

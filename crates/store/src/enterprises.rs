@@ -369,7 +369,15 @@ pub async fn list(
             ScopeValue::Int(i) => count.bind(*i),
         };
     }
-    let (total,) = count.fetch_one(&mut *conn).await?;
+    let (total,) = if cond == " WHERE 1 = 1" && filter.scale.is_none() && filter.class.is_none() {
+        // No condition at all: the plain form, which SQLite answers from the table's b-tree page
+        // counts instead of visiting every row.
+        sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM enterprises")
+            .fetch_one(&mut *conn)
+            .await?
+    } else {
+        count.fetch_one(&mut *conn).await?
+    };
 
     let mut page = sqlx::query_as::<_, ListRow>(AssertSqlSafe(page_sql)).bind(filter.year);
     for (_, p) in &params {
@@ -575,4 +583,26 @@ pub async fn set_scales(
         q.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// Enterprises per class in a year within a scope: `(class, count)` (for dashboards).
+pub async fn class_counts(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    year: i64,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let mut sql = String::from(
+        "SELECT ec.class, COUNT(*) FROM enterprises e JOIN enterprise_classes ec ON ec.enterprise_id = e.id AND ec.year = $1 WHERE 1 = 1",
+    );
+    let mut next = 2;
+    let value = scope_sql(scope, &mut sql, &mut next);
+    sql.push_str(" GROUP BY ec.class ORDER BY ec.class");
+    // Built only from constant fragments; values are bound.
+    let mut q = sqlx::query_as(AssertSqlSafe(sql)).bind(year);
+    q = match value {
+        Some(ScopeValue::Text(t)) => q.bind(t),
+        Some(ScopeValue::Int(i)) => q.bind(i),
+        None => q,
+    };
+    Ok(q.fetch_all(conn).await?)
 }

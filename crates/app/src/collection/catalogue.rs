@@ -98,18 +98,24 @@ impl App {
             }
         }
         tx.commit().await.map_err(StoreError::from)?;
+        self.cache.clear();
         Ok(())
     }
 
     /// The catalogue (any signed-in caller may read what is collected).
     pub async fn catalogue(&self) -> Result<Vec<CatalogueItem>, AppError> {
+        if let Some(c) = self.cache.catalogue() {
+            return Ok(c);
+        }
         let mut c = self.store.read().await?;
-        Ok(catalogue::list(&mut c)
+        let items: Vec<CatalogueItem> = catalogue::list(&mut c)
             .await?
             .into_iter()
             .filter(|i| i.active == 1)
             .map(from_stored)
-            .collect())
+            .collect();
+        self.cache.put_catalogue(items.clone());
+        Ok(items)
     }
 
     /// Sets which other departments may see an item (city administrator).
@@ -155,6 +161,7 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
+        self.cache.clear();
         Ok(())
     }
 }

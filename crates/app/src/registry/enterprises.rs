@@ -490,3 +490,37 @@ impl App {
         self.scoped_enterprise(actor, id, "enterprise.edit").await
     }
 }
+
+/// The dashboard's figures for a caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dashboard {
+    /// The year the classes are of (the latest with data).
+    pub year: i64,
+    /// Enterprises within the caller's scope.
+    pub enterprises: i64,
+    /// (class, enterprises) in that year.
+    pub classes: Vec<(String, i64)>,
+}
+
+impl App {
+    /// Counts for the caller's dashboard, within its scope.
+    pub async fn dashboard(&self, actor: &Actor) -> Result<Dashboard, AppError> {
+        let page = self
+            .list_enterprises(
+                actor,
+                &EnterpriseQuery {
+                    page: 1,
+                    per_page: 10,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let mut c = self.store.read().await?;
+        let classes = enterprises::class_counts(&mut c, &actor.enterprise_scope(), page.year).await?;
+        Ok(Dashboard {
+            year: page.year,
+            enterprises: page.total,
+            classes,
+        })
+    }
+}

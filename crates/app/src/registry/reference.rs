@@ -18,13 +18,18 @@ pub struct Reference {
 impl App {
     /// The reference tables (for any signed-in caller).
     pub async fn reference(&self, _actor: &Actor) -> Result<Reference, AppError> {
+        if let Some(r) = self.cache.reference() {
+            return Ok(r);
+        }
         let mut c = self.store.read().await?;
         let year = 2100; // "valid now": every region without an end year, or ending later
-        Ok(Reference {
+        let r = Reference {
             regions: regions::valid_in(&mut c, year).await?,
             industries: industries::list(&mut c).await?,
             departments: departments::list(&mut c).await?,
-        })
+        };
+        self.cache.put_reference(r.clone());
+        Ok(r)
     }
 }
 

@@ -65,7 +65,7 @@ CREATE TABLE enterprises (
     updated_at BIGINT NOT NULL,
     version BIGINT NOT NULL DEFAULT 1
 );
-CREATE INDEX enterprises_name ON enterprises (name);
+CREATE INDEX enterprises_name ON enterprises (name, credit_code);
 CREATE INDEX enterprises_cluster ON enterprises (cluster_id, credit_code);
 CREATE INDEX enterprises_region ON enterprises (region_code, credit_code);
 CREATE INDEX enterprises_industry ON enterprises (industry_code, credit_code);

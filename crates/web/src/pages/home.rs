@@ -5,7 +5,6 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use mujun_app::registry::enterprises::EnterpriseQuery;
 use serde::Deserialize;
 
 use crate::auth::PageUser;
@@ -48,48 +47,26 @@ async fn home(
     let mut cards = Vec::new();
     let mut year = 0;
     if a.reads_business_data() {
-        let page = state
-            .app
-            .list_enterprises(
-                a,
-                &EnterpriseQuery {
-                    page: 1,
-                    per_page: 10,
-                    ..Default::default()
-                },
-            )
-            .await?;
-        year = page.year;
+        let d = state.app.dashboard(a).await?;
+        year = d.year;
         cards.push(Card {
             label: "名录内企业",
-            value: page.total.to_string(),
+            value: d.enterprises.to_string(),
             href: "/enterprises",
         });
-        for class in ["A", "B", "C"] {
-            let mut q = EnterpriseQuery {
-                page: 1,
-                per_page: 10,
-                ..Default::default()
-            };
-            q.filter.class = Some(class.to_owned());
-            let n = state.app.list_enterprises(a, &q).await?.total;
-            let href = match class {
-                "A" => "/enterprises?class=A",
-                "B" => "/enterprises?class=B",
-                _ => "/enterprises?class=C",
-            };
-            let label = match class {
-                "A" => "A 类 优先发展",
-                "B" => "B 类 鼓励提升",
-                _ => "C 类 倒逼转型",
-            };
+        for (class, label, href) in [
+            ("A", "A 类 优先发展", "/enterprises?class=A"),
+            ("B", "B 类 鼓励提升", "/enterprises?class=B"),
+            ("C", "C 类 倒逼转型", "/enterprises?class=C"),
+        ] {
+            let n = d.classes.iter().find(|(c, _)| c == class).map_or(0, |(_, n)| *n);
             cards.push(Card {
                 label,
                 value: n.to_string(),
                 href,
             });
         }
-        let clusters = state.app.list_clusters(a).await?;
+        let clusters = state.app.visible_clusters(a).await?;
         cards.push(Card {
             label: "产业集聚区",
             value: clusters.len().to_string(),
