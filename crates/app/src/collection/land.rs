@@ -317,6 +317,25 @@ pub async fn derive(
     Ok(Some(d))
 }
 
+impl App {
+    /// Whether the caller may open the land records (city administrator and department
+    /// officers); a refusal is audited.
+    pub async fn land_access(&self, actor: &Actor) -> Result<(), AppError> {
+        if matches!(actor.role, Role::CityAdmin | Role::Department) {
+            Ok(())
+        } else {
+            Err(self
+                .deny(
+                    actor,
+                    "land.view",
+                    ("land", ""),
+                    "仅市级评价管理员和部门数据员可以查看土地与租赁",
+                )
+                .await)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,24 +353,5 @@ mod tests {
             in_force_at_end_of("2020-01-01", Some("2024-12-31"), 2024),
             "ends on the last day"
         );
-    }
-}
-
-impl App {
-    /// Whether the caller may open the land records (city administrator and department
-    /// officers); a refusal is audited.
-    pub async fn land_access(&self, actor: &Actor) -> Result<(), AppError> {
-        if matches!(actor.role, Role::CityAdmin | Role::Department) {
-            Ok(())
-        } else {
-            Err(self
-                .deny(
-                    actor,
-                    "land.view",
-                    ("land", ""),
-                    "仅市级评价管理员和部门数据员可以查看土地与租赁",
-                )
-                .await)
-        }
     }
 }
