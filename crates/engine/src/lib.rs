@@ -21,6 +21,7 @@ mod hash;
 mod input;
 pub mod method;
 mod result;
+pub mod whatif;
 
 pub use adjust::Adjustment;
 pub use error::EngineError;
@@ -31,6 +32,7 @@ pub use result::{
     Basis, ClassReason, Evaluation, Exclusion, IgnoredItem, IndicatorResult, IndicatorValue, Outcome, Pool,
     PoolKey, Scored, TwoStageQuotas,
 };
+pub use whatif::{Requirement, WhatIf, required_tax};
 
 impl Evaluation {
     /// The class label of a scored enterprise's final class.
