@@ -194,6 +194,16 @@ impl App {
             }
         }
         figures::insert_fresh(&mut tx, backend, &values).await?;
+        // Firms that left before the last year are closed: they are no longer collected or
+        // evaluated (their history stays).
+        if let Some((_, last)) = panel.last() {
+            let present: std::collections::HashSet<CreditCode> = last.iter().map(|r| r.credit_code).collect();
+            for (code, id) in &ids {
+                if !present.contains(code) {
+                    enterprises::set_status(&mut tx, *id, "closed").await?;
+                }
+            }
+        }
 
         // Classes per year by the default method, so the list can filter by class.
         for (year, rows) in &panel {
@@ -254,6 +264,7 @@ impl App {
             .iter()
             .find(|(c, _)| *c == "statistics")
             .map(|(_, id)| *id);
+        let power = dept_ids.iter().find(|(c, _)| *c == "power").map(|(_, id)| *id);
         let plain = |username: &str, display: &str, role: Role| users::UserFields {
             username: username.into(),
             display_name: display.into(),
@@ -286,6 +297,13 @@ impl App {
                     ..plain("stats", "市统计局 数据员", Role::Department)
                 },
                 "统计局".to_owned(),
+            ),
+            (
+                users::UserFields {
+                    department_id: power,
+                    ..plain("power", "供电公司 数据员", Role::Department)
+                },
+                "供电公司".to_owned(),
             ),
             (
                 users::UserFields {

@@ -6,6 +6,7 @@
 mod actor;
 mod audit;
 mod cache;
+mod clock;
 mod error;
 pub mod password;
 mod token;
@@ -15,6 +16,7 @@ pub mod audit_trail;
 pub mod auth;
 pub mod collection;
 pub mod demo;
+pub mod evaluation;
 pub mod registry;
 
 pub use actor::{Actor, Role};

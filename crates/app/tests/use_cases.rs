@@ -25,7 +25,7 @@ async fn each(f: impl AsyncFn(App, &'static str)) {
 
 async fn seeded(app: &App) {
     let seed = app.seed_demo(120, 5).await.unwrap().unwrap();
-    assert_eq!(seed.accounts.len(), 9);
+    assert_eq!(seed.accounts.len(), 10);
 }
 
 async fn login(app: &App, user: &str) -> Actor {

@@ -19,7 +19,7 @@ pub use adjustments::read_adjustments;
 pub use error::{BatchError, RowError};
 pub use read::{BatchInput, ReadOptions, decode, read_csv_bytes, read_input};
 pub use write_csv::write_results_csv;
-pub use write_xlsx::write_results_xlsx;
+pub use write_xlsx::{TableCell, results_xlsx_bytes, table_xlsx, write_results_xlsx};
 
 use std::path::Path;
 

@@ -54,7 +54,6 @@ pub fn parse_number(text: &str) -> Result<Option<f64>, &'static str> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

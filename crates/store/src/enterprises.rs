@@ -390,6 +390,17 @@ pub async fn list(
     Ok((rows, total))
 }
 
+/// Sets an enterprise's operating status (`operating`, `stopped`, `closed`) without touching
+/// the rest of its record (for seeding; edits by officers go through [`update`]).
+pub async fn set_status(conn: &mut AnyConnection, id: i64, status: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE enterprises SET status = $1 WHERE id = $2")
+        .bind(status)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Sets the 规上/规下 status of an enterprise for a year.
 pub async fn set_scale(
     conn: &mut AnyConnection,
@@ -496,6 +507,16 @@ pub async fn items(
     .await?)
 }
 
+/// Bonus and veto items of every enterprise for a year: `(enterprise_id, kind, item)`.
+pub async fn items_for_year(conn: &mut AnyConnection, year: i64) -> Result<Vec<(i64, String, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT enterprise_id, kind, item FROM enterprise_items WHERE year = $1 ORDER BY enterprise_id, kind, item",
+    )
+    .bind(year)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Number of enterprises (all).
 pub async fn count(conn: &mut AnyConnection) -> Result<i64, StoreError> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM enterprises")
@@ -537,12 +558,17 @@ pub struct RosterRow {
     pub scale: Option<String>,
     /// Scale in the year before (a provisional value while the year's is not reported).
     pub previous_scale: Option<String>,
+    /// Cluster id.
+    pub cluster_id: Option<i64>,
+    /// 投产日期 `YYYY-MM-DD`.
+    pub production_start: Option<String>,
 }
 
 /// Every enterprise not closed, by county, cluster and code: the roster of a collection year.
 pub async fn collection_roster(conn: &mut AnyConnection, year: i64) -> Result<Vec<RosterRow>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT e.id, e.credit_code, e.name, e.region_code, c.name AS cluster_name, e.industry_code, ey.scale, ep.scale AS previous_scale \
+        "SELECT e.id, e.credit_code, e.name, e.region_code, c.name AS cluster_name, e.industry_code, ey.scale, ep.scale AS previous_scale, \
+         e.cluster_id, e.production_start \
          FROM enterprises e LEFT JOIN clusters c ON c.id = e.cluster_id \
          LEFT JOIN enterprise_years ey ON ey.enterprise_id = e.id AND ey.year = $1 \
          LEFT JOIN enterprise_years ep ON ep.enterprise_id = e.id AND ep.year = $1 - 1 \

@@ -967,6 +967,40 @@ pub async fn published_classes(
     .await?)
 }
 
+/// Makes a published run's final classes the enterprises' classes of the year (replacing
+/// earlier ones of that year; the runs keep the history).
+pub async fn publish_classes(conn: &mut AnyConnection, run_id: i64, year: i64, source: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM enterprise_classes WHERE year = $1")
+        .bind(year)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO enterprise_classes (enterprise_id, year, class, source) \
+         SELECT enterprise_id, $1, final_class, $2 FROM run_results WHERE run_id = $3",
+    )
+    .bind(year)
+    .bind(source)
+    .bind(run_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Every enterprise's class in the years `from..=to`: `(enterprise_id, year, class)`.
+pub async fn classes_between(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, i64, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT enterprise_id, year, class FROM enterprise_classes WHERE year BETWEEN $1 AND $2 ORDER BY enterprise_id, year",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Removes everything a failed run stored (its results are incomplete and never shown).
 pub async fn clear_results(conn: &mut AnyConnection, run_id: i64) -> Result<(), StoreError> {
     for table in ["run_results", "run_pools", "run_inputs"] {

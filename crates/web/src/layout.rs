@@ -86,7 +86,10 @@ fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
                 item("土地与租赁", "/land"),
             ],
         }),
-        Role::Enterprise => nav.push(NavSection { title: "数据采集", items: vec![item("企业自核", "/self-check")] }),
+        Role::Enterprise => nav.push(NavSection {
+            title: "数据采集",
+            items: vec![item("企业自核", "/self-check")],
+        }),
         _ => {}
     }
     if actor.manages_accounts() {

@@ -148,7 +148,10 @@ async fn weak_or_mismatched_passwords_and_missing_scopes_create_nothing() {
         fields.push(("region_code", ""));
         let p = s.post("/accounts/new", Some(&b), &fields).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", s.name);
-        let at = p.body.find("县区人员须选择区划表中现行的县区").expect("field error");
+        let at = p
+            .body
+            .find("县区人员须选择区划表中现行的县区")
+            .expect("field error");
         let label = p.body[..at].rfind("<label").unwrap();
         assert!(
             p.body[label..at].contains("class=\"invalid\"")

@@ -705,7 +705,10 @@ async fn clusters_and_reference() {
         // Newest first: the demo seed's facts come after the creation.
         let events = c["events"].as_array().unwrap();
         let created = events.last().unwrap();
-        assert_eq!((created["kind"].as_str(), created["kind_label"].as_str()), (Some("created"), Some("设立")));
+        assert_eq!(
+            (created["kind"].as_str(), created["kind_label"].as_str()),
+            (Some("created"), Some("设立"))
+        );
 
         let z = token(s, "zhuangbei").await;
         let (_, own) = get_json(s, &format!("{PREFIX}/clusters"), &z).await;
@@ -1061,6 +1064,9 @@ fn every_route_is_documented_and_every_operation_is_routed() {
         let schema = content
             .get("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             .unwrap_or(&content["application/json"]);
-        assert!(schema["schema"]["$ref"].is_string(), "{context}: a named response schema");
+        assert!(
+            schema["schema"]["$ref"].is_string(),
+            "{context}: a named response schema"
+        );
     }
 }

@@ -19,18 +19,30 @@ impl Drop for Driver {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[tokio::test]
 async fn a_county_officer_filters_the_list_and_opens_an_enterprise() {
     if std::env::var("MUJUN_BROWSER_TESTS").as_deref() != Ok("1") {
-        eprintln!("SKIPPED browser test: set MUJUN_BROWSER_TESTS=1 (needs chromium and chromedriver; .ci/run installs them)");
+        eprintln!(
+            "SKIPPED browser test: set MUJUN_BROWSER_TESTS=1 (needs chromium and chromedriver; .ci/run installs them)"
+        );
         return;
     }
     // The application on a real port.
     let store = mujun_store::testing::sqlite().await;
-    let app = App::new(store.store.clone(), Security { hash_cost: HashCost::TEST, ..Security::default() });
+    let app = App::new(
+        store.store.clone(),
+        Security {
+            hash_cost: HashCost::TEST,
+            ..Security::default()
+        },
+    );
     app.seed_demo(150, 11).await.unwrap().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -80,23 +92,63 @@ async fn a_county_officer_filters_the_list_and_opens_an_enterprise() {
 
     // Log in.
     c.goto(&format!("{base}/login")).await.unwrap();
-    c.find(Locator::Css("input[name=username]")).await.unwrap().send_keys("yicheng").await.unwrap();
-    c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(mujun_app::demo::DEMO_PASSWORD).await.unwrap();
-    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
-    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("header.top .user")).await.unwrap();
-    let header = c.find(Locator::Css("header.top")).await.unwrap().text().await.unwrap();
-    assert!(header.contains("县区人员") && header.contains("驿城区"), "{header}");
+    c.find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys("yicheng")
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(mujun_app::demo::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("header.top .user"))
+        .await
+        .unwrap();
+    let header = c
+        .find(Locator::Css("header.top"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        header.contains("县区人员") && header.contains("驿城区"),
+        "{header}"
+    );
     std::fs::write(shots.join("1-home.png"), c.screenshot().await.unwrap()).unwrap();
 
     // The list, filtered by class through the self-submitting select.
     c.goto(&format!("{base}/enterprises")).await.unwrap();
-    let all = c.find(Locator::Css(".toolbar .count")).await.unwrap().text().await.unwrap();
+    let all = c
+        .find(Locator::Css(".toolbar .count"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let select = c.find(Locator::Css("select[name=class]")).await.unwrap();
     select.select_by_value("B").await.unwrap();
     let mut filtered = String::new();
     for _ in 0..50 {
         if c.current_url().await.unwrap().as_str().contains("class=B") {
-            filtered = c.find(Locator::Css(".toolbar .count")).await.unwrap().text().await.unwrap();
+            filtered = c
+                .find(Locator::Css(".toolbar .count"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -108,7 +160,10 @@ async fn a_county_officer_filters_the_list_and_opens_an_enterprise() {
     for b in &badges {
         assert_eq!(b.text().await.unwrap(), "B");
     }
-    let regions = c.find_all(Locator::Css("tbody tr td:nth-child(3)")).await.unwrap();
+    let regions = c
+        .find_all(Locator::Css("tbody tr td:nth-child(3)"))
+        .await
+        .unwrap();
     for r in &regions {
         assert!(r.text().await.unwrap().contains("驿城区"), "county scope");
     }
@@ -118,10 +173,18 @@ async fn a_county_officer_filters_the_list_and_opens_an_enterprise() {
     let link = c.find(Locator::Css("tbody tr td a")).await.unwrap();
     let name = link.text().await.unwrap();
     link.click().await.unwrap();
-    let h1 = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("main h1")).await.unwrap();
+    let h1 = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("main h1"))
+        .await
+        .unwrap();
     assert!(h1.text().await.unwrap().contains(&name), "the record of {name}");
     assert!(c.current_url().await.unwrap().path().starts_with("/enterprises/"));
-    assert!(c.find(Locator::Css("dl.facts")).await.is_ok(), "registry facts shown");
+    assert!(
+        c.find(Locator::Css("dl.facts")).await.is_ok(),
+        "registry facts shown"
+    );
     std::fs::write(shots.join("3-detail.png"), c.screenshot().await.unwrap()).unwrap();
     eprintln!("screenshots in {}", shots.display());
 

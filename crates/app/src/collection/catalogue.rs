@@ -97,6 +97,7 @@ impl App {
                 catalogue::upsert(&mut tx, &to_stored(&item)).await?;
             }
         }
+        self.ensure_policy_defaults(&mut tx).await?;
         tx.commit().await.map_err(StoreError::from)?;
         self.cache.clear();
         Ok(())

@@ -44,12 +44,6 @@ pub struct Board {
     pub enterprises: usize,
 }
 
-/// Today in Beijing as `YYYY-MM-DD`.
-fn today() -> String {
-    let days = (mujun_store::now_ms() / 1000 + 8 * 3600).div_euclid(86_400);
-    mujun_domain::Date::from_days_since_epoch(days).map_or_else(String::new, |d| d.to_string())
-}
-
 impl App {
     fn require_city(&self, actor: &Actor) -> bool {
         actor.role == Role::CityAdmin
@@ -161,7 +155,7 @@ impl App {
         let current = figures::current_values(&mut c, round.year).await?;
         let confirmations = self_checks::confirmations(&mut c, round.year).await?;
         let depts = departments::list(&mut c).await?;
-        let today = today();
+        let today = crate::clock::today();
         let mut present: std::collections::HashSet<(i64, &str)> = std::collections::HashSet::new();
         for (e, f, v) in &current {
             if v.is_some() {

@@ -1,0 +1,51 @@
+//! Numbers as Chinese offices write them: thousands separators, fixed decimals, no `-0`.
+
+/// `v` with `decimals` decimals and thousands separators, e.g. `1234567.891` → `1,234,567.89`.
+pub fn number(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return "—".to_owned();
+    }
+    let text = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text.as_str(), None),
+    };
+    let mut out = String::with_capacity(text.len() + text.len() / 3 + 1);
+    // "-0.00" would read as a negative figure: only non-zero values get the sign.
+    if v < 0.0 && text.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        out.push('-');
+    }
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// An optional number, `—` when absent.
+pub fn opt(v: Option<f64>, decimals: usize) -> String {
+    v.map_or_else(|| "—".to_owned(), |v| number(v, decimals))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands_and_rounds() {
+        assert_eq!(number(1_234_567.891, 2), "1,234,567.89");
+        assert_eq!(number(999.999, 2), "1,000.00");
+        assert_eq!(number(12.0, 0), "12");
+        assert_eq!(number(-1234.5, 1), "-1,234.5");
+        assert_eq!(number(-0.001, 2), "0.00");
+        assert_eq!(number(f64::NAN, 2), "—");
+        assert_eq!(opt(None, 2), "—");
+        assert_eq!(number(123.4, 1), "123.4");
+    }
+}
