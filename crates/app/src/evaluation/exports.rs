@@ -28,7 +28,7 @@ pub struct Download {
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 impl App {
-    async fn audit_export(&self, who: Who<'_>, action: &str, run_id: i64, detail: serde_json::Value) -> Result<(), AppError> {
+    pub(crate) async fn audit_export(&self, who: Who<'_>, action: &str, run_id: i64, detail: serde_json::Value) -> Result<(), AppError> {
         let mut tx = self.store.begin().await?;
         write(&mut tx, who, action, ("evaluation_run", &run_id.to_string()), detail, "ok").await?;
         tx.commit().await.map_err(StoreError::from)?;

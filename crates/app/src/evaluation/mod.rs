@@ -8,6 +8,7 @@ pub mod format;
 pub mod history;
 pub mod methods;
 pub mod objections;
+pub mod pdf;
 pub mod policies;
 pub mod public;
 pub mod results;

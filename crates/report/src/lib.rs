@@ -1,0 +1,158 @@
+//! PDF reports of mujun in Simplified Chinese, typeset with typst used as a library.
+//!
+//! - [`score_card_pdf`] — one enterprise's score card (企业评分卡)
+//! - [`run_summary_pdf`] — a run's summary (评价结果汇总)
+//!
+//! Everything happens in memory and offline: the two templates are compiled into the binary
+//! (`templates/*.typ`), the data reaches them as a virtual `/data.json` file (so every value is
+//! shown as plain text, whatever characters it holds), and fonts come from the system. A font
+//! covering Simplified Chinese must be installed (Debian: `fonts-noto-cjk` or
+//! `fonts-wqy-microhei`); the environment variable `MUJUN_FONT_DIR` restricts the scan to one
+//! directory. Without such a font, rendering fails with [`ReportError::NoCjkFont`].
+
+mod fonts;
+mod world;
+
+use serde::Serialize;
+
+/// Errors of PDF generation.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReportError {
+    /// No installed font covers Simplified Chinese.
+    #[error(
+        "未找到中文字体，无法生成 PDF。请安装中文字体后重试：Debian/Ubuntu 执行 apt-get install fonts-noto-cjk（或 fonts-wqy-microhei）；也可设置环境变量 MUJUN_FONT_DIR 指向字体目录。"
+    )]
+    NoCjkFont,
+    /// typst could not typeset the document (message: typst's diagnostics).
+    #[error("PDF 排版失败：{0}")]
+    Compile(String),
+    /// typst could not write the PDF (message: typst's diagnostics).
+    #[error("PDF 导出失败：{0}")]
+    Export(String),
+}
+
+/// The CJK font family that will be used, or [`ReportError::NoCjkFont`].
+///
+/// The first call scans the fonts (the system's, or only `MUJUN_FONT_DIR` when set); the result
+/// is kept for the life of the process.
+pub fn cjk_font() -> Result<String, ReportError> {
+    fonts::fonts()
+        .cjk_family()
+        .map(str::to_owned)
+        .ok_or(ReportError::NoCjkFont)
+}
+
+/// One enterprise's score card. All fields are preformatted text, shown as is.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ScoreCard {
+    /// Document title, e.g. "2024 年度亩均效益综合评价 · 企业评分卡".
+    pub title: String,
+    /// Enterprise name.
+    pub enterprise_name: String,
+    /// Unified social credit code.
+    pub credit_code: String,
+    /// County.
+    pub county: String,
+    /// Industrial cluster; may be empty.
+    pub cluster: String,
+    /// Industry, e.g. "3412 金属工具制造".
+    pub industry: String,
+    /// Scale, "规上" / "规下".
+    pub scale: String,
+    /// The evaluation run, one line.
+    pub run: String,
+    /// Evaluation group, e.g. "规上企业组".
+    pub group: String,
+    /// Ranking pool, e.g. "驻马店装备产业集聚区（参与排名 152 家）".
+    pub pool: String,
+    /// Final class: "A" / "B" / "C" / "D" / "X".
+    pub final_class: String,
+    /// Class computed by the method (differs from `final_class` after an adjustment).
+    pub computed_class: String,
+    /// Why the enterprise has its class, one Chinese sentence.
+    pub class_reason: String,
+    /// Rank, e.g. "第 12 名 / 152" or "—".
+    pub rank: String,
+    /// Base score.
+    pub base: String,
+    /// Bonus score.
+    pub bonus: String,
+    /// Total score.
+    pub total: String,
+    /// The indicator table.
+    pub indicators: Vec<IndicatorLine>,
+    /// Explanation, one paragraph per line.
+    pub explanation: Vec<String>,
+    /// What would move the enterprise up; may be empty.
+    pub what_if: String,
+    /// How the land area was derived; may be empty.
+    pub land_derivation: String,
+    /// Footer line (hashes, generation time …).
+    pub footer: String,
+}
+
+/// One row of the indicator table of a [`ScoreCard`].
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct IndicatorLine {
+    /// Indicator name (指标).
+    pub label: String,
+    /// Unit (单位).
+    pub unit: String,
+    /// The enterprise's value (数值).
+    pub value: String,
+    /// Benchmark value (基准值).
+    pub benchmark: String,
+    /// Value / benchmark (比值).
+    pub ratio: String,
+    /// Weight (权重).
+    pub weight: String,
+    /// Score (得分).
+    pub score: String,
+    /// Scoring basis (计分依据).
+    pub basis: String,
+}
+
+/// A run's summary.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RunSummary {
+    /// Document title, e.g. "2024 年度亩均效益综合评价结果汇总".
+    pub title: String,
+    /// One line describing the run.
+    pub run: String,
+    /// Column headers of the class counts, e.g. `["A", "B", "C", "D", "X"]`.
+    pub classes: Vec<String>,
+    /// One row per cluster / ranking pool.
+    pub pools: Vec<SummaryRow>,
+    /// One row per county.
+    pub counties: Vec<SummaryRow>,
+    /// Free lines (method, hashes, notice period …).
+    pub notes: Vec<String>,
+    /// Footer line.
+    pub footer: String,
+}
+
+/// One row of a [`RunSummary`] table.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SummaryRow {
+    /// Pool or county name.
+    pub label: String,
+    /// Counts per class, in the order of [`RunSummary::classes`] (missing cells are left blank).
+    pub counts: Vec<String>,
+    /// Number of enterprises.
+    pub enterprises: String,
+    /// Tax per mu (亩均税收), preformatted.
+    pub tax_per_mu: String,
+}
+
+const SCORE_CARD_TEMPLATE: &str = include_str!("../templates/score_card.typ");
+const RUN_SUMMARY_TEMPLATE: &str = include_str!("../templates/run_summary.typ");
+
+/// Renders one enterprise's score card as an A4 PDF.
+pub fn score_card_pdf(card: &ScoreCard) -> Result<Vec<u8>, ReportError> {
+    world::render(SCORE_CARD_TEMPLATE, card)
+}
+
+/// Renders a run's summary as an A4 PDF; long tables continue on further pages.
+pub fn run_summary_pdf(summary: &RunSummary) -> Result<Vec<u8>, ReportError> {
+    world::render(RUN_SUMMARY_TEMPLATE, summary)
+}
