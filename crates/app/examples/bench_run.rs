@@ -35,7 +35,10 @@ async fn main() {
     );
     let t0 = Instant::now();
     app.seed_demo(n, 1).await.unwrap().unwrap();
-    println!("seeded {n} enterprises × 3 years in {:.1} s", t0.elapsed().as_secs_f64());
+    println!(
+        "seeded {n} enterprises × 3 years in {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
     let city = app
         .login("city", mujun_app::demo::DEMO_PASSWORD, "127.0.0.1", None)
         .await
@@ -67,6 +70,27 @@ async fn main() {
         started.job.await.unwrap();
         let took = t2.elapsed().as_secs_f64();
         let run = app.get_run(&city, started.id).await.unwrap();
+        let finish = {
+            let mut c = app.store().read().await.unwrap();
+            mujun_store::audit::search(
+                &mut c,
+                &mujun_store::audit::Filter {
+                    action: Some("run.finish".into()),
+                    object_id: Some(started.id.to_string()),
+                    ..Default::default()
+                },
+                1,
+                0,
+            )
+            .await
+            .unwrap()
+            .0
+        };
+        let timings = finish.first().map_or(String::new(), |e| {
+            serde_json::from_str::<serde_json::Value>(&e.detail)
+                .map_or(String::new(), |d| d["timings_ms"].to_string())
+        });
+        println!("  phases (ms, after the quality check): {timings}");
         println!(
             "{backend} run {round}: {} enterprises, state {}, {:.2} s from start to stored results ({})",
             run.run.enterprises,

@@ -6,9 +6,9 @@
 
 use std::collections::HashMap;
 
+use mujun_app::evaluation::RunState;
 use mujun_app::evaluation::objections::{Decision, ObjectionForm};
 use mujun_app::evaluation::runs::StartRun;
-use mujun_app::evaluation::RunState;
 use mujun_app::{Actor, App, AppError, HashCost, Security};
 use mujun_engine::Outcome;
 use mujun_store::runs::{ResultFilter, ResultSort};
@@ -105,16 +105,26 @@ async fn stored_results_equal_the_cli_on_the_exported_snapshot() {
         .unwrap();
         let eval = mujun_engine::evaluate(&method, &batch.input, &[]).unwrap();
         let run = app.get_run(&city, id).await.unwrap().run;
-        assert_eq!(eval.input_hash, run.input_hash, "{name}: same input hash as the CLI");
+        assert_eq!(
+            eval.input_hash, run.input_hash,
+            "{name}: same input hash as the CLI"
+        );
         assert_eq!(eval.method_hash, run.method_hash);
         let mut c = app.store().read().await.unwrap();
-        let stored: HashMap<i64, runs::RunResult> =
-            runs::results(&mut c, id).await.unwrap().into_iter().map(|r| (r.enterprise_id, r)).collect();
+        let stored: HashMap<i64, runs::RunResult> = runs::results(&mut c, id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.enterprise_id, r))
+            .collect();
         let inputs = runs::inputs(&mut c, id).await.unwrap();
         assert_eq!(inputs.len(), batch.input.enterprises.len());
         let mut classes = HashMap::new();
         for (row, e) in batch.input.enterprises.iter().enumerate() {
-            let input = inputs.iter().find(|i| i.credit_code == e.credit_code.as_str()).unwrap();
+            let input = inputs
+                .iter()
+                .find(|i| i.credit_code == e.credit_code.as_str())
+                .unwrap();
             let s = &stored[&input.enterprise_id];
             match &eval.outcomes[row] {
                 Outcome::Scored(o) => {
@@ -129,7 +139,10 @@ async fn stored_results_equal_the_cli_on_the_exported_snapshot() {
         }
         // The demo has every class and some excluded enterprises.
         for k in ["A", "B", "C", "X"] {
-            assert!(classes.get(k).copied().unwrap_or(0) > 0, "{name}: no {k} in {classes:?}");
+            assert!(
+                classes.get(k).copied().unwrap_or(0) > 0,
+                "{name}: no {k} in {classes:?}"
+            );
         }
         // The xlsx export is the CLI's workbook, and exports are audited.
         let xlsx = app.export_results(&city, id).await.unwrap();
@@ -150,14 +163,20 @@ async fn the_whole_cycle_with_every_illegal_step_refused() {
         let id = run_2024(&app, &city, None).await;
 
         // A draft is the city's alone.
-        assert!(matches!(app.score_card(&qiye, id, own).await, Err(AppError::Forbidden(_))));
+        assert!(matches!(
+            app.score_card(&qiye, id, own).await,
+            Err(AppError::Forbidden(_))
+        ));
         assert!(app.public_runs().await.unwrap().is_empty(), "{name}");
         // Illegal steps from draft.
         assert!(refused(app.publish_run(&city, id).await.map(|_| ())).contains("草稿"));
         assert!(refused(app.approve_run(&city, id).await).contains("草稿"));
         assert!(refused(app.end_notice(&city, id).await).contains("草稿"));
         assert!(refused(app.skip_notice(&city, id).await).contains("重算"));
-        assert!(matches!(app.start_notice(&tax, id, &day(0), &day(7)).await, Err(AppError::Forbidden(_))));
+        assert!(matches!(
+            app.start_notice(&tax, id, &day(0), &day(7)).await,
+            Err(AppError::Forbidden(_))
+        ));
         assert!(refused(app.start_notice(&city, id, &day(7), &day(0)).await).contains("早于"));
 
         // 公示.
@@ -169,10 +188,23 @@ async fn the_whole_cycle_with_every_illegal_step_refused() {
         assert!(!card.what_if_text().is_empty());
         // Another enterprise's card: refused and audited.
         let mut c = app.store().read().await.unwrap();
-        let other = runs::inputs(&mut c, id).await.unwrap().into_iter().find(|i| i.enterprise_id != own).unwrap();
+        let other = runs::inputs(&mut c, id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|i| i.enterprise_id != own)
+            .unwrap();
         drop(c);
-        assert!(matches!(app.score_card(&qiye, id, other.enterprise_id).await, Err(AppError::Forbidden(_))));
-        assert!(audit_actions(&app, "run.score_card").await.iter().any(|e| e.outcome == "denied"));
+        assert!(matches!(
+            app.score_card(&qiye, id, other.enterprise_id).await,
+            Err(AppError::Forbidden(_))
+        ));
+        assert!(
+            audit_actions(&app, "run.score_card")
+                .await
+                .iter()
+                .any(|e| e.outcome == "denied")
+        );
 
         // Objections: one on the tax figure, one on the class.
         let tax_obj = app
@@ -188,62 +220,142 @@ async fn the_whole_cycle_with_every_illegal_step_refused() {
             .await
             .unwrap();
         let class_obj = app
-            .file_objection(&qiye, id, &ObjectionForm { item: "class".into(), text: "请复核分类".into(), attachment: None })
+            .file_objection(
+                &qiye,
+                id,
+                &ObjectionForm {
+                    item: "class".into(),
+                    text: "请复核分类".into(),
+                    attachment: None,
+                },
+            )
             .await
             .unwrap();
         assert!(matches!(
-            app.file_objection(&tax, id, &ObjectionForm { item: "class".into(), text: "x".into(), attachment: None }).await,
+            app.file_objection(
+                &tax,
+                id,
+                &ObjectionForm {
+                    item: "class".into(),
+                    text: "x".into(),
+                    attachment: None
+                }
+            )
+            .await,
             Err(AppError::Forbidden(_))
         ));
         // Routed: the tax department sees the tax objection only; statistics sees none.
         let tax_queue = app.list_objections(&tax, Some(id)).await.unwrap();
-        assert_eq!(tax_queue.iter().map(|o| o.objection.id).collect::<Vec<_>>(), [tax_obj], "{name}");
+        assert_eq!(
+            tax_queue.iter().map(|o| o.objection.id).collect::<Vec<_>>(),
+            [tax_obj],
+            "{name}"
+        );
         assert!(app.list_objections(&stats, Some(id)).await.unwrap().is_empty());
         assert_eq!(app.list_objections(&qiye, None).await.unwrap().len(), 2);
-        assert_eq!(app.objection_attachment(&tax, tax_obj).await.unwrap().1, b"%PDF-1.4 test");
-        assert!(matches!(app.objection_attachment(&stats, tax_obj).await, Err(AppError::Forbidden(_))));
+        assert_eq!(
+            app.objection_attachment(&tax, tax_obj).await.unwrap().1,
+            b"%PDF-1.4 test"
+        );
+        assert!(matches!(
+            app.objection_attachment(&stats, tax_obj).await,
+            Err(AppError::Forbidden(_))
+        ));
         // The wrong department cannot answer; accepting a figure needs the corrected value.
         assert!(matches!(
-            app.resolve_objection(&stats, tax_obj, &Decision::Reject { reason: "x".into() }).await,
+            app.resolve_objection(&stats, tax_obj, &Decision::Reject { reason: "x".into() })
+                .await,
             Err(AppError::Forbidden(_))
         ));
         assert!(matches!(
-            app.resolve_objection(&tax, tax_obj, &Decision::Accept { corrected_value: None, note: String::new() }).await,
+            app.resolve_objection(
+                &tax,
+                tax_obj,
+                &Decision::Accept {
+                    corrected_value: None,
+                    note: String::new()
+                }
+            )
+            .await,
             Err(AppError::Invalid(_))
         ));
         let corrected = card.input.tax_paid.unwrap_or(0.0) + 5000.0;
-        app.resolve_objection(&tax, tax_obj, &Decision::Accept { corrected_value: Some(corrected), note: "已核实".into() })
-            .await
-            .unwrap();
-        assert!(refused(app.resolve_objection(&tax, tax_obj, &Decision::Reject { reason: "x".into() }).await).contains("已处理"));
+        app.resolve_objection(
+            &tax,
+            tax_obj,
+            &Decision::Accept {
+                corrected_value: Some(corrected),
+                note: "已核实".into(),
+            },
+        )
+        .await
+        .unwrap();
+        assert!(
+            refused(
+                app.resolve_objection(&tax, tax_obj, &Decision::Reject { reason: "x".into() })
+                    .await
+            )
+            .contains("已处理")
+        );
         let mut c = app.store().read().await.unwrap();
         let now = figures::current(&mut c, own, 2024).await.unwrap();
         let fig = now.iter().find(|f| f.field == "tax_paid").unwrap();
-        assert_eq!((fig.value, fig.source.as_str()), (Some(corrected), "objection"), "{name}");
+        assert_eq!(
+            (fig.value, fig.source.as_str()),
+            (Some(corrected), "objection"),
+            "{name}"
+        );
         drop(c);
         // The class objection is the city's; a rejection needs a reason.
         assert!(matches!(
-            app.resolve_objection(&tax, class_obj, &Decision::Reject { reason: "x".into() }).await,
+            app.resolve_objection(&tax, class_obj, &Decision::Reject { reason: "x".into() })
+                .await,
             Err(AppError::Forbidden(_))
         ));
-        assert!(refused(app.resolve_objection(&city, class_obj, &Decision::Reject { reason: " ".into() }).await).contains("理由"));
+        assert!(
+            refused(
+                app.resolve_objection(&city, class_obj, &Decision::Reject { reason: " ".into() })
+                    .await
+            )
+            .contains("理由")
+        );
 
         // End of notice: no more objections; approval waits for the open class objection.
         app.end_notice(&city, id).await.unwrap();
-        assert!(refused(
-            app.file_objection(&qiye, id, &ObjectionForm { item: "class".into(), text: "迟到".into(), attachment: None })
+        assert!(
+            refused(
+                app.file_objection(
+                    &qiye,
+                    id,
+                    &ObjectionForm {
+                        item: "class".into(),
+                        text: "迟到".into(),
+                        attachment: None
+                    }
+                )
                 .await
                 .map(|_| ())
-        )
-        .contains("公示期"));
+            )
+            .contains("公示期")
+        );
         assert!(refused(app.approve_run(&city, id).await).contains("异议"));
-        app.resolve_objection(&city, class_obj, &Decision::Reject { reason: "分类符合办法".into() })
-            .await
-            .unwrap();
+        app.resolve_objection(
+            &city,
+            class_obj,
+            &Decision::Reject {
+                reason: "分类符合办法".into(),
+            },
+        )
+        .await
+        .unwrap();
 
         // Re-run with the corrected figure: linked, the first run superseded, changes listed.
         let rerun = run_2024(&app, &city, Some(id)).await;
-        assert_eq!(app.get_run(&city, id).await.unwrap().state, RunState::Superseded, "{name}");
+        assert_eq!(
+            app.get_run(&city, id).await.unwrap().state,
+            RunState::Superseded,
+            "{name}"
+        );
         let mut c = app.store().read().await.unwrap();
         let (_, input) = runs::result_of(&mut c, rerun, own).await.unwrap().unwrap();
         assert_eq!(input.tax_paid, Some(corrected));
@@ -260,25 +372,54 @@ async fn the_whole_cycle_with_every_illegal_step_refused() {
         let b = results.iter().find(|r| r.final_class == "B").unwrap();
         let x = results.iter().find(|r| r.final_class == "X").unwrap();
         assert!(refused(app.adjust_class(&city, rerun, b.enterprise_id, "C", "  ").await).contains("理由"));
-        assert!(refused(app.adjust_class(&city, rerun, b.enterprise_id, "Z", "理由").await).contains("不属于"));
-        assert!(refused(app.adjust_class(&city, rerun, x.enterprise_id, "A", "理由").await).contains("不参评"));
-        assert!(matches!(app.adjust_class(&tax, rerun, b.enterprise_id, "C", "理由").await, Err(AppError::Forbidden(_))));
-        app.adjust_class(&city, rerun, b.enterprise_id, "C", "发生较大安全事故，经研究降档").await.unwrap();
+        assert!(
+            refused(app.adjust_class(&city, rerun, b.enterprise_id, "Z", "理由").await).contains("不属于")
+        );
+        assert!(
+            refused(app.adjust_class(&city, rerun, x.enterprise_id, "A", "理由").await).contains("不参评")
+        );
+        assert!(matches!(
+            app.adjust_class(&tax, rerun, b.enterprise_id, "C", "理由").await,
+            Err(AppError::Forbidden(_))
+        ));
+        app.adjust_class(&city, rerun, b.enterprise_id, "C", "发生较大安全事故，经研究降档")
+            .await
+            .unwrap();
         let card = app.score_card(&city, rerun, b.enterprise_id).await.unwrap();
-        assert_eq!((card.result.computed_class.as_str(), card.result.final_class.as_str()), ("B", "C"));
-        assert!(card.reproduced, "{name}: the adjustment is part of the re-evaluation");
+        assert_eq!(
+            (
+                card.result.computed_class.as_str(),
+                card.result.final_class.as_str()
+            ),
+            ("B", "C")
+        );
+        assert!(
+            card.reproduced,
+            "{name}: the adjustment is part of the re-evaluation"
+        );
 
         // Approve, publish: immutable, hash in the audit trail, classes of the year set.
         app.approve_run(&city, rerun).await.unwrap();
-        assert!(refused(app.adjust_class(&city, rerun, b.enterprise_id, "A", "再调").await).contains("已审定"));
+        assert!(
+            refused(app.adjust_class(&city, rerun, b.enterprise_id, "A", "再调").await).contains("已审定")
+        );
         let hash = app.publish_run(&city, rerun).await.unwrap();
         assert_eq!(hash.len(), 64);
         let published = audit_actions(&app, "run.publish").await;
         assert!(published[0].detail.contains(&hash), "{name}");
         assert!(refused(app.publish_run(&city, rerun).await.map(|_| ())).contains("已发布"));
         assert!(refused(app.start_notice(&city, rerun, &day(0), &day(1)).await).contains("已发布"));
-        assert!(refused(app.adjust_class(&city, rerun, b.enterprise_id, "A", "再调").await).contains("已发布"));
-        assert!(refused(app.resolve_objection(&city, class_obj, &Decision::Reject { reason: "x".into() }).await).len() > 0);
+        assert!(
+            refused(app.adjust_class(&city, rerun, b.enterprise_id, "A", "再调").await).contains("已发布")
+        );
+        assert!(
+            refused(
+                app.resolve_objection(&city, class_obj, &Decision::Reject { reason: "x".into() })
+                    .await
+            )
+            .len()
+                > 0
+        );
         let history = app.class_history(&city, b.enterprise_id).await.unwrap();
         assert_eq!((history[0].year, history[0].class.as_str()), (2024, "C"));
         assert_eq!(history[0].source, format!("run:{rerun}"));
@@ -290,17 +431,29 @@ async fn the_whole_cycle_with_every_illegal_step_refused() {
         let mut c = app.store().read().await.unwrap();
         for row in &list {
             assert_eq!(row.class, "C");
-            let (_, input) = runs::result_of(&mut c, rerun, row.enterprise_id).await.unwrap().unwrap();
+            let (_, input) = runs::result_of(&mut c, rerun, row.enterprise_id)
+                .await
+                .unwrap()
+                .unwrap();
             let rate = [0.05, 0.10, 0.15][(row.consecutive as usize).clamp(1, 3) - 1];
             let want = input.electricity_kwh.map(|k| k * rate);
             assert_eq!(row.line.amount, want, "{name}: {}", row.line.basis);
         }
         drop(c);
-        assert!(matches!(app.department_policy_list(&power, rerun, "water").await, Err(AppError::Forbidden(_))));
-        assert!(matches!(app.department_policy_list(&tax, rerun, "power").await, Err(AppError::Forbidden(_))));
+        assert!(matches!(
+            app.department_policy_list(&power, rerun, "water").await,
+            Err(AppError::Forbidden(_))
+        ));
+        assert!(matches!(
+            app.department_policy_list(&tax, rerun, "power").await,
+            Err(AppError::Forbidden(_))
+        ));
         let sheet = app.policy_sheet(&city, rerun, b.enterprise_id).await.unwrap();
         assert!(sheet.iter().any(|l| l.line.department_code == "power"));
-        let xlsx = app.export_department_policy_list(&power, rerun, "power").await.unwrap();
+        let xlsx = app
+            .export_department_policy_list(&power, rerun, "power")
+            .await
+            .unwrap();
         assert_eq!(&xlsx.bytes[..2], b"PK");
 
         // The public list holds the published run.
@@ -324,52 +477,96 @@ async fn results_are_scoped_and_quality_blocks_a_run() {
         let auditor = login(&app, "auditor").await;
 
         // Only the city starts runs; a year without data is blocked by the quality report.
-        let start = |y: i64| StartRun { year: y, method: "preset:henan-2019".into(), ..StartRun::default() };
-        assert!(matches!(app.start_run(&tax, &start(2024)).await, Err(AppError::Forbidden(_))));
+        let start = |y: i64| StartRun {
+            year: y,
+            method: "preset:henan-2019".into(),
+            ..StartRun::default()
+        };
+        assert!(matches!(
+            app.start_run(&tax, &start(2024)).await,
+            Err(AppError::Forbidden(_))
+        ));
         match app.start_run(&city, &start(2030)).await {
             Err(AppError::Invalid(e)) => assert!(e[0].message.contains("阻断"), "{}", e[0].message),
             other => panic!("{name}: {other:?}"),
         }
         assert!(matches!(
-            app.start_run(&city, &StartRun { method: "preset:nope".into(), ..start(2024) }).await,
+            app.start_run(
+                &city,
+                &StartRun {
+                    method: "preset:nope".into(),
+                    ..start(2024)
+                }
+            )
+            .await,
             Err(AppError::Invalid(_))
         ));
         let id = run_2024(&app, &city, None).await;
         app.start_notice(&city, id, &day(0), &day(7)).await.unwrap();
 
-        let (all, n_all) = app.run_ranking(&city, id, &ResultFilter::default(), ResultSort::Rank, 1, 500).await.unwrap();
-        let (mine, n_county) = app.run_ranking(&county, id, &ResultFilter::default(), ResultSort::Rank, 1, 500).await.unwrap();
+        let (all, n_all) = app
+            .run_ranking(&city, id, &ResultFilter::default(), ResultSort::Rank, 1, 500)
+            .await
+            .unwrap();
+        let (mine, n_county) = app
+            .run_ranking(&county, id, &ResultFilter::default(), ResultSort::Rank, 1, 500)
+            .await
+            .unwrap();
         assert!(n_county > 0 && n_county < n_all, "{name}");
         assert!(mine.iter().all(|r| r.region_code == "411702"));
-        let (_, n_cluster) = app.run_ranking(&cluster, id, &ResultFilter::default(), ResultSort::Rank, 1, 500).await.unwrap();
+        let (_, n_cluster) = app
+            .run_ranking(&cluster, id, &ResultFilter::default(), ResultSort::Rank, 1, 500)
+            .await
+            .unwrap();
         assert!(n_cluster > 0 && n_cluster < n_all);
-        let (own, n_own) = app.run_ranking(&qiye, id, &ResultFilter::default(), ResultSort::Rank, 1, 500).await.unwrap();
+        let (own, n_own) = app
+            .run_ranking(&qiye, id, &ResultFilter::default(), ResultSort::Rank, 1, 500)
+            .await
+            .unwrap();
         assert_eq!((n_own, own[0].enterprise_id), (1, qiye.enterprise_id.unwrap()));
         for who in [&tax, &auditor] {
             assert!(matches!(
-                app.run_ranking(who, id, &ResultFilter::default(), ResultSort::Rank, 1, 10).await,
+                app.run_ranking(who, id, &ResultFilter::default(), ResultSort::Rank, 1, 10)
+                    .await,
                 Err(AppError::Forbidden(_))
             ));
         }
         // A county officer opening a card outside the county is refused.
         let far = all.iter().find(|r| r.region_code != "411702").unwrap();
-        assert!(matches!(app.score_card(&county, id, far.enterprise_id).await, Err(AppError::Forbidden(_))));
+        assert!(matches!(
+            app.score_card(&county, id, far.enterprise_id).await,
+            Err(AppError::Forbidden(_))
+        ));
         assert!(app.score_card(&county, id, mine[0].enterprise_id).await.is_ok());
         // Only the city exports the whole workbook.
-        assert!(matches!(app.export_results(&county, id).await, Err(AppError::Forbidden(_))));
-        let scoped = app.export_ranking(&county, id, &ResultFilter::default()).await.unwrap();
+        assert!(matches!(
+            app.export_results(&county, id).await,
+            Err(AppError::Forbidden(_))
+        ));
+        let scoped = app
+            .export_ranking(&county, id, &ResultFilter::default())
+            .await
+            .unwrap();
         assert_eq!(&scoped.bytes[..2], b"PK");
 
         // Summaries: counts add up to the scope, with 亩均税收.
         let city_sum = app.run_summary(&city, id, runs::SummaryBy::County).await.unwrap();
         assert_eq!(city_sum.lines.iter().map(|l| l.enterprises).sum::<i64>(), n_all);
         assert!(city_sum.lines.iter().any(|l| l.tax_per_mu.is_some()));
-        let county_sum = app.run_summary(&county, id, runs::SummaryBy::County).await.unwrap();
+        let county_sum = app
+            .run_summary(&county, id, runs::SummaryBy::County)
+            .await
+            .unwrap();
         assert_eq!(county_sum.lines.len(), 1);
         assert_eq!(county_sum.lines[0].enterprises, n_county);
         let overview = app.run_overview(&city, id).await.unwrap();
         assert_eq!(overview.totals.iter().map(|t| t.1).sum::<i64>(), n_all);
-        assert!(overview.pools.iter().all(|p| p.counts.iter().map(|c| c.1).sum::<i64>() == p.size + p.vetoed));
+        assert!(
+            overview
+                .pools
+                .iter()
+                .all(|p| p.counts.iter().map(|c| c.1).sum::<i64>() == p.size + p.vetoed)
+        );
     })
     .await;
 }
@@ -386,7 +583,13 @@ async fn methods_are_versioned_copies_never_presets() {
         let copy = preset.replacen("id = \"henan-2019\"", "id = \"zhumadian-2024\"", 1);
         let r1 = app.save_method(&city, &copy, "preset:henan-2019").await.unwrap();
         let r2 = app
-            .save_method(&city, &copy.replace("weight = 35.0", "weight = 40.0").replace("weight = 20.0", "weight = 15.0"), &r1)
+            .save_method(
+                &city,
+                &copy
+                    .replace("weight = 35.0", "weight = 40.0")
+                    .replace("weight = 20.0", "weight = 15.0"),
+                &r1,
+            )
             .await
             .unwrap();
         assert_ne!(r1, r2);
@@ -394,20 +597,40 @@ async fn methods_are_versioned_copies_never_presets() {
         let mine: Vec<_> = list.iter().filter(|m| m.method_id == "zhumadian-2024").collect();
         assert_eq!(mine.iter().map(|m| m.version).collect::<Vec<_>>(), [2, 1]);
         // A broken file is refused with the key and line.
-        match app.save_method(&city, &copy.replace("cap = 2.0", "cap = \"x\""), "").await {
+        match app
+            .save_method(&city, &copy.replace("cap = 2.0", "cap = \"x\""), "")
+            .await
+        {
             Err(AppError::Invalid(e)) => assert!(e[0].message.contains("行"), "{}", e[0].message),
             other => panic!("{other:?}"),
         }
         let tax = login(&app, "tax").await;
-        assert!(matches!(app.save_method(&tax, &copy, "").await, Err(AppError::Forbidden(_))));
+        assert!(matches!(
+            app.save_method(&tax, &copy, "").await,
+            Err(AppError::Forbidden(_))
+        ));
         // A run with the stored version records its reference and hash.
         let started = app
-            .start_run(&city, &StartRun { year: 2024, method: r2.clone(), ..StartRun::default() })
+            .start_run(
+                &city,
+                &StartRun {
+                    year: 2024,
+                    method: r2.clone(),
+                    ..StartRun::default()
+                },
+            )
             .await
             .unwrap();
         started.job.await.unwrap();
         let run = app.get_run(&city, started.id).await.unwrap().run;
-        assert_eq!((run.method_ref.as_str(), run.method_id.as_str(), run.state.as_str()), (r2.as_str(), "zhumadian-2024", "draft"));
+        assert_eq!(
+            (
+                run.method_ref.as_str(),
+                run.method_id.as_str(),
+                run.state.as_str()
+            ),
+            (r2.as_str(), "zhumadian-2024", "draft")
+        );
     })
     .await;
 }

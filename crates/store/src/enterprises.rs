@@ -508,7 +508,10 @@ pub async fn items(
 }
 
 /// Bonus and veto items of every enterprise for a year: `(enterprise_id, kind, item)`.
-pub async fn items_for_year(conn: &mut AnyConnection, year: i64) -> Result<Vec<(i64, String, String)>, StoreError> {
+pub async fn items_for_year(
+    conn: &mut AnyConnection,
+    year: i64,
+) -> Result<Vec<(i64, String, String)>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT enterprise_id, kind, item FROM enterprise_items WHERE year = $1 ORDER BY enterprise_id, kind, item",
     )

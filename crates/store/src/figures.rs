@@ -273,6 +273,49 @@ pub async fn current_values(
     .await?)
 }
 
+/// Current values of a year as one row per enterprise: `(enterprise_id, values)` with one value
+/// per entry of `fields`, in that order (`None` when absent or recorded as missing). The rows
+/// stream from the covering index `figures_current` in enterprise order and are folded here:
+/// no sort, no per-value allocation, and memory for the result only.
+pub async fn year_table(
+    conn: &mut AnyConnection,
+    year: i64,
+    fields: &[&str],
+) -> Result<Vec<(i64, Vec<Option<f64>>)>, StoreError> {
+    use futures_util::TryStreamExt;
+    use sqlx::Row;
+    let placeholders: Vec<String> = (2..fields.len() + 2).map(|i| format!("${i}")).collect();
+    // Built from placeholders only; the field ids are bound.
+    let sql = format!(
+        "SELECT enterprise_id, field, value FROM figures WHERE year = $1 AND superseded_at IS NULL AND field IN ({}) \
+         ORDER BY enterprise_id",
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql)).bind(year);
+    for f in fields {
+        q = q.bind(*f);
+    }
+    let mut rows = q.fetch(conn);
+    let mut out: Vec<(i64, Vec<Option<f64>>)> = Vec::new();
+    while let Some(row) = rows.try_next().await? {
+        let id: i64 = row.try_get(0)?;
+        let field: &str = row.try_get(1)?;
+        let Some(i) = fields.iter().position(|f| *f == field) else {
+            continue;
+        };
+        let value: Option<f64> = row.try_get(2)?;
+        match out.last_mut() {
+            Some((e, v)) if *e == id => v[i] = value,
+            _ => {
+                let mut v = vec![None; fields.len()];
+                v[i] = value;
+                out.push((id, v));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Number of enterprises with a current value, per field, for a year.
 pub async fn filled_counts(conn: &mut AnyConnection, year: i64) -> Result<Vec<(String, i64)>, StoreError> {
     Ok(sqlx::query_as(

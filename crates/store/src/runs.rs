@@ -409,6 +409,8 @@ pub struct RunResult {
     pub run_id: i64,
     /// The enterprise.
     pub enterprise_id: i64,
+    /// Presentation order within the run (pools in order, by rank, vetoed, then excluded).
+    pub position: i64,
     /// Group id (empty when excluded).
     pub group_id: String,
     /// Pool label (empty when excluded).
@@ -435,9 +437,10 @@ pub struct RunResult {
     pub detail: String,
 }
 
-const RESULT_COLUMNS: [(&str, Kind); 14] = [
+const RESULT_COLUMNS: [(&str, Kind); 15] = [
     ("run_id", Kind::Int),
     ("enterprise_id", Kind::Int),
+    ("position", Kind::Int),
     ("group_id", Kind::Text),
     ("pool", Kind::Text),
     ("excluded_reason", Kind::Text),
@@ -472,6 +475,7 @@ pub async fn insert_results(
             vec![
                 Val::Int(Some(r.run_id)),
                 Val::Int(Some(r.enterprise_id)),
+                Val::Int(Some(r.position)),
                 Val::Text(Some(&r.group_id)),
                 Val::Text(Some(&r.pool)),
                 Val::Text(Some(&r.excluded_reason)),
@@ -747,15 +751,12 @@ pub async fn ranking(
         cond.push_str(&format!(" AND i.cluster_id = ${n}"));
         binds.push(ScopeBind::Int(c));
     }
+    // Each order but the total's walks an index (see migration 0003).
     let order = match sort {
-        ResultSort::Rank => {
-            "CASE WHEN r.excluded_reason = '' THEN 0 ELSE 1 END, r.group_id, r.pool, CASE WHEN r.rank IS NULL THEN 1 ELSE 0 END, r.rank, r.total DESC, i.credit_code"
-        }
-        ResultSort::Total => "CASE WHEN r.total IS NULL THEN 1 ELSE 0 END, r.total DESC, i.credit_code",
+        ResultSort::Rank => "r.position",
+        ResultSort::Total => "r.total DESC NULLS LAST, r.position",
         ResultSort::Name => "i.name, i.credit_code",
-        ResultSort::Class => {
-            "r.final_class, r.group_id, r.pool, CASE WHEN r.rank IS NULL THEN 1 ELSE 0 END, r.rank, i.credit_code"
-        }
+        ResultSort::Class => "r.final_class, r.position",
     };
     let from =
         " FROM run_results r JOIN run_inputs i ON i.run_id = r.run_id AND i.enterprise_id = r.enterprise_id";
@@ -969,7 +970,12 @@ pub async fn published_classes(
 
 /// Makes a published run's final classes the enterprises' classes of the year (replacing
 /// earlier ones of that year; the runs keep the history).
-pub async fn publish_classes(conn: &mut AnyConnection, run_id: i64, year: i64, source: &str) -> Result<(), StoreError> {
+pub async fn publish_classes(
+    conn: &mut AnyConnection,
+    run_id: i64,
+    year: i64,
+    source: &str,
+) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM enterprise_classes WHERE year = $1")
         .bind(year)
         .execute(&mut *conn)

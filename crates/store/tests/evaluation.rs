@@ -94,6 +94,7 @@ fn result(run_id: i64, enterprise_id: i64, rank: i64, total: f64, class: &str) -
     RunResult {
         run_id,
         enterprise_id,
+        position: rank,
         group_id: "above".into(),
         pool: "驿城区产业集聚区".into(),
         excluded_reason: String::new(),

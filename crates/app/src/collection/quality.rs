@@ -118,24 +118,87 @@ impl App {
                     .await);
             }
         };
-        let catalogue: Vec<CatalogueItem> = self.catalogue().await?;
+        let (mut findings, roster_len, deps) = self.quality_findings(year, false).await?;
+        if let Some(code) = &own_code {
+            findings.retain(|f| &f.department_code == code);
+        }
+        findings.sort_by(|a, b| {
+            (a.kind, &a.department_code, &a.credit_code).cmp(&(b.kind, &b.department_code, &b.credit_code))
+        });
+        let by_department = deps
+            .iter()
+            .map(|d| {
+                (
+                    d.code.clone(),
+                    d.name.clone(),
+                    findings.iter().filter(|f| f.department_code == d.code).count(),
+                )
+            })
+            .filter(|(_, _, n)| *n > 0)
+            .collect();
+        let report = QualityReport {
+            year,
+            enterprises: roster_len,
+            findings,
+            by_department,
+        };
+        let mut tx = self.store.begin().await?;
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "quality.report",
+            ("year", &year.to_string()),
+            json!({"findings": report.findings.len(), "blocking": report.blocking()}),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(mujun_store::StoreError::from)?;
+        Ok(report)
+    }
+
+    /// The findings of a year (all of them, or only the blocking ones — missing land, tax or
+    /// scale — which is all a run needs to know and much cheaper), with the roster size and the
+    /// departments.
+    pub(crate) async fn quality_findings(
+        &self,
+        year: i64,
+        blocking_only: bool,
+    ) -> Result<(Vec<Finding>, usize, Vec<departments::Department>), AppError> {
+        let mut catalogue: Vec<CatalogueItem> = self.catalogue().await?;
+        if blocking_only {
+            catalogue.retain(|i| BLOCKING.contains(&i.id.as_str()));
+        }
         let mut c = self.store.read().await?;
         let roster = enterprises::collection_roster(&mut c, year).await?;
-        let mut now: HashMap<(i64, String), f64> = HashMap::new();
-        for (e, f, v) in figures::current_values(&mut c, year).await? {
-            if let Some(v) = v {
-                now.insert((e, f), v);
+        // One row per enterprise with a column per catalogue item (see `figures::year_table`).
+        let mut ids: Vec<&str> = catalogue.iter().map(|i| i.id.as_str()).collect();
+        if !blocking_only {
+            for f in mujun_domain::Field::ALL.iter().map(|f| f.id()).chain(["scale"]) {
+                if !ids.contains(&f) {
+                    ids.push(f);
+                }
             }
         }
-        let mut before: HashMap<(i64, String), f64> = HashMap::new();
-        for (e, f, v) in figures::current_values(&mut c, year - 1).await? {
-            if let Some(v) = v {
-                before.insert((e, f), v);
-            }
-        }
+        let column: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        let now: HashMap<i64, Vec<Option<f64>>> = figures::year_table(&mut c, year, &ids)
+            .await?
+            .into_iter()
+            .collect();
+        let before: HashMap<i64, Vec<Option<f64>>> = if blocking_only {
+            HashMap::new()
+        } else {
+            figures::year_table(&mut c, year - 1, &ids)
+                .await?
+                .into_iter()
+                .collect()
+        };
         let deps = departments::list(&mut c).await?;
         drop(c);
-        let get = |e: i64, f: &str| now.get(&(e, f.to_owned())).copied();
+        let lookup = |table: &HashMap<i64, Vec<Option<f64>>>, e: i64, f: &str| {
+            let i = *column.get(f)?;
+            table.get(&e).and_then(|v| v[i])
+        };
+        let get = |e: i64, f: &str| lookup(&now, e, f);
         let owner = |item: &str| {
             catalogue
                 .iter()
@@ -204,6 +267,9 @@ impl App {
                     ),
                 ));
             }
+            if blocking_only {
+                continue;
+            }
             // Contradictions.
             let pairs: [(&str, &str, &str); 3] = [
                 ("profit_total", "main_revenue", "利润总额大于主营业务收入"),
@@ -251,7 +317,7 @@ impl App {
             }
             // Year-on-year jumps of amounts.
             for item in catalogue.iter().filter(|i| i.unit == "万元") {
-                if let (Some(x), Some(p)) = (get(r.id, &item.id), before.get(&(r.id, item.id.clone())))
+                if let (Some(x), Some(p)) = (get(r.id, &item.id), lookup(&before, r.id, &item.id))
                     && p.abs() > 1.0
                 {
                     let ratio = (x / p).abs();
@@ -265,40 +331,6 @@ impl App {
                 }
             }
         }
-        if let Some(code) = &own_code {
-            findings.retain(|f| &f.department_code == code);
-        }
-        findings.sort_by(|a, b| {
-            (a.kind, &a.department_code, &a.credit_code).cmp(&(b.kind, &b.department_code, &b.credit_code))
-        });
-        let by_department = deps
-            .iter()
-            .map(|d| {
-                (
-                    d.code.clone(),
-                    d.name.clone(),
-                    findings.iter().filter(|f| f.department_code == d.code).count(),
-                )
-            })
-            .filter(|(_, _, n)| *n > 0)
-            .collect();
-        let report = QualityReport {
-            year,
-            enterprises: roster.len(),
-            findings,
-            by_department,
-        };
-        let mut tx = self.store.begin().await?;
-        write(
-            &mut tx,
-            Who::Actor(actor),
-            "quality.report",
-            ("year", &year.to_string()),
-            json!({"findings": report.findings.len(), "blocking": report.blocking()}),
-            "ok",
-        )
-        .await?;
-        tx.commit().await.map_err(mujun_store::StoreError::from)?;
-        Ok(report)
+        Ok((findings, roster.len(), deps))
     }
 }

@@ -28,9 +28,23 @@ pub struct Download {
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 impl App {
-    pub(crate) async fn audit_export(&self, who: Who<'_>, action: &str, run_id: i64, detail: serde_json::Value) -> Result<(), AppError> {
+    pub(crate) async fn audit_export(
+        &self,
+        who: Who<'_>,
+        action: &str,
+        run_id: i64,
+        detail: serde_json::Value,
+    ) -> Result<(), AppError> {
         let mut tx = self.store.begin().await?;
-        write(&mut tx, who, action, ("evaluation_run", &run_id.to_string()), detail, "ok").await?;
+        write(
+            &mut tx,
+            who,
+            action,
+            ("evaluation_run", &run_id.to_string()),
+            detail,
+            "ok",
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }
@@ -40,7 +54,12 @@ impl App {
     pub async fn export_results(&self, actor: &Actor, run_id: i64) -> Result<Download, AppError> {
         if !Self::runs_evaluations(actor) {
             return Err(self
-                .deny(actor, "run.export", ("evaluation_run", &run_id.to_string()), "仅市级评价管理员可以导出全部结果")
+                .deny(
+                    actor,
+                    "run.export",
+                    ("evaluation_run", &run_id.to_string()),
+                    "仅市级评价管理员可以导出全部结果",
+                )
                 .await);
         }
         let (run, _, _) = self.readable_run(actor, run_id, "run.export").await?;
@@ -72,8 +91,13 @@ impl App {
         })
         .await
         .map_err(|e| AppError::invalid("export", format!("导出异常终止：{e}")))??;
-        self.audit_export(Who::Actor(actor), "run.export_results", run_id, json!({"bytes": bytes.len()}))
-            .await?;
+        self.audit_export(
+            Who::Actor(actor),
+            "run.export_results",
+            run_id,
+            json!({"bytes": bytes.len()}),
+        )
+        .await?;
         Ok(Download {
             file_name: format!("{}年度评价结果-批次{}.xlsx", run.year, run.id),
             content_type: XLSX,
@@ -84,10 +108,19 @@ impl App {
     /// The input snapshot as CSV in the format `mujun evaluate` reads, and the method file
     /// beside it: `mujun evaluate --method <file> --input <csv>` gives the same results and
     /// input hash (city administrator).
-    pub async fn export_snapshot(&self, actor: &Actor, run_id: i64) -> Result<(Download, Download), AppError> {
+    pub async fn export_snapshot(
+        &self,
+        actor: &Actor,
+        run_id: i64,
+    ) -> Result<(Download, Download), AppError> {
         if !Self::runs_evaluations(actor) {
             return Err(self
-                .deny(actor, "run.export", ("evaluation_run", &run_id.to_string()), "仅市级评价管理员可以导出评价数据")
+                .deny(
+                    actor,
+                    "run.export",
+                    ("evaluation_run", &run_id.to_string()),
+                    "仅市级评价管理员可以导出评价数据",
+                )
                 .await);
         }
         let (run, _, _) = self.readable_run(actor, run_id, "run.export").await?;
@@ -95,8 +128,13 @@ impl App {
         let rows = runs::inputs(&mut c, run_id).await?;
         drop(c);
         let csv = snapshot::to_csv(&rows)?;
-        self.audit_export(Who::Actor(actor), "run.export_snapshot", run_id, json!({"rows": rows.len(), "input_hash": run.input_hash}))
-            .await?;
+        self.audit_export(
+            Who::Actor(actor),
+            "run.export_snapshot",
+            run_id,
+            json!({"rows": rows.len(), "input_hash": run.input_hash}),
+        )
+        .await?;
         Ok((
             Download {
                 file_name: format!("{}年度评价数据-批次{}.csv", run.year, run.id),
@@ -113,14 +151,34 @@ impl App {
 
     /// The ranking within the caller's scope as xlsx (county and cluster officers download
     /// their own enterprises this way).
-    pub async fn export_ranking(&self, actor: &Actor, run_id: i64, filter: &ResultFilter) -> Result<Download, AppError> {
+    pub async fn export_ranking(
+        &self,
+        actor: &Actor,
+        run_id: i64,
+        filter: &ResultFilter,
+    ) -> Result<Download, AppError> {
         let (run, _, scope) = self.readable_run(actor, run_id, "run.export").await?;
         let mut c = self.store.read().await?;
-        let (rows, _) = runs::ranking(&mut c, run_id, &scope, filter, ResultSort::Rank, 1, i64::MAX / 2).await?;
+        let (rows, _) =
+            runs::ranking(&mut c, run_id, &scope, filter, ResultSort::Rank, 1, i64::MAX / 2).await?;
         drop(c);
         let headers = [
-            "统一社会信用代码", "企业名称", "县区", "产业集聚区", "行业代码", "评价组", "排名池", "排名", "参与排名企业数",
-            "用地面积（亩）", "实缴税收（万元）", "亩均税收（万元/亩）", "总分", "计算类别", "最终类别", "定档依据",
+            "统一社会信用代码",
+            "企业名称",
+            "县区",
+            "产业集聚区",
+            "行业代码",
+            "评价组",
+            "排名池",
+            "排名",
+            "参与排名企业数",
+            "用地面积（亩）",
+            "实缴税收（万元）",
+            "亩均税收（万元/亩）",
+            "总分",
+            "计算类别",
+            "最终类别",
+            "定档依据",
         ];
         let table: Vec<Vec<TableCell>> = rows
             .iter()
@@ -149,9 +207,15 @@ impl App {
                 ]
             })
             .collect();
-        let bytes = table_xlsx("排名", &headers, &table).map_err(|e| AppError::invalid("export", e.to_string()))?;
-        self.audit_export(Who::Actor(actor), "run.export_ranking", run_id, json!({"rows": rows.len()}))
-            .await?;
+        let bytes =
+            table_xlsx("排名", &headers, &table).map_err(|e| AppError::invalid("export", e.to_string()))?;
+        self.audit_export(
+            Who::Actor(actor),
+            "run.export_ranking",
+            run_id,
+            json!({"rows": rows.len()}),
+        )
+        .await?;
         Ok(Download {
             file_name: format!("{}年度评价排名-批次{}.xlsx", run.year, run.id),
             content_type: XLSX,
@@ -177,7 +241,11 @@ impl App {
                             .to_owned(),
                     ),
                     TableCell::Text(l.cluster.clone()),
-                    TableCell::Text(if l.class == "X" { "不参评".to_owned() } else { l.class.clone() }),
+                    TableCell::Text(if l.class == "X" {
+                        "不参评".to_owned()
+                    } else {
+                        l.class.clone()
+                    }),
                 ]
             })
             .collect();
@@ -188,7 +256,10 @@ impl App {
         )
         .map_err(|e| AppError::invalid("export", e.to_string()))?;
         self.audit_export(
-            Who::Anonymous { username: "public", ip },
+            Who::Anonymous {
+                username: "public",
+                ip,
+            },
             "run.export_public_list",
             run_id,
             json!({"rows": lines.len()}),
@@ -208,7 +279,9 @@ impl App {
         run_id: i64,
         department_code: &str,
     ) -> Result<Download, AppError> {
-        let rows: Vec<DepartmentListRow> = self.department_policy_list(actor, run_id, department_code).await?;
+        let rows: Vec<DepartmentListRow> = self
+            .department_policy_list(actor, run_id, department_code)
+            .await?;
         let table: Vec<Vec<TableCell>> = rows
             .iter()
             .map(|r| {
@@ -228,7 +301,18 @@ impl App {
             .collect();
         let bytes = table_xlsx(
             "执行清单",
-            &["统一社会信用代码", "企业名称", "县区", "产业集聚区", "类别", "连续年数", "措施", "金额/数量", "单位", "计算依据"],
+            &[
+                "统一社会信用代码",
+                "企业名称",
+                "县区",
+                "产业集聚区",
+                "类别",
+                "连续年数",
+                "措施",
+                "金额/数量",
+                "单位",
+                "计算依据",
+            ],
             &table,
         )
         .map_err(|e| AppError::invalid("export", e.to_string()))?;

@@ -53,7 +53,12 @@ impl App {
         {
             drop(c);
             return Err(self
-                .deny(actor, "class.history", ("enterprise", &enterprise_id.to_string()), "超出本账号的查看范围")
+                .deny(
+                    actor,
+                    "class.history",
+                    ("enterprise", &enterprise_id.to_string()),
+                    "超出本账号的查看范围",
+                )
                 .await);
         }
         let rows = enterprises::classes(&mut c, enterprise_id).await?;
@@ -107,11 +112,21 @@ mod tests {
 
     #[test]
     fn consecutive_counts_restart_on_a_change_or_a_gap() {
-        let got = consecutive_years(&h(&[(2024, "C"), (2021, "C"), (2022, "C"), (2023, "B"), (2025, "C"), (2027, "C")]));
+        let got = consecutive_years(&h(&[
+            (2024, "C"),
+            (2021, "C"),
+            (2022, "C"),
+            (2023, "B"),
+            (2025, "C"),
+            (2027, "C"),
+        ]));
         let counts: Vec<u32> = got.iter().map(|x| x.2).collect();
         // 2021 C, 2022 C (2nd), 2023 B, 2024 C (restart), 2025 C (2nd), 2027 C (gap: restart).
         assert_eq!(counts, [1, 2, 1, 1, 2, 1]);
-        assert_eq!(consecutive_in(&h(&[(2022, "C"), (2023, "C"), (2024, "C")]), 2024, "C"), 3);
+        assert_eq!(
+            consecutive_in(&h(&[(2022, "C"), (2023, "C"), (2024, "C")]), 2024, "C"),
+            3
+        );
         assert_eq!(consecutive_in(&h(&[(2024, "A")]), 2024, "C"), 0);
     }
 }

@@ -46,7 +46,12 @@ impl App {
     pub async fn list_methods(&self, actor: &Actor) -> Result<Vec<MethodChoice>, AppError> {
         if !self.method_officer(actor) {
             return Err(self
-                .deny(actor, "method.list", ("method", ""), "仅市级评价管理员可以管理评价方法")
+                .deny(
+                    actor,
+                    "method.list",
+                    ("method", ""),
+                    "仅市级评价管理员可以管理评价方法",
+                )
                 .await);
         }
         let mut out = Vec::new();
@@ -81,7 +86,12 @@ impl App {
     pub async fn method_source(&self, actor: &Actor, reference: &str) -> Result<String, AppError> {
         if !self.method_officer(actor) {
             return Err(self
-                .deny(actor, "method.view", ("method", reference), "仅市级评价管理员可以管理评价方法")
+                .deny(
+                    actor,
+                    "method.view",
+                    ("method", reference),
+                    "仅市级评价管理员可以管理评价方法",
+                )
                 .await);
         }
         Ok(self.resolve_method(reference).await?.method.source)
@@ -115,7 +125,12 @@ impl App {
     pub async fn save_method(&self, actor: &Actor, source: &str, based_on: &str) -> Result<String, AppError> {
         if !self.method_officer(actor) {
             return Err(self
-                .deny(actor, "method.save", ("method", ""), "仅市级评价管理员可以管理评价方法")
+                .deny(
+                    actor,
+                    "method.save",
+                    ("method", ""),
+                    "仅市级评价管理员可以管理评价方法",
+                )
                 .await);
         }
         let method = Method::parse(source).map_err(|e| AppError::invalid("source", e.to_string()))?;

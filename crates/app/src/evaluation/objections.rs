@@ -69,7 +69,10 @@ fn item_label(item: &str) -> (String, String) {
     if item == "class" {
         return ("评价类别".to_owned(), String::new());
     }
-    Field::parse(item).map_or_else(|_| (item.to_owned(), String::new()), |f| (f.label().to_owned(), f.unit().to_owned()))
+    Field::parse(item).map_or_else(
+        |_| (item.to_owned(), String::new()),
+        |f| (f.label().to_owned(), f.unit().to_owned()),
+    )
 }
 
 impl App {
@@ -88,17 +91,29 @@ impl App {
     }
 
     /// Files an objection (enterprise user, about its own result, only during the notice).
-    pub async fn file_objection(&self, actor: &Actor, run_id: i64, form: &ObjectionForm) -> Result<i64, AppError> {
+    pub async fn file_objection(
+        &self,
+        actor: &Actor,
+        run_id: i64,
+        form: &ObjectionForm,
+    ) -> Result<i64, AppError> {
         let own = match (actor.role, actor.enterprise_id) {
             (Role::Enterprise, Some(e)) => e,
             _ => {
                 return Err(self
-                    .deny(actor, "objection.file", ("evaluation_run", &run_id.to_string()), "只有企业用户可以对本企业的评价结果提出异议")
+                    .deny(
+                        actor,
+                        "objection.file",
+                        ("evaluation_run", &run_id.to_string()),
+                        "只有企业用户可以对本企业的评价结果提出异议",
+                    )
                     .await);
             }
         };
         let mut c = self.store.read().await?;
-        let run = runs::get(&mut c, run_id).await?.ok_or(AppError::NotFound("评价批次"))?;
+        let run = runs::get(&mut c, run_id)
+            .await?
+            .ok_or(AppError::NotFound("评价批次"))?;
         let state = RunState::parse(&run.state).unwrap_or(RunState::Failed);
         let today = crate::clock::today();
         let in_period = state == RunState::Notice
@@ -167,7 +182,11 @@ impl App {
     /// The objections the caller may see: an enterprise its own; a department officer those
     /// routed to its department; the city administrator all; county and cluster officers those
     /// of their enterprises.
-    pub async fn list_objections(&self, actor: &Actor, run_id: Option<i64>) -> Result<Vec<ObjectionView>, AppError> {
+    pub async fn list_objections(
+        &self,
+        actor: &Actor,
+        run_id: Option<i64>,
+    ) -> Result<Vec<ObjectionView>, AppError> {
         let mut filter = ObjectionFilter {
             run_id,
             ..Default::default()
@@ -200,7 +219,9 @@ impl App {
             }
             let year = runs::get(&mut c, o.run_id).await?.map_or(0, |r| r.year);
             let (item_label, unit) = item_label(&o.item);
-            let evaluated_value = Field::parse(&o.item).ok().and_then(|f| super::snapshot::figure(&input, f));
+            let evaluated_value = Field::parse(&o.item)
+                .ok()
+                .and_then(|f| super::snapshot::figure(&input, f));
             out.push(ObjectionView {
                 credit_code: input.credit_code.clone(),
                 name: input.name.clone(),
@@ -219,11 +240,18 @@ impl App {
         let visible = self.list_objections(actor, None).await?;
         if !visible.iter().any(|v| v.objection.id == id) {
             return Err(self
-                .deny(actor, "objection.attachment", ("objection", &id.to_string()), "超出本账号的查看范围")
+                .deny(
+                    actor,
+                    "objection.attachment",
+                    ("objection", &id.to_string()),
+                    "超出本账号的查看范围",
+                )
                 .await);
         }
         let mut tx = self.store.begin().await?;
-        let file = objections::attachment(&mut tx, id).await?.ok_or(AppError::NotFound("附件"))?;
+        let file = objections::attachment(&mut tx, id)
+            .await?
+            .ok_or(AppError::NotFound("附件"))?;
         write(
             &mut tx,
             Who::Actor(actor),
@@ -240,19 +268,35 @@ impl App {
     /// Answers an objection: the owning department's officer (or the city administrator for a
     /// class objection, or any objection). Accepting a figure objection records the corrected
     /// value as a new figure (source `objection`), which the next run evaluates.
-    pub async fn resolve_objection(&self, actor: &Actor, id: i64, decision: &Decision) -> Result<(), AppError> {
+    pub async fn resolve_objection(
+        &self,
+        actor: &Actor,
+        id: i64,
+        decision: &Decision,
+    ) -> Result<(), AppError> {
         let mut c = self.store.read().await?;
-        let o = objections::get(&mut c, id).await?.ok_or(AppError::NotFound("异议"))?;
-        let run = runs::get(&mut c, o.run_id).await?.ok_or(AppError::NotFound("评价批次"))?;
+        let o = objections::get(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound("异议"))?;
+        let run = runs::get(&mut c, o.run_id)
+            .await?
+            .ok_or(AppError::NotFound("评价批次"))?;
         drop(c);
         let allowed = match actor.role {
             Role::CityAdmin => true,
-            Role::Department => o.department_code != CITY && self.department_code_of(actor).await? == o.department_code,
+            Role::Department => {
+                o.department_code != CITY && self.department_code_of(actor).await? == o.department_code
+            }
             _ => false,
         };
         if !allowed {
             return Err(self
-                .deny(actor, "objection.resolve", ("objection", &id.to_string()), "该异议不由本账号处理")
+                .deny(
+                    actor,
+                    "objection.resolve",
+                    ("objection", &id.to_string()),
+                    "该异议不由本账号处理",
+                )
                 .await);
         }
         if o.status != "open" {
@@ -270,7 +314,10 @@ impl App {
                 }
                 ("rejected", reason.trim().to_owned(), None)
             }
-            Decision::Accept { corrected_value, note } => match (field, corrected_value) {
+            Decision::Accept {
+                corrected_value,
+                note,
+            } => match (field, corrected_value) {
                 (Some(f), Some(v)) => {
                     let item = self.catalogue().await?.into_iter().find(|i| i.id == o.item);
                     if let Some(item) = item {

@@ -33,7 +33,10 @@ pub fn score_card_document(v: &ScoreCardView, generated_at: &str) -> ScoreCard {
         .map_or_else(|| i.region_code.clone(), |n| format!("{n}（{}）", i.region_code));
     let industry = IndustryCode::parse(&i.industry_code)
         .ok()
-        .and_then(|c| mujun_domain::manufacturing_division_name(c.division()).map(|n| format!("{} {n}", i.industry_code)))
+        .and_then(|c| {
+            mujun_domain::manufacturing_division_name(c.division())
+                .map(|n| format!("{} {n}", i.industry_code))
+        })
         .unwrap_or_else(|| i.industry_code.clone());
     let indicators = v
         .detail
@@ -55,7 +58,10 @@ pub fn score_card_document(v: &ScoreCardView, generated_at: &str) -> ScoreCard {
         })
         .collect();
     let class_reason = match &v.adjustment {
-        Some((class, reason)) => format!("计算类别 {}，人工调档为 {class}，理由：{reason}", r.computed_class),
+        Some((class, reason)) => format!(
+            "计算类别 {}，人工调档为 {class}，理由：{reason}",
+            r.computed_class
+        ),
         None => r.class_reason.clone(),
     };
     ScoreCard {
@@ -66,8 +72,17 @@ pub fn score_card_document(v: &ScoreCardView, generated_at: &str) -> ScoreCard {
         cluster: i.cluster.clone().unwrap_or_default(),
         industry,
         scale: scale_label(&i.scale).to_owned(),
-        run: format!("评价批次 #{} · 方法 {} · {}", v.run.id, v.run.method_id, v.state.label()),
-        group: if r.group_id.is_empty() { "不参评".to_owned() } else { format!("评价组 {}", r.group_id) },
+        run: format!(
+            "评价批次 #{} · 方法 {} · {}",
+            v.run.id,
+            v.run.method_id,
+            v.state.label()
+        ),
+        group: if r.group_id.is_empty() {
+            "不参评".to_owned()
+        } else {
+            format!("评价组 {}", r.group_id)
+        },
         pool: if r.pool.is_empty() {
             "—".to_owned()
         } else {
@@ -97,7 +112,12 @@ pub fn score_card_document(v: &ScoreCardView, generated_at: &str) -> ScoreCard {
 
 impl App {
     /// An enterprise's score card as PDF (whoever may read the card).
-    pub async fn score_card_pdf(&self, actor: &Actor, run_id: i64, enterprise_id: i64) -> Result<Download, AppError> {
+    pub async fn score_card_pdf(
+        &self,
+        actor: &Actor,
+        run_id: i64,
+        enterprise_id: i64,
+    ) -> Result<Download, AppError> {
         let view = self.score_card(actor, run_id, enterprise_id).await?;
         let doc = score_card_document(&view, &crate::clock::beijing(mujun_store::now_ms()));
         let bytes = tokio::task::spawn_blocking(move || mujun_report::score_card_pdf(&doc))
@@ -144,10 +164,20 @@ impl App {
             .pools
             .iter()
             .map(|p| SummaryRow {
-                label: format!("{} · {}", p.group_id, if p.label == "all" { "全市" } else { &p.label }),
+                label: format!(
+                    "{} · {}",
+                    p.group_id,
+                    if p.label == "all" { "全市" } else { &p.label }
+                ),
                 counts: classes
                     .iter()
-                    .map(|c| p.counts.iter().find(|(k, _)| k == c).map_or(0, |(_, n)| *n).to_string())
+                    .map(|c| {
+                        p.counts
+                            .iter()
+                            .find(|(k, _)| k == c)
+                            .map_or(0, |(_, n)| *n)
+                            .to_string()
+                    })
                     .collect(),
                 enterprises: (p.size + p.vetoed).to_string(),
                 tax_per_mu: opt(tax_per_mu_of(&p.label), 2),
@@ -199,8 +229,13 @@ impl App {
             .await
             .map_err(|e| AppError::invalid("pdf", format!("生成 PDF 异常终止：{e}")))?
             .map_err(report_error)?;
-        self.audit_export(Who::Actor(actor), "run.export_summary", run_id, json!({"bytes": bytes.len()}))
-            .await?;
+        self.audit_export(
+            Who::Actor(actor),
+            "run.export_summary",
+            run_id,
+            json!({"bytes": bytes.len()}),
+        )
+        .await?;
         Ok(Download {
             file_name: format!("{}年度评价结果汇总-批次{}.pdf", r.year, r.id),
             content_type: PDF,

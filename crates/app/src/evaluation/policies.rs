@@ -109,7 +109,8 @@ impl MeasureKind {
             .as_object_mut()
             .ok_or_else(|| "参数必须是 JSON 对象".to_owned())?;
         obj.insert("kind".into(), json!(kind));
-        let k: MeasureKind = serde_json::from_value(v).map_err(|e| format!("参数与措施类型“{kind}”不符：{e}"))?;
+        let k: MeasureKind =
+            serde_json::from_value(v).map_err(|e| format!("参数与措施类型“{kind}”不符：{e}"))?;
         k.validate()?;
         Ok(k)
     }
@@ -128,7 +129,10 @@ impl MeasureKind {
                     return Err("加价标准至少一档，且不能为负".to_owned());
                 }
             }
-            MeasureKind::WaterSurcharge { quota_m3_per_wan_yuan, tiers } => {
+            MeasureKind::WaterSurcharge {
+                quota_m3_per_wan_yuan,
+                tiers,
+            } => {
                 if !(quota_m3_per_wan_yuan.is_finite() && *quota_m3_per_wan_yuan > 0.0) {
                     return Err("用水定额必须大于 0".to_owned());
                 }
@@ -183,7 +187,10 @@ impl MeasureKind {
                     None => (None, "万元", "缺少用电量，无法计算".to_owned()),
                 }
             }
-            MeasureKind::WaterSurcharge { quota_m3_per_wan_yuan, tiers } => {
+            MeasureKind::WaterSurcharge {
+                quota_m3_per_wan_yuan,
+                tiers,
+            } => {
                 let (Some(output), Some(water)) = (input.gross_output, input.water_m3) else {
                     return (None, "万元", "缺少工业总产值或用水量，无法计算".to_owned());
                 };
@@ -254,16 +261,64 @@ impl MeasureKind {
 }
 
 /// The measures a new installation starts with (a city changes them in the policy page).
-pub fn default_measures() -> Vec<(&'static str, &'static str, &'static str, &'static str, &'static str)> {
+pub fn default_measures() -> Vec<(
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+)> {
     // (class, kind, department, title, params)
     vec![
-        ("A", "land_supply", "natural_resources", "优先保障新增用地", r#"{"level":"priority"}"#),
-        ("A", "funds", "finance", "优先安排财政奖补和融资支持", r#"{"level":"priority"}"#),
-        ("A", "tech_support", "industry", "技改项目优先支持", r#"{"level":"priority"}"#),
-        ("A", "energy_quota", "development", "用能指标倾斜（增加 10%）", r#"{"change_pct":10}"#),
-        ("B", "land_supply", "natural_resources", "正常安排用地", r#"{"level":"normal"}"#),
-        ("B", "funds", "finance", "正常享受财政和融资政策", r#"{"level":"normal"}"#),
-        ("C", "electricity_surcharge", "power", "差别电价（逐年递增）", r#"{"per_kwh":[0.05,0.10,0.15]}"#),
+        (
+            "A",
+            "land_supply",
+            "natural_resources",
+            "优先保障新增用地",
+            r#"{"level":"priority"}"#,
+        ),
+        (
+            "A",
+            "funds",
+            "finance",
+            "优先安排财政奖补和融资支持",
+            r#"{"level":"priority"}"#,
+        ),
+        (
+            "A",
+            "tech_support",
+            "industry",
+            "技改项目优先支持",
+            r#"{"level":"priority"}"#,
+        ),
+        (
+            "A",
+            "energy_quota",
+            "development",
+            "用能指标倾斜（增加 10%）",
+            r#"{"change_pct":10}"#,
+        ),
+        (
+            "B",
+            "land_supply",
+            "natural_resources",
+            "正常安排用地",
+            r#"{"level":"normal"}"#,
+        ),
+        (
+            "B",
+            "funds",
+            "finance",
+            "正常享受财政和融资政策",
+            r#"{"level":"normal"}"#,
+        ),
+        (
+            "C",
+            "electricity_surcharge",
+            "power",
+            "差别电价（逐年递增）",
+            r#"{"per_kwh":[0.05,0.10,0.15]}"#,
+        ),
         (
             "C",
             "water_surcharge",
@@ -271,13 +326,55 @@ pub fn default_measures() -> Vec<(&'static str, &'static str, &'static str, &'st
             "超定额累进加价",
             r#"{"quota_m3_per_wan_yuan":8.0,"tiers":[{"up_to_pct":20,"per_m3":0.5},{"up_to_pct":40,"per_m3":1.0},{"per_m3":2.0}]}"#,
         ),
-        ("C", "land_supply", "natural_resources", "原则上不安排新增用地", r#"{"level":"none"}"#),
-        ("C", "energy_quota", "development", "压减用能指标 10%", r#"{"change_pct":-10}"#),
-        ("C", "emission_quota", "ecology", "压减排污指标 10%", r#"{"change_pct":-10}"#),
-        ("C", "funds", "finance", "不予财政奖补，审慎信贷", r#"{"level":"excluded"}"#),
-        ("D", "electricity_surcharge", "power", "差别电价（逐年递增）", r#"{"per_kwh":[0.10,0.20,0.30]}"#),
-        ("D", "land_supply", "natural_resources", "不安排新增用地", r#"{"level":"none"}"#),
-        ("D", "funds", "finance", "不予财政和融资支持", r#"{"level":"excluded"}"#),
+        (
+            "C",
+            "land_supply",
+            "natural_resources",
+            "原则上不安排新增用地",
+            r#"{"level":"none"}"#,
+        ),
+        (
+            "C",
+            "energy_quota",
+            "development",
+            "压减用能指标 10%",
+            r#"{"change_pct":-10}"#,
+        ),
+        (
+            "C",
+            "emission_quota",
+            "ecology",
+            "压减排污指标 10%",
+            r#"{"change_pct":-10}"#,
+        ),
+        (
+            "C",
+            "funds",
+            "finance",
+            "不予财政奖补，审慎信贷",
+            r#"{"level":"excluded"}"#,
+        ),
+        (
+            "D",
+            "electricity_surcharge",
+            "power",
+            "差别电价（逐年递增）",
+            r#"{"per_kwh":[0.10,0.20,0.30]}"#,
+        ),
+        (
+            "D",
+            "land_supply",
+            "natural_resources",
+            "不安排新增用地",
+            r#"{"level":"none"}"#,
+        ),
+        (
+            "D",
+            "funds",
+            "finance",
+            "不予财政和融资支持",
+            r#"{"level":"excluded"}"#,
+        ),
     ]
 }
 
@@ -325,7 +422,10 @@ pub struct DepartmentListRow {
 
 impl App {
     /// Seeds the default measures into an empty catalogue.
-    pub(crate) async fn ensure_policy_defaults(&self, conn: &mut mujun_store::AnyConnection) -> Result<(), AppError> {
+    pub(crate) async fn ensure_policy_defaults(
+        &self,
+        conn: &mut mujun_store::AnyConnection,
+    ) -> Result<(), AppError> {
         if !policies::list(conn).await?.is_empty() {
             return Ok(());
         }
@@ -361,10 +461,20 @@ impl App {
 
     /// Adds (`id` None) or changes a measure (city administrator); the parameters must read
     /// as the kind says.
-    pub async fn save_policy(&self, actor: &Actor, id: Option<i64>, form: &MeasureForm) -> Result<i64, AppError> {
+    pub async fn save_policy(
+        &self,
+        actor: &Actor,
+        id: Option<i64>,
+        form: &MeasureForm,
+    ) -> Result<i64, AppError> {
         if !Self::runs_evaluations(actor) {
             return Err(self
-                .deny(actor, "policy.save", ("policy", &id.map(|i| i.to_string()).unwrap_or_default()), "仅市级评价管理员可以维护政策措施")
+                .deny(
+                    actor,
+                    "policy.save",
+                    ("policy", &id.map(|i| i.to_string()).unwrap_or_default()),
+                    "仅市级评价管理员可以维护政策措施",
+                )
                 .await);
         }
         if !["A", "B", "C", "D"].contains(&form.class.as_str()) {
@@ -374,8 +484,14 @@ impl App {
             return Err(AppError::invalid("title", "请填写措施名称"));
         }
         MeasureKind::from_stored(&form.kind, &form.params).map_err(|e| AppError::invalid("params", e))?;
-        if !mujun_domain::DEPARTMENTS.iter().any(|(c, _)| *c == form.department_code) {
-            return Err(AppError::invalid("department_code", format!("没有部门“{}”", form.department_code)));
+        if !mujun_domain::DEPARTMENTS
+            .iter()
+            .any(|(c, _)| *c == form.department_code)
+        {
+            return Err(AppError::invalid(
+                "department_code",
+                format!("没有部门“{}”", form.department_code),
+            ));
         }
         let fields = MeasureFields {
             class: &form.class,
@@ -389,7 +505,11 @@ impl App {
         };
         let mut tx = self.store.begin().await?;
         let before = match id {
-            Some(i) => Some(policies::get(&mut tx, i).await?.ok_or(AppError::NotFound("政策措施"))?),
+            Some(i) => Some(
+                policies::get(&mut tx, i)
+                    .await?
+                    .ok_or(AppError::NotFound("政策措施"))?,
+            ),
             None => None,
         };
         let saved = match id {
@@ -421,7 +541,9 @@ impl App {
         department: Option<&str>,
     ) -> Result<(runs::Run, Vec<DepartmentListRow>), AppError> {
         let mut c = self.store.read().await?;
-        let run = runs::get(&mut c, run_id).await?.ok_or(AppError::NotFound("评价批次"))?;
+        let run = runs::get(&mut c, run_id)
+            .await?
+            .ok_or(AppError::NotFound("评价批次"))?;
         if RunState::parse(&run.state) != Some(RunState::Published) {
             return Err(AppError::invalid("state", "只有已发布的评价结果才执行差别化政策"));
         }
@@ -444,7 +566,9 @@ impl App {
         drop(c);
         let mut rows = Vec::new();
         for r in &results {
-            let Some(input) = inputs.get(&r.enterprise_id) else { continue };
+            let Some(input) = inputs.get(&r.enterprise_id) else {
+                continue;
+            };
             let visible = match scope {
                 Scope::All => true,
                 Scope::Nothing => false,
@@ -485,7 +609,12 @@ impl App {
 
     /// An enterprise's policy sheet for a published run (the enterprise itself, and whoever
     /// may see its results).
-    pub async fn policy_sheet(&self, actor: &Actor, run_id: i64, enterprise_id: i64) -> Result<Vec<DepartmentListRow>, AppError> {
+    pub async fn policy_sheet(
+        &self,
+        actor: &Actor,
+        run_id: i64,
+        enterprise_id: i64,
+    ) -> Result<Vec<DepartmentListRow>, AppError> {
         let (_, _, scope) = self.readable_run(actor, run_id, "policy.sheet").await?;
         let allowed = match &scope {
             Scope::Enterprise(e) => *e == enterprise_id,
@@ -494,11 +623,19 @@ impl App {
         };
         if !allowed {
             return Err(self
-                .deny(actor, "policy.sheet", ("enterprise", &enterprise_id.to_string()), "超出本账号的查看范围")
+                .deny(
+                    actor,
+                    "policy.sheet",
+                    ("enterprise", &enterprise_id.to_string()),
+                    "超出本账号的查看范围",
+                )
                 .await);
         }
         let (_, rows) = self.policy_lines(run_id, &scope, None).await?;
-        Ok(rows.into_iter().filter(|r| r.enterprise_id == enterprise_id).collect())
+        Ok(rows
+            .into_iter()
+            .filter(|r| r.enterprise_id == enterprise_id)
+            .collect())
     }
 
     /// An executing department's list for a published run: its own for a department officer,
@@ -516,10 +653,17 @@ impl App {
         };
         if !allowed {
             return Err(self
-                .deny(actor, "policy.department_list", ("evaluation_run", &run_id.to_string()), "只能查看本部门的执行清单")
+                .deny(
+                    actor,
+                    "policy.department_list",
+                    ("evaluation_run", &run_id.to_string()),
+                    "只能查看本部门的执行清单",
+                )
                 .await);
         }
-        let (_, rows) = self.policy_lines(run_id, &Scope::All, Some(department_code)).await?;
+        let (_, rows) = self
+            .policy_lines(run_id, &Scope::All, Some(department_code))
+            .await?;
         let mut tx = self.store.begin().await?;
         write(
             &mut tx,
@@ -604,11 +748,18 @@ mod tests {
     #[test]
     fn bad_parameters_are_refused_with_a_reason() {
         assert!(MeasureKind::from_stored("electricity_surcharge", r#"{"per_kwh":[]}"#).is_err());
-        assert!(MeasureKind::from_stored("electricity_surcharge", r#"{"rate":1}"#).unwrap_err().contains("不符"));
+        assert!(
+            MeasureKind::from_stored("electricity_surcharge", r#"{"rate":1}"#)
+                .unwrap_err()
+                .contains("不符")
+        );
         assert!(MeasureKind::from_stored("land_supply", r#"{"level":"maybe"}"#).is_err());
         assert!(
-            MeasureKind::from_stored("water_surcharge", r#"{"quota_m3_per_wan_yuan":8,"tiers":[{"per_m3":1},{"per_m3":2}]}"#)
-                .is_err()
+            MeasureKind::from_stored(
+                "water_surcharge",
+                r#"{"quota_m3_per_wan_yuan":8,"tiers":[{"per_m3":1},{"per_m3":2}]}"#
+            )
+            .is_err()
         );
         assert!(MeasureKind::from_stored("nope", "{}").is_err());
         assert!(MeasureKind::from_stored("funds", "[1]").is_err());

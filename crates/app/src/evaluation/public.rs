@@ -2,8 +2,8 @@
 //! or published — and nothing else. It needs no login, so it is built from a column list that
 //! holds no confidential figure.
 
-use mujun_store::runs::{self, ResultFilter, ResultSort};
 use mujun_store::Scope;
+use mujun_store::runs::{self, ResultFilter, ResultSort};
 
 use super::state::RunState;
 use crate::{App, AppError};

@@ -78,7 +78,9 @@ impl ScoreCardView {
             None => String::new(),
             Some(WhatIf::Excluded) => "不参评，不适用。".to_owned(),
             Some(WhatIf::AlreadyTop) => "已处于本组最高档。".to_owned(),
-            Some(WhatIf::Vetoed) => "因否决项定为最低档，提高经济指标不能改变档次；否决情形消除后方可正常参评。".to_owned(),
+            Some(WhatIf::Vetoed) => {
+                "因否决项定为最低档，提高经济指标不能改变档次；否决情形消除后方可正常参评。".to_owned()
+            }
             Some(WhatIf::NotReachable { tried_up_to }) => format!(
                 "在其他数据不变的情况下，实缴税收提高到 {} 万元仍不能升档（受封顶等规则限制），需同时提升其他指标。",
                 format::number(*tried_up_to, 2)
@@ -159,14 +161,26 @@ fn class_order(classes: &mut Vec<String>) {
 
 impl App {
     /// Loads a run the caller may read results of, or an audited refusal.
-    pub(crate) async fn readable_run(&self, actor: &Actor, id: i64, action: &str) -> Result<(runs::Run, RunState, Scope), AppError> {
+    pub(crate) async fn readable_run(
+        &self,
+        actor: &Actor,
+        id: i64,
+        action: &str,
+    ) -> Result<(runs::Run, RunState, Scope), AppError> {
         let Some(scope) = results_scope(actor) else {
             return Err(self
-                .deny(actor, action, ("evaluation_run", &id.to_string()), "该角色不能查看评价结果")
+                .deny(
+                    actor,
+                    action,
+                    ("evaluation_run", &id.to_string()),
+                    "该角色不能查看评价结果",
+                )
                 .await);
         };
         let mut c = self.store.read().await?;
-        let run = runs::get(&mut c, id).await?.ok_or(AppError::NotFound("评价批次"))?;
+        let run = runs::get(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound("评价批次"))?;
         drop(c);
         let state = RunState::parse(&run.state).unwrap_or(RunState::Failed);
         let allowed = if Self::runs_evaluations(actor) {
@@ -176,7 +190,12 @@ impl App {
         };
         if !allowed {
             return Err(self
-                .deny(actor, action, ("evaluation_run", &id.to_string()), &format!("评价批次“{}”，暂不可查看", state.label()))
+                .deny(
+                    actor,
+                    action,
+                    ("evaluation_run", &id.to_string()),
+                    &format!("评价批次“{}”，暂不可查看", state.label()),
+                )
                 .await);
         }
         Ok((run, state, scope))
@@ -251,28 +270,36 @@ impl App {
 
     /// An enterprise's score card in a run. An enterprise user reads only its own (another id
     /// in the URL is refused and audited), and only from the notice on.
-    pub async fn score_card(&self, actor: &Actor, id: i64, enterprise_id: i64) -> Result<ScoreCardView, AppError> {
+    pub async fn score_card(
+        &self,
+        actor: &Actor,
+        id: i64,
+        enterprise_id: i64,
+    ) -> Result<ScoreCardView, AppError> {
         let (run, state, scope) = self.readable_run(actor, id, "run.score_card").await?;
         let mut c = self.store.read().await?;
         let in_scope = match &scope {
             Scope::All => true,
             Scope::Nothing => false,
             Scope::Enterprise(e) => *e == enterprise_id,
-            Scope::Region(_) | Scope::Cluster(_) => {
-                match runs::result_of(&mut c, id, enterprise_id).await? {
-                    Some((_, i)) => match &scope {
-                        Scope::Region(r) => &i.region_code == r,
-                        Scope::Cluster(cl) => i.cluster_id == Some(*cl),
-                        _ => false,
-                    },
-                    None => false,
-                }
-            }
+            Scope::Region(_) | Scope::Cluster(_) => match runs::result_of(&mut c, id, enterprise_id).await? {
+                Some((_, i)) => match &scope {
+                    Scope::Region(r) => &i.region_code == r,
+                    Scope::Cluster(cl) => i.cluster_id == Some(*cl),
+                    _ => false,
+                },
+                None => false,
+            },
         };
         if !in_scope {
             drop(c);
             return Err(self
-                .deny(actor, "run.score_card", ("enterprise", &enterprise_id.to_string()), "超出本账号的查看范围")
+                .deny(
+                    actor,
+                    "run.score_card",
+                    ("enterprise", &enterprise_id.to_string()),
+                    "超出本账号的查看范围",
+                )
                 .await);
         }
         let (result, input) = runs::result_of(&mut c, id, enterprise_id)
@@ -300,7 +327,10 @@ impl App {
                 .iter()
                 .find(|p| p.group_id == result.group_id && p.label == result.pool)
                 .and_then(|p| serde_json::from_str::<PoolDetail>(&p.detail).ok());
-            (pool, runs::pool_inputs(&mut c, id, &result.group_id, &result.pool).await?)
+            (
+                pool,
+                runs::pool_inputs(&mut c, id, &result.group_id, &result.pool).await?,
+            )
         } else {
             (None, vec![input.clone()])
         };
@@ -343,7 +373,11 @@ impl App {
                 Outcome::Excluded(x) => x.id() == stored.excluded_reason,
             };
             let what_if = required_tax(&method, &input, row)?;
-            Ok::<_, AppError>((text.lines().map(str::to_owned).collect::<Vec<_>>(), reproduced, what_if))
+            Ok::<_, AppError>((
+                text.lines().map(str::to_owned).collect::<Vec<_>>(),
+                reproduced,
+                what_if,
+            ))
         })
         .await
         .map_err(|e| AppError::invalid("job", format!("计算异常终止：{e}")))??;
@@ -386,11 +420,14 @@ impl App {
             .map(|key| {
                 let rows: Vec<&runs::SummaryRow> = now.iter().filter(|r| r.key == key).collect();
                 let evaluated: Vec<&&runs::SummaryRow> = rows.iter().filter(|r| r.class != "X").collect();
-                let sum = |f: fn(&runs::SummaryRow) -> Option<f64>| evaluated.iter().filter_map(|r| f(r)).sum::<f64>();
+                let sum = |f: fn(&runs::SummaryRow) -> Option<f64>| {
+                    evaluated.iter().filter_map(|r| f(r)).sum::<f64>()
+                };
                 let land = sum(|r| r.land_area_mu);
                 let tax = sum(|r| r.tax_paid);
                 let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
-                let last_rows: Vec<&runs::SummaryRow> = last.iter().filter(|r| r.key == key && r.class != "X").collect();
+                let last_rows: Vec<&runs::SummaryRow> =
+                    last.iter().filter(|r| r.key == key && r.class != "X").collect();
                 let last_land: f64 = last_rows.iter().filter_map(|r| r.land_area_mu).sum();
                 let last_tax: f64 = last_rows.iter().filter_map(|r| r.tax_paid).sum();
                 let label = match by {
@@ -398,7 +435,12 @@ impl App {
                     SummaryBy::County => reference
                         .as_ref()
                         .and_then(|r| r.regions.iter().find(|g| g.code == key).map(|g| g.name.clone()))
-                        .or_else(|| mujun_domain::RegionCode::parse(&key).ok().and_then(|r| r.zhumadian_name()).map(str::to_owned))
+                        .or_else(|| {
+                            mujun_domain::RegionCode::parse(&key)
+                                .ok()
+                                .and_then(|r| r.zhumadian_name())
+                                .map(str::to_owned)
+                        })
                         .unwrap_or_else(|| key.clone()),
                     SummaryBy::Cluster if key.is_empty() => "集聚区外".to_owned(),
                     SummaryBy::Cluster => key.clone(),
@@ -407,7 +449,12 @@ impl App {
                     label,
                     counts: classes
                         .iter()
-                        .map(|cl| rows.iter().filter(|r| &r.class == cl).map(|r| r.enterprises).sum())
+                        .map(|cl| {
+                            rows.iter()
+                                .filter(|r| &r.class == cl)
+                                .map(|r| r.enterprises)
+                                .sum()
+                        })
                         .collect(),
                     enterprises: rows.iter().map(|r| r.enterprises).sum(),
                     land_area_mu: land,
@@ -419,7 +466,12 @@ impl App {
                     last_tax_per_mu: ratio(last_tax, last_land),
                     last_counts: classes
                         .iter()
-                        .map(|cl| last.iter().filter(|r| r.key == key && &r.class == cl).map(|r| r.enterprises).sum())
+                        .map(|cl| {
+                            last.iter()
+                                .filter(|r| r.key == key && &r.class == cl)
+                                .map(|r| r.enterprises)
+                                .sum()
+                        })
                         .collect(),
                     key,
                 }

@@ -55,7 +55,12 @@ impl App {
     pub async fn start_run(&self, actor: &Actor, form: &StartRun) -> Result<RunStarted, AppError> {
         if !Self::runs_evaluations(actor) {
             return Err(self
-                .deny(actor, "run.start", ("evaluation_run", ""), "仅市级评价管理员可以发起评价")
+                .deny(
+                    actor,
+                    "run.start",
+                    ("evaluation_run", ""),
+                    "仅市级评价管理员可以发起评价",
+                )
                 .await);
         }
         if !(2000..=2100).contains(&form.year) {
@@ -64,10 +69,15 @@ impl App {
         let resolved = self.resolve_method(&form.method).await?;
         if let Some(prev) = form.previous_run_id {
             let mut c = self.store.read().await?;
-            let p = runs::get(&mut c, prev).await?.ok_or(AppError::NotFound("原评价批次"))?;
+            let p = runs::get(&mut c, prev)
+                .await?
+                .ok_or(AppError::NotFound("原评价批次"))?;
             let state = RunState::parse(&p.state).unwrap_or(RunState::Failed);
             if p.year != form.year {
-                return Err(AppError::invalid("previous_run_id", "重算批次必须与原批次同一年度"));
+                return Err(AppError::invalid(
+                    "previous_run_id",
+                    "重算批次必须与原批次同一年度",
+                ));
             }
             if !state.rerunnable() {
                 return Err(AppError::invalid(
@@ -76,21 +86,22 @@ impl App {
                 ));
             }
         }
-        let report = self.quality_report(actor, form.year).await?;
-        let blocking = report.blocking();
-        if blocking > 0 {
-            let first: Vec<String> = report
-                .findings
+        // The blocking part of the data quality report (the whole report is shown on the page
+        // that starts a run; here only what stops one is computed).
+        let (findings, _, _) = self.quality_findings(form.year, true).await?;
+        let blocking: Vec<_> = findings.iter().filter(|f| f.blocking).collect();
+        if !blocking.is_empty() {
+            let first: Vec<String> = blocking
                 .iter()
-                .filter(|f| f.blocking)
                 .take(3)
                 .map(|f| format!("{}（{}）{}", f.name, f.credit_code, f.message))
                 .collect();
             return Err(AppError::invalid(
                 "quality",
                 format!(
-                    "{} 年度数据质量报告有 {blocking} 项阻断性问题，不能发起评价。请先处理后重试，例如：{}",
+                    "{} 年度数据质量报告有 {} 项阻断性问题，不能发起评价。请先处理后重试，例如：{}",
                     form.year,
+                    blocking.len(),
                     first.join("；")
                 ),
             ));
@@ -148,14 +159,16 @@ impl App {
     ) -> Result<(), AppError> {
         let run = {
             let mut c = self.store.read().await?;
-            runs::get(&mut c, id).await?.ok_or(AppError::NotFound("评价批次"))?
+            runs::get(&mut c, id)
+                .await?
+                .ok_or(AppError::NotFound("评价批次"))?
         };
         self.progress(id, 5, "读取采集数据").await?;
-        let rows = {
-            let mut c = self.store.read().await?;
-            snapshot::take(&mut c, id, run.year).await?
-        };
+        let clock = std::time::Instant::now();
+        let rows = snapshot::take(&self.store, id, run.year).await?;
+        let snapshot_ms = clock.elapsed().as_millis();
         self.progress(id, 30, "评价计算").await?;
+        let clock = std::time::Instant::now();
         let year = run.year;
         let (rows, results, pools, input_hash, ignored) = tokio::task::spawn_blocking(move || {
             let input = snapshot::to_engine(year, &rows)?;
@@ -170,7 +183,9 @@ impl App {
         })
         .await
         .map_err(|e| AppError::invalid("job", format!("评价任务异常终止：{e}")))??;
+        let engine_ms = clock.elapsed().as_millis();
         self.progress(id, 60, "保存结果").await?;
+        let clock = std::time::Instant::now();
         let backend = self.store.backend();
         let mut tx = self.store.begin().await?;
         runs::insert_inputs(&mut tx, backend, &rows).await?;
@@ -187,7 +202,9 @@ impl App {
         };
         runs::finish(&mut tx, id, &input_hash, rows.len() as i64, &message).await?;
         if let Some(prev) = run.previous_run_id {
-            let p = runs::get(&mut tx, prev).await?.ok_or(AppError::NotFound("原评价批次"))?;
+            let p = runs::get(&mut tx, prev)
+                .await?
+                .ok_or(AppError::NotFound("原评价批次"))?;
             let from = RunState::parse(&p.state).unwrap_or(RunState::Failed);
             // The earlier run may have moved on meanwhile (e.g. been approved): then it stays.
             if let Ok(to) = next(from, Step::Supersede, p.previous_run_id.is_some()) {
@@ -199,7 +216,8 @@ impl App {
             Who::Actor(actor),
             "run.finish",
             ("evaluation_run", &id.to_string()),
-            json!({"enterprises": rows.len(), "input_hash": input_hash, "pools": pools.len()}),
+            json!({"enterprises": rows.len(), "input_hash": input_hash, "pools": pools.len(),
+                   "timings_ms": {"snapshot": snapshot_ms, "engine": engine_ms, "store": clock.elapsed().as_millis()}}),
             "ok",
         )
         .await?;
@@ -265,7 +283,12 @@ impl App {
     pub async fn list_runs(&self, actor: &Actor) -> Result<Vec<RunView>, AppError> {
         if !actor.reads_business_data() {
             return Err(self
-                .deny(actor, "run.list", ("evaluation_run", ""), "该角色不能查看评价结果")
+                .deny(
+                    actor,
+                    "run.list",
+                    ("evaluation_run", ""),
+                    "该角色不能查看评价结果",
+                )
                 .await);
         }
         let mut c = self.store.read().await?;
@@ -282,7 +305,11 @@ impl App {
                     .map_or_else(|| format!("#{u}"), |u| u.display_name),
                 None => String::new(),
             };
-            out.push(RunView { run, state, created_by });
+            out.push(RunView {
+                run,
+                state,
+                created_by,
+            });
         }
         Ok(out)
     }
@@ -298,7 +325,12 @@ impl App {
                 drop(c);
                 if exists {
                     Err(self
-                        .deny(actor, "run.view", ("evaluation_run", &id.to_string()), "该批次尚未公示")
+                        .deny(
+                            actor,
+                            "run.view",
+                            ("evaluation_run", &id.to_string()),
+                            "该批次尚未公示",
+                        )
                         .await)
                 } else {
                     Err(AppError::NotFound("评价批次"))

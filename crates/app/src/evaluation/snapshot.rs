@@ -8,40 +8,57 @@ use std::collections::HashMap;
 use mujun_domain::{CreditCode, Date, Field, IndustryCode, RegionCode, Scale, Year};
 use mujun_engine::{EnterpriseInput, EvaluationInput, Figures, ItemSet};
 use mujun_store::runs::RunInput;
-use mujun_store::{AnyConnection, enterprises, figures, land};
+use mujun_store::{Store, enterprises, figures, land};
 
 use crate::AppError;
 use crate::collection::land::derive;
 
 /// Reads the inputs of year `year` for run `run_id`: every enterprise not closed, its scale,
 /// its current figures, its bonus and veto items, and its land derived from the land records
-/// when it has any.
-pub(crate) async fn take(conn: &mut AnyConnection, run_id: i64, year: i64) -> Result<Vec<RunInput>, AppError> {
-    let roster = enterprises::collection_roster(conn, year).await?;
+/// when it has any. The four reads run at once on separate connections.
+pub(crate) async fn take(store: &Store, run_id: i64, year: i64) -> Result<Vec<RunInput>, AppError> {
+    let roster = async {
+        let mut c = store.read().await?;
+        Ok::<_, AppError>(enterprises::collection_roster(&mut c, year).await?)
+    };
+    // One row per enterprise: the twelve figures, then the scale (1 规上, 0 规下).
+    let table = async {
+        let ids: Vec<&str> = Field::ALL.iter().map(|f| f.id()).chain(["scale"]).collect();
+        let mut c = store.read().await?;
+        Ok::<_, AppError>(figures::year_table(&mut c, year, &ids).await?)
+    };
+    let items = async {
+        let mut c = store.read().await?;
+        Ok::<_, AppError>(enterprises::items_for_year(&mut c, year).await?)
+    };
+    let land = async {
+        let mut c = store.read().await?;
+        let mut derived: HashMap<i64, (f64, String)> = HashMap::new();
+        for id in land::enterprises_with_records(&mut c).await? {
+            if let Some(d) = derive(&mut c, id, year).await? {
+                derived.insert(id, (d.total_mu, d.explain()));
+            }
+        }
+        Ok::<_, AppError>(derived)
+    };
+    let (roster, table, item_rows, mut derived) = tokio::try_join!(roster, table, items, land)?;
     let mut values: HashMap<i64, [Option<f64>; Field::COUNT]> = HashMap::with_capacity(roster.len());
     let mut scale_figure: HashMap<i64, f64> = HashMap::new();
-    for (e, f, v) in figures::current_values(conn, year).await? {
-        if f == "scale" {
-            if let Some(v) = v {
-                scale_figure.insert(e, v);
-            }
-        } else if let Ok(field) = Field::parse(&f) {
-            values.entry(e).or_insert([None; Field::COUNT])[field.index()] = v;
+    for (e, row) in table {
+        let mut v = [None; Field::COUNT];
+        v.copy_from_slice(&row[..Field::COUNT]);
+        values.insert(e, v);
+        if let Some(s) = row[Field::COUNT] {
+            scale_figure.insert(e, s);
         }
     }
     let mut items: HashMap<i64, (Vec<String>, Vec<String>)> = HashMap::new();
-    for (e, kind, item) in enterprises::items_for_year(conn, year).await? {
+    for (e, kind, item) in item_rows {
         let entry = items.entry(e).or_default();
         if kind == "veto" {
             entry.1.push(item);
         } else {
             entry.0.push(item);
-        }
-    }
-    let mut derived: HashMap<i64, (f64, String)> = HashMap::new();
-    for id in land::enterprises_with_records(conn).await? {
-        if let Some(d) = derive(conn, id, year).await? {
-            derived.insert(id, (d.total_mu, d.explain()));
         }
     }
     let mut rows = Vec::with_capacity(roster.len());
@@ -52,7 +69,10 @@ pub(crate) async fn take(conn: &mut AnyConnection, run_id: i64, year: i64) -> Re
             (None, None) => {
                 return Err(AppError::invalid(
                     "scale",
-                    format!("企业 {}（{}）缺少 {year} 年度规模（规上/规下），请先补报", r.name, r.credit_code),
+                    format!(
+                        "企业 {}（{}）缺少 {year} 年度规模（规上/规下），请先补报",
+                        r.name, r.credit_code
+                    ),
                 ));
             }
         };
@@ -130,9 +150,11 @@ pub fn to_engine(year: i64, rows: &[RunInput]) -> Result<EvaluationInput, AppErr
     for r in rows {
         // Registered codes were accepted (a wrong check character only with an explicit
         // override), so the lenient parse is the right one here.
-        let (credit_code, _) = CreditCode::parse_lenient(&r.credit_code).map_err(|_| bad(r, "统一社会信用代码", &r.credit_code))?;
+        let (credit_code, _) = CreditCode::parse_lenient(&r.credit_code)
+            .map_err(|_| bad(r, "统一社会信用代码", &r.credit_code))?;
         let region = RegionCode::parse(&r.region_code).map_err(|_| bad(r, "县区代码", &r.region_code))?;
-        let industry = IndustryCode::parse(&r.industry_code).map_err(|_| bad(r, "行业代码", &r.industry_code))?;
+        let industry =
+            IndustryCode::parse(&r.industry_code).map_err(|_| bad(r, "行业代码", &r.industry_code))?;
         let scale = Scale::parse(&r.scale).map_err(|_| bad(r, "规模", &r.scale))?;
         let production_start = match r.production_start.as_deref().filter(|s| !s.is_empty()) {
             Some(d) => Some(Date::parse(d).map_err(|_| bad(r, "投产日期", d))?),

@@ -62,9 +62,7 @@ pub fn basis_label(id: &str) -> &'static str {
         Basis::ZeroDenominator(P::Cap),
         Basis::ZeroDenominator(P::PoolAverage),
     ];
-    all.into_iter()
-        .find(|b| b.id() == id)
-        .map_or("—", Basis::label)
+    all.into_iter().find(|b| b.id() == id).map_or("—", Basis::label)
 }
 
 /// The stored explanation of one scored enterprise.
@@ -118,12 +116,17 @@ pub fn to_rows(
     rows: &[RunInput],
     eval: &Evaluation,
 ) -> (Vec<RunResult>, Vec<RunPool>) {
+    let mut position = vec![0i64; rows.len()];
+    for (p, row) in eval.presentation_order().into_iter().enumerate() {
+        position[row as usize] = p as i64;
+    }
     let mut results = Vec::with_capacity(rows.len());
-    for (row, outcome) in rows.iter().zip(&eval.outcomes) {
+    for ((row, outcome), position) in rows.iter().zip(&eval.outcomes).zip(position) {
         let r = match outcome {
             Outcome::Excluded(x) => RunResult {
                 run_id,
                 enterprise_id: row.enterprise_id,
+                position,
                 group_id: String::new(),
                 pool: String::new(),
                 excluded_reason: x.id().to_owned(),
@@ -165,6 +168,7 @@ pub fn to_rows(
                 RunResult {
                     run_id,
                     enterprise_id: row.enterprise_id,
+                position,
                     group_id: group.id.clone(),
                     pool: pool.label.clone(),
                     excluded_reason: String::new(),

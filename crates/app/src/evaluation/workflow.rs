@@ -3,8 +3,8 @@
 //! refused by the state machine in `state.rs`.
 
 use mujun_domain::Date;
-use mujun_store::runs::{self, Run};
 use mujun_store::StoreError;
+use mujun_store::runs::{self, Run};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -26,13 +26,21 @@ impl App {
                 .await);
         }
         let mut c = self.store.read().await?;
-        let run = runs::get(&mut c, id).await?.ok_or(AppError::NotFound("评价批次"))?;
+        let run = runs::get(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound("评价批次"))?;
         let state = RunState::parse(&run.state).unwrap_or(RunState::Failed);
         Ok((run, state))
     }
 
     /// The state `step` leads to, or a refusal written to the audit trail.
-    async fn check_step(&self, actor: &Actor, run: &Run, state: RunState, step: Step) -> Result<RunState, AppError> {
+    async fn check_step(
+        &self,
+        actor: &Actor,
+        run: &Run,
+        state: RunState,
+        step: Step,
+    ) -> Result<RunState, AppError> {
         match next(state, step, run.previous_run_id.is_some()) {
             Ok(to) => Ok(to),
             Err(why) => {
@@ -83,8 +91,15 @@ impl App {
     /// Starts the public notice (公示) from `start` to `end` inclusive (`YYYY-MM-DD`).
     pub async fn start_notice(&self, actor: &Actor, id: i64, start: &str, end: &str) -> Result<(), AppError> {
         let (run, state) = self.run_for_step(actor, id, Step::StartNotice).await?;
-        let s = Date::parse(start.trim()).map_err(|_| AppError::invalid("notice_start", format!("公示开始日期“{start}”无效，应为 YYYY-MM-DD")))?;
-        let e = Date::parse(end.trim()).map_err(|_| AppError::invalid("notice_end", format!("公示结束日期“{end}”无效，应为 YYYY-MM-DD")))?;
+        let s = Date::parse(start.trim()).map_err(|_| {
+            AppError::invalid(
+                "notice_start",
+                format!("公示开始日期“{start}”无效，应为 YYYY-MM-DD"),
+            )
+        })?;
+        let e = Date::parse(end.trim()).map_err(|_| {
+            AppError::invalid("notice_end", format!("公示结束日期“{end}”无效，应为 YYYY-MM-DD"))
+        })?;
         if e < s {
             return Err(AppError::invalid("notice_end", "公示结束日期不能早于开始日期"));
         }
@@ -116,8 +131,14 @@ impl App {
     /// A re-run goes to review without a second notice.
     pub async fn skip_notice(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
         let (run, state) = self.run_for_step(actor, id, Step::SkipNotice).await?;
-        self.apply_step(actor, &run, state, Step::SkipNotice, json!({"step": "skip_notice"}))
-            .await?;
+        self.apply_step(
+            actor,
+            &run,
+            state,
+            Step::SkipNotice,
+            json!({"step": "skip_notice"}),
+        )
+        .await?;
         Ok(())
     }
 
@@ -154,8 +175,14 @@ impl App {
             return Err(AppError::invalid("reason", "请填写退回原因"));
         }
         let (run, state) = self.run_for_step(actor, id, Step::Reopen).await?;
-        self.apply_step(actor, &run, state, Step::Reopen, json!({"step": "reopen", "reason": reason.trim()}))
-            .await?;
+        self.apply_step(
+            actor,
+            &run,
+            state,
+            Step::Reopen,
+            json!({"step": "reopen", "reason": reason.trim()}),
+        )
+        .await?;
         Ok(())
     }
 
@@ -169,7 +196,10 @@ impl App {
         if let Some(other) = runs::published_for_year(&mut tx, run.year).await? {
             return Err(AppError::invalid(
                 "year",
-                format!("{} 年度已发布评价批次 #{}，同一年度只能发布一次", run.year, other.id),
+                format!(
+                    "{} 年度已发布评价批次 #{}，同一年度只能发布一次",
+                    run.year, other.id
+                ),
             ));
         }
         let results = runs::results(&mut tx, id).await?;
@@ -203,7 +233,12 @@ impl App {
     ) -> Result<(), AppError> {
         if !Self::runs_evaluations(actor) {
             return Err(self
-                .deny(actor, "run.adjust", ("evaluation_run", &id.to_string()), "仅市级评价管理员可以调档")
+                .deny(
+                    actor,
+                    "run.adjust",
+                    ("evaluation_run", &id.to_string()),
+                    "仅市级评价管理员可以调档",
+                )
                 .await);
         }
         let reason = reason.trim();
@@ -211,12 +246,17 @@ impl App {
             return Err(AppError::invalid("reason", "调档必须填写理由"));
         }
         let mut c = self.store.read().await?;
-        let run = runs::get(&mut c, id).await?.ok_or(AppError::NotFound("评价批次"))?;
+        let run = runs::get(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound("评价批次"))?;
         let state = RunState::parse(&run.state).unwrap_or(RunState::Failed);
         if !state.adjustable() {
             return Err(AppError::invalid(
                 "state",
-                format!("评价批次当前状态为“{}”，只有草稿或复核中的批次可以调档", state.label()),
+                format!(
+                    "评价批次当前状态为“{}”，只有草稿或复核中的批次可以调档",
+                    state.label()
+                ),
             ));
         }
         let (result, _) = runs::result_of(&mut c, id, enterprise_id)
@@ -235,7 +275,10 @@ impl App {
         if group.class_index(class).is_none() {
             return Err(AppError::invalid(
                 "class",
-                format!("类别“{class}”不属于该评价组（可选：{}）", group.classes.join("、")),
+                format!(
+                    "类别“{class}”不属于该评价组（可选：{}）",
+                    group.classes.join("、")
+                ),
             ));
         }
         let mut tx = self.store.begin().await?;
@@ -279,7 +322,10 @@ pub fn content_hash(run: &Run, inputs: &[runs::RunInput], results: &[runs::RunRe
         .collect();
     lines.sort();
     let mut h = Sha256::new();
-    h.update(format!("mujun-run|{}|{}|{}\n", run.year, run.method_hash, run.input_hash));
+    h.update(format!(
+        "mujun-run|{}|{}|{}\n",
+        run.year, run.method_hash, run.input_hash
+    ));
     for l in &lines {
         h.update(l.as_bytes());
     }

@@ -70,12 +70,13 @@ CREATE TABLE run_inputs (
     veto TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (run_id, enterprise_id)
 );
-CREATE INDEX run_inputs_region ON run_inputs (run_id, region_code);
-CREATE INDEX run_inputs_cluster ON run_inputs (run_id, cluster_id);
+CREATE INDEX run_inputs_name ON run_inputs (run_id, name, credit_code);
 
 CREATE TABLE run_results (
     run_id BIGINT NOT NULL REFERENCES evaluation_runs (id),
     enterprise_id BIGINT NOT NULL,
+    -- Presentation order: pools in order, each by rank then vetoed, then the excluded.
+    position BIGINT NOT NULL,
     group_id TEXT NOT NULL DEFAULT '',
     pool TEXT NOT NULL DEFAULT '',
     excluded_reason TEXT NOT NULL DEFAULT '',
@@ -90,8 +91,9 @@ CREATE TABLE run_results (
     detail TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (run_id, enterprise_id)
 );
-CREATE INDEX run_results_pool ON run_results (run_id, pool, rank);
-CREATE INDEX run_results_class ON run_results (run_id, final_class);
+-- The ranking pages walk one of these in order (LIMIT/OFFSET), never sorting a whole run.
+CREATE INDEX run_results_position ON run_results (run_id, position);
+CREATE INDEX run_results_class ON run_results (run_id, final_class, position);
 CREATE INDEX run_results_total ON run_results (run_id, total);
 
 CREATE TABLE run_pools (

@@ -97,7 +97,9 @@ CREATE TABLE figures (
 -- superseded_at, so marking a value superseded touches no index (on PostgreSQL the update can
 -- stay on its page: see the fill factor).
 CREATE INDEX figures_key ON figures (enterprise_id, year, field);
-CREATE INDEX figures_year ON figures (year, field);
+-- The current values of a year in enterprise order, covering: a run's snapshot, the quality
+-- report and the completeness board read a whole year from this index alone.
+CREATE INDEX figures_current ON figures (year, enterprise_id, field, value) WHERE superseded_at IS NULL;
 
 CREATE TABLE enterprise_items (
     enterprise_id INTEGER NOT NULL REFERENCES enterprises (id),
