@@ -82,7 +82,7 @@ async fn a_template_saved_by_libreoffice_imports_the_same_values() {
         figures::current_values(&mut c, 2024).await.unwrap()
     };
     match app
-        .import_upload(&stats, "statistics", 2024, &file, &saved, false)
+        .import_upload(&stats, "statistics", 2024, &file, &saved, true)
         .await
         .unwrap()
     {
