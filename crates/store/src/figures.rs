@@ -96,123 +96,40 @@ async fn insert_many(
     values: &[NewFigure],
     now: i64,
 ) -> Result<(), StoreError> {
+    use crate::bulk::{Kind, Val};
+    const COLUMNS: [(&str, Kind); 9] = [
+        ("enterprise_id", Kind::Int),
+        ("year", Kind::Int),
+        ("field", Kind::Text),
+        ("value", Kind::Real),
+        ("department_id", Kind::Int),
+        ("source", Kind::Text),
+        ("batch_id", Kind::Int),
+        ("user_id", Kind::Int),
+        ("recorded_at", Kind::Int),
+    ];
+    let rows: Vec<Vec<Val<'_>>> = values
+        .iter()
+        .map(|v| {
+            vec![
+                Val::Int(Some(v.enterprise_id)),
+                Val::Int(Some(v.year)),
+                Val::Text(Some(&v.field)),
+                Val::Real(v.value),
+                Val::Int(v.department_id),
+                Val::Text(Some(&v.source)),
+                Val::Int(v.batch_id),
+                Val::Int(v.user_id),
+                Val::Int(Some(now)),
+            ]
+        })
+        .collect();
+    crate::bulk::insert(conn, backend, "figures", &COLUMNS, &rows).await?;
     if backend == Backend::Postgres {
-        return insert_many_json(conn, values, now).await;
-    }
-    const PER_ROW: usize = 9;
-    // SQLite accepts 32766 parameters, PostgreSQL 65535: few large statements, because every
-    // statement is a round trip to the database (or to sqlx's SQLite worker thread).
-    let rows = match backend {
-        Backend::Sqlite => 3_000,
-        Backend::Postgres => 7_000,
-    };
-    for chunk in values.chunks(rows) {
-        let mut sql = String::from(
-            "INSERT INTO figures (enterprise_id, year, field, value, department_id, source, batch_id, user_id, recorded_at) VALUES ",
-        );
-        for i in 0..chunk.len() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            for j in 0..PER_ROW {
-                if j > 0 {
-                    sql.push(',');
-                }
-                // `?` is several times faster than `$n` on SQLite; PostgreSQL needs `$n`.
-                let placeholder = match backend {
-                    Backend::Sqlite => "?".to_owned(),
-                    Backend::Postgres => format!("${}", i * PER_ROW + j + 1),
-                };
-                if j == 3 {
-                    // The value may be NULL: see `opt_f64`.
-                    sql.push_str(&format!("CAST({placeholder} AS DOUBLE PRECISION)"));
-                } else {
-                    sql.push_str(&placeholder);
-                }
-            }
-            sql.push(')');
-        }
-        // Built only from placeholders; values are bound.
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for v in chunk {
-            q = q
-                .bind(v.enterprise_id)
-                .bind(v.year)
-                .bind(&v.field)
-                .bind(crate::opt_f64(v.value))
-                .bind(v.department_id)
-                .bind(&v.source)
-                .bind(v.batch_id)
-                .bind(v.user_id)
-                .bind(now);
-        }
-        q.execute(&mut *conn).await?;
+        // The planner must know the table just grew before the supersede join that follows.
+        sqlx::query("ANALYZE figures").execute(&mut *conn).await?;
     }
     Ok(())
-}
-
-/// PostgreSQL: the rows travel as one JSON text per chunk, expanded by `json_to_recordset`.
-/// Binding tens of thousands of scalar parameters through sqlx's `Any` driver costs far more
-/// than the database's own JSON parsing (and `Any` cannot carry arrays for `UNNEST`).
-async fn insert_many_json(
-    conn: &mut AnyConnection,
-    values: &[NewFigure],
-    now: i64,
-) -> Result<(), StoreError> {
-    use std::fmt::Write;
-    for chunk in values.chunks(50_000) {
-        let mut json = String::with_capacity(chunk.len() * 96);
-        json.push('[');
-        let num = |x: Option<f64>| x.map_or_else(|| "null".to_owned(), |x| format!("{x:?}"));
-        let int = |x: Option<i64>| x.map_or_else(|| "null".to_owned(), |x| x.to_string());
-        for (i, v) in chunk.iter().enumerate() {
-            if i > 0 {
-                json.push(',');
-            }
-            let _ = write!(
-                json,
-                r#"{{"e":{},"y":{},"f":{},"v":{},"d":{},"s":{},"b":{},"u":{}}}"#,
-                v.enterprise_id,
-                v.year,
-                json_string(&v.field),
-                num(v.value),
-                int(v.department_id),
-                json_string(&v.source),
-                int(v.batch_id),
-                int(v.user_id),
-            );
-        }
-        json.push(']');
-        sqlx::query(
-            "INSERT INTO figures (enterprise_id, year, field, value, department_id, source, batch_id, user_id, recorded_at) \
-             SELECT e, y, f, v, d, s, b, u, $2 FROM json_to_recordset(CAST($1 AS json)) \
-             AS x(e bigint, y bigint, f text, v double precision, d bigint, s text, b bigint, u bigint)",
-        )
-        .bind(json)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    }
-    // The planner must know the table just grew before the supersede join that follows.
-    sqlx::query("ANALYZE figures").execute(&mut *conn).await?;
-    Ok(())
-}
-
-/// A JSON string literal.
-fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// The current values of an enterprise-year.
