@@ -169,7 +169,7 @@ async fn the_whole_cycle_with_every_illegal_step_refused() {
         ));
         assert!(app.public_runs().await.unwrap().is_empty(), "{name}");
         // Illegal steps from draft.
-        assert!(refused(app.publish_run(&city, id).await.map(|_| ())).contains("草稿"));
+        assert!(refused(app.publish_run(&city, id, true).await.map(|_| ())).contains("草稿"));
         assert!(refused(app.approve_run(&city, id).await).contains("草稿"));
         assert!(refused(app.end_notice(&city, id).await).contains("草稿"));
         assert!(refused(app.skip_notice(&city, id).await).contains("重算"));
@@ -403,11 +403,12 @@ async fn the_whole_cycle_with_every_illegal_step_refused() {
         assert!(
             refused(app.adjust_class(&city, rerun, b.enterprise_id, "A", "再调").await).contains("已审定")
         );
-        let hash = app.publish_run(&city, rerun).await.unwrap();
+        assert!(refused(app.publish_run(&city, rerun, false).await.map(|_| ())).contains("确认发布"));
+        let hash = app.publish_run(&city, rerun, true).await.unwrap();
         assert_eq!(hash.len(), 64);
         let published = audit_actions(&app, "run.publish").await;
         assert!(published[0].detail.contains(&hash), "{name}");
-        assert!(refused(app.publish_run(&city, rerun).await.map(|_| ())).contains("已发布"));
+        assert!(refused(app.publish_run(&city, rerun, true).await.map(|_| ())).contains("已发布"));
         assert!(refused(app.start_notice(&city, rerun, &day(0), &day(1)).await).contains("已发布"));
         assert!(
             refused(app.adjust_class(&city, rerun, b.enterprise_id, "A", "再调").await).contains("已发布")

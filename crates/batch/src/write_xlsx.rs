@@ -337,7 +337,11 @@ pub enum TableCell {
 
 /// A one-sheet workbook of a plain table with a bold header row and frozen header (for the
 /// application's lists: public notice lists, department policy lists, rankings).
-pub fn table_xlsx(sheet_name: &str, headers: &[&str], rows: &[Vec<TableCell>]) -> Result<Vec<u8>, BatchError> {
+pub fn table_xlsx(
+    sheet_name: &str,
+    headers: &[&str],
+    rows: &[Vec<TableCell>],
+) -> Result<Vec<u8>, BatchError> {
     let path = Path::new(sheet_name);
     let e = xerr(path);
     let header = Format::new()
@@ -350,7 +354,9 @@ pub fn table_xlsx(sheet_name: &str, headers: &[&str], rows: &[Vec<TableCell>]) -
     let sheet = book.add_worksheet();
     sheet.set_name(truncate_sheet_name(sheet_name)).map_err(&e)?;
     for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &header).map_err(&e)?;
+        sheet
+            .write_string_with_format(0, c as u16, *h, &header)
+            .map_err(&e)?;
         sheet.set_column_width(c as u16, 16).map_err(&e)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(&e)?;
@@ -359,7 +365,9 @@ pub fn table_xlsx(sheet_name: &str, headers: &[&str], rows: &[Vec<TableCell>]) -
         for (c, cell) in row.iter().enumerate() {
             match cell {
                 TableCell::Text(t) => sheet.write_string_with_format(r, c as u16, t, &text).map(|_| ()),
-                TableCell::Number(Some(v)) if v.is_finite() => sheet.write_number_with_format(r, c as u16, *v, &number).map(|_| ()),
+                TableCell::Number(Some(v)) if v.is_finite() => sheet
+                    .write_number_with_format(r, c as u16, *v, &number)
+                    .map(|_| ()),
                 TableCell::Number(_) => Ok(()),
             }
             .map_err(&e)?;

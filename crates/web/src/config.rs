@@ -31,6 +31,19 @@ pub struct Config {
     pub max_upload_bytes: usize,
 }
 
+/// The keys of [`Config`] (what `MUJUN_<KEY>` variables may set).
+const KEYS: [&str; 9] = [
+    "database",
+    "bind",
+    "secure_cookies",
+    "trust_proxy",
+    "session_idle_minutes",
+    "lockout_failures",
+    "lockout_minutes",
+    "max_body_bytes",
+    "max_upload_bytes",
+];
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -53,7 +66,12 @@ impl Config {
     pub fn load(file: &Path) -> Result<Config, String> {
         Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(file))
-            .merge(Env::prefixed("MUJUN_"))
+            // Only the keys of the configuration: other `MUJUN_*` variables (`MUJUN_LOG`, the
+            // test switches) are not configuration and must not be refused as unknown keys.
+            .merge(
+                Env::prefixed("MUJUN_")
+                    .filter(|k| KEYS.iter().any(|key| k.as_str().eq_ignore_ascii_case(key))),
+            )
             .extract()
             .map_err(|e| format!("配置有误：{e}"))
     }
@@ -95,6 +113,9 @@ mod tests {
                 "bind = \"0.0.0.0:9000\"\nsession_idle_minutes = 10\n",
             )?;
             jail.set_env("MUJUN_SESSION_IDLE_MINUTES", "20");
+            // Not configuration: ignored.
+            jail.set_env("MUJUN_LOG", "debug");
+            jail.set_env("MUJUN_REQUIRE_POSTGRES", "1");
             let c = Config::load(Path::new("mujun.toml")).map_err(figment::Error::from)?;
             assert_eq!(c.bind, "0.0.0.0:9000");
             assert_eq!(c.session_idle_minutes, 20, "env wins over file");
@@ -114,6 +135,15 @@ mod tests {
             database: "postgres://u:secret@db/mujun".into(),
             ..Config::default()
         };
+        let mut fields: Vec<String> = serde_json::to_value(Config::default())
+            .unwrap_or_default()
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        fields.sort_unstable();
+        let mut keys = KEYS.to_vec();
+        keys.sort_unstable();
+        assert_eq!(fields, keys, "every key can be set from the environment");
         let t = c.redacted_toml();
         assert!(t.contains("u:***@db") && !t.contains("secret"), "{t}");
     }

@@ -92,6 +92,28 @@ fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
         }),
         _ => {}
     }
+    let evaluation = match actor.role {
+        Role::CityAdmin => vec![
+            item("评价批次", "/runs"),
+            item("评价方法", "/methods"),
+            item("差别化政策", "/policies"),
+            item("评价异议", "/objections"),
+            item("政策执行清单", "/policies/lists"),
+        ],
+        Role::County | Role::Cluster => vec![item("评价结果", "/runs")],
+        Role::Enterprise => vec![item("评价结果", "/runs"), item("我的异议", "/objections")],
+        Role::Department => vec![
+            item("评价异议", "/objections"),
+            item("政策执行清单", "/policies/lists"),
+        ],
+        Role::SysAdmin | Role::Auditor => Vec::new(),
+    };
+    if !evaluation.is_empty() {
+        nav.push(NavSection {
+            title: "综合评价",
+            items: evaluation,
+        });
+    }
     if actor.manages_accounts() {
         nav.push(NavSection {
             title: "系统管理",
@@ -120,6 +142,17 @@ pub fn flash_text(code: &str) -> Option<String> {
             "password_changed" => "密码已修改。",
             "unlocked" => "账号已解锁。",
             "reset" => "密码已重置，用户下次登录时须修改。",
+            "run_started" => "评价已发起，正在后台计算。",
+            "notice_started" => "已开始公示：企业可查看本企业结果并在公示期内提出异议。",
+            "notice_ended" => "公示已结束，批次进入复核。",
+            "notice_skipped" => "重算批次已直接进入复核。",
+            "approved" => "评价结果已审定。",
+            "reopened" => "已退回复核。",
+            "published" => "评价结果已发布。",
+            "adjusted" => "调档已保存。",
+            "objection_filed" => "异议已提交，将由报送该数据的部门处理。",
+            "objection_resolved" => "异议已处理。",
+            "method_saved" => "评价方法已保存为新版本。",
             _ => return None,
         }
         .to_owned(),

@@ -44,6 +44,32 @@ async fn denied_count(s: &TestServer) -> i64 {
     audit::search(&mut c, &f, 1, 0).await.unwrap().1
 }
 
+/// A `multipart/form-data` POST as a browser sends it (the session's `_csrf` first, then the
+/// fields and an empty file part).
+async fn multipart(s: &TestServer, path: &str, b: Option<&Browser>, fields: &[(&str, &str)]) -> Page {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    const BOUNDARY: &str = "----mujunMatrixBoundary";
+    let mut body = String::new();
+    let csrf = b.map_or("", |b| b.csrf.as_str());
+    for (k, v) in [("_csrf", csrf)].iter().chain(fields) {
+        body.push_str(&format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\n\r\n\r\n--{BOUNDARY}--\r\n"
+    ));
+    let mut req = Request::post(path).header(
+        header::CONTENT_TYPE,
+        format!("multipart/form-data; boundary={BOUNDARY}"),
+    );
+    if let Some(b) = b {
+        req = req.header(header::COOKIE, format!("mujun_session={}", b.cookie));
+    }
+    s.send(req.body(Body::from(body)).unwrap()).await
+}
+
 fn classify(p: &Page) -> Option<Expect> {
     match p.status {
         StatusCode::FORBIDDEN => Some(D),
@@ -54,6 +80,64 @@ fn classify(p: &Page) -> Option<Expect> {
         StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT => Some(A),
         _ => None,
     }
+}
+
+/// A date `days` from today in Beijing, `YYYY-MM-DD`.
+fn day(days: i64) -> String {
+    let d = (mujun_store::now_ms() / 1000 + 8 * 3600).div_euclid(86_400) + days;
+    mujun_domain::Date::from_days_since_epoch(d).unwrap().to_string()
+}
+
+/// A published evaluation run of 2024 whose notice saw one objection of the enterprise user on
+/// its tax figure (with an attachment, routed to the tax department, answered by the city):
+/// `(run, objection)`.
+async fn published_run(s: &TestServer) -> (i64, i64) {
+    let login =
+        |u: &'static str| async move { s.app.login(u, PASSWORD, "127.0.0.1", None).await.unwrap().actor };
+    let city = login("city").await;
+    let qiye = login("qiye").await;
+    let started = s
+        .app
+        .start_run(
+            &city,
+            &mujun_app::evaluation::runs::StartRun {
+                year: 2024,
+                method: "preset:henan-2019".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    started.job.await.unwrap();
+    let run = started.id;
+    s.app.start_notice(&city, run, &day(0), &day(7)).await.unwrap();
+    let objection = s
+        .app
+        .file_objection(
+            &qiye,
+            run,
+            &mujun_app::evaluation::objections::ObjectionForm {
+                item: "tax_paid".into(),
+                text: "权限测试".into(),
+                attachment: Some(("证明.pdf".into(), b"%PDF-1.4".to_vec())),
+            },
+        )
+        .await
+        .unwrap();
+    s.app.end_notice(&city, run).await.unwrap();
+    s.app
+        .resolve_objection(
+            &city,
+            objection,
+            &mujun_app::evaluation::objections::Decision::Reject {
+                reason: "核实无误".into(),
+            },
+        )
+        .await
+        .unwrap();
+    s.app.approve_run(&city, run).await.unwrap();
+    s.app.publish_run(&city, run, true).await.unwrap();
+    (run, objection)
 }
 
 #[tokio::test]
@@ -113,6 +197,28 @@ async fn every_route_for_every_role() {
             .await
             .unwrap();
         let account = s.app.list_accounts(&actor("admin").await).await.unwrap()[0].id;
+        // A published run; an enterprise of it outside county 411702 and the equipment cluster.
+        let (run, objection) = published_run(s).await;
+        let far_result = s
+            .app
+            .run_ranking(
+                &city,
+                run,
+                &mujun_store::runs::ResultFilter::default(),
+                mujun_store::runs::ResultSort::Name,
+                1,
+                1000,
+            )
+            .await
+            .unwrap()
+            .0
+            .into_iter()
+            .find(|r| {
+                r.region_code != "411702"
+                    && r.cluster.as_deref() != Some(zb.name.as_str())
+                    && r.enterprise_id != own.id
+            })
+            .unwrap();
 
         // Expectations for an enterprise / a cluster, from the facts (not from the system).
         let ent = |id: i64, region: &str, cluster: Option<&str>| -> [Expect; 8] {
@@ -138,6 +244,21 @@ async fn every_route_for_every_role() {
 
         let own_e = ent(own.id, &own.region_code, own.cluster_name.as_deref());
         let far_e = ent(far.id, &far.region_code, far.cluster_name.as_deref());
+        // Evaluation results: no department, and a score card only within the scope.
+        let results = [L, D, A, D, A, A, A, D];
+        let card = |id: i64, region: &str, cluster: Option<&str>| -> [Expect; 8] {
+            let mut e = ent(id, region, cluster);
+            e[3] = D;
+            e
+        };
+        let own_card = card(own.id, &own.region_code, own.cluster_name.as_deref());
+        let far_card = card(
+            far_result.enterprise_id,
+            &far_result.region_code,
+            far_result.cluster.as_deref(),
+        );
+        let far_id = far_result.enterprise_id;
+        let public = [A, A, A, A, A, A, A, A];
         let routes: Vec<(String, [Expect; 8])> = vec![
             ("/".into(), everyone),
             ("/password".into(), everyone),
@@ -198,6 +319,46 @@ async fn every_route_for_every_role() {
             ("/api/v1/collection/catalogue".into(), everyone),
             ("/api/v1/collection/tax/2024/template".into(), collectors),
             (format!("/api/v1/collection/rounds/{round}"), collectors),
+            // Evaluation runs.
+            ("/runs".into(), business),
+            (format!("/runs/{run}"), results),
+            (format!("/runs/{run}/ranking?class=B&sort=total"), results),
+            (format!("/runs/{run}/ranking.xlsx"), results),
+            (format!("/runs/{run}/summary.pdf"), results),
+            (format!("/runs/{run}/results.xlsx"), city_only),
+            (format!("/runs/{run}/snapshot.csv"), city_only),
+            (format!("/runs/{run}/method.toml"), city_only),
+            (format!("/runs/{run}/enterprises/{}", own.id), own_card),
+            (format!("/runs/{run}/enterprises/{far_id}"), far_card),
+            (format!("/runs/{run}/enterprises/{}/card.pdf", own.id), own_card),
+            (format!("/runs/{run}/enterprises/{far_id}/card.pdf"), far_card),
+            // The policy sheet: scoped like the score card.
+            (format!("/runs/{run}/enterprises/{}/policies", own.id), own_card),
+            (format!("/runs/{run}/enterprises/{far_id}/policies"), far_card),
+            (format!("/enterprises/{}/classes", own.id), own_e),
+            (format!("/enterprises/{}/classes", far.id), far_e),
+            ("/objections".into(), business),
+            (format!("/objections?run={run}"), business),
+            (format!("/objections/{objection}/attachment"), own_e),
+            ("/methods".into(), city_only),
+            ("/methods?method=preset:henan-2019".into(), city_only),
+            ("/policies".into(), business),
+            ("/policies?edit=1".into(), business),
+            (format!("/policies/lists?run={run}&department=power"), collectors),
+            (
+                format!("/policies/lists.xlsx?run={run}&department=power"),
+                collectors,
+            ),
+            ("/public/runs".into(), public),
+            (format!("/public/runs/{run}"), public),
+            (format!("/public/runs/{run}?class=A&q=%E9%A9%BB"), public),
+            (format!("/public/runs/{run}/list.xlsx"), public),
+            ("/api/v1/runs".into(), business),
+            (format!("/api/v1/runs/{run}"), results),
+            (format!("/api/v1/runs/{run}/results?class=C"), results),
+            (format!("/api/v1/runs/{run}/results/{}", own.id), own_card),
+            (format!("/api/v1/runs/{run}/results/{far_id}"), far_card),
+            ("/api/v1/objections".into(), business),
         ];
         let mut mismatches = Vec::new();
         for (path, expected) in &routes {
@@ -233,8 +394,56 @@ async fn state_changing_routes_refuse_other_roles() {
     each(async |s| {
         // Each POST is sent with a valid session token and harmless (often invalid) content:
         // an allowed role gets past the permission check (any answer but 403), a refused role
-        // gets 403 and an audit entry.
-        let posts: Vec<Post> = vec![
+        // gets 403 and an audit entry. The evaluation steps go to a published run, which no
+        // step changes any more.
+        let (run, objection) = published_run(s).await;
+        let qiye = s
+            .app
+            .login("qiye", PASSWORD, "127.0.0.1", None)
+            .await
+            .unwrap()
+            .actor;
+        let own = qiye.enterprise_id.unwrap();
+        let city_only = [L, D, A, D, D, D, D, D];
+        let run_path = |p: &str| -> &'static str { Box::leak(format!("/runs/{run}{p}").into_boxed_str()) };
+        let objection_path: &'static str = Box::leak(format!("/objections/{objection}").into_boxed_str());
+        let mut posts: Vec<Post> = vec![
+            (
+                "/runs",
+                vec![("year", "1999"), ("method", "preset:henan-2019")],
+                city_only,
+            ),
+            (
+                run_path("/notice"),
+                vec![("start", "2024-01-01"), ("end", "2024-01-08")],
+                city_only,
+            ),
+            (run_path("/end-notice"), vec![], city_only),
+            (run_path("/skip-notice"), vec![], city_only),
+            (run_path("/approve"), vec![], city_only),
+            (run_path("/reopen"), vec![("reason", "权限测试")], city_only),
+            (run_path("/publish"), vec![("confirm", "1")], city_only),
+            (
+                run_path("/rerun"),
+                vec![("year", "2024"), ("method", "preset:henan-2019")],
+                city_only,
+            ),
+            (
+                run_path(&format!("/enterprises/{own}/adjust")),
+                vec![("class", "C"), ("reason", "权限测试")],
+                city_only,
+            ),
+            // The objection was routed to the tax department: its officer and the city answer.
+            (
+                objection_path,
+                vec![("action", "reject"), ("reason", "权限测试")],
+                [L, D, A, A, D, D, D, D],
+            ),
+            ("/methods", vec![("source", "x"), ("based_on", "")], city_only),
+            ("/policies", vec![("class", "Z")], city_only),
+            ("/policies/1", vec![("class", "Z")], city_only),
+        ];
+        posts.extend(vec![
             (
                 "/enterprises/new",
                 vec![("credit_code", "x")],
@@ -259,7 +468,7 @@ async fn state_changing_routes_refuse_other_roles() {
                 ],
                 [L, D, A, D, D, D, D, D],
             ),
-        ];
+        ]);
         let mut mismatches = Vec::new();
         for (path, fields, expected) in &posts {
             for (i, role) in ROLES.iter().enumerate() {
@@ -280,6 +489,33 @@ async fn state_changing_routes_refuse_other_roles() {
                 } else if got == Some(D) && denied_count(s).await <= before {
                     mismatches.push(format!("POST {path} as {role}: refused but not audited"));
                 }
+            }
+        }
+        // Objections are multipart forms (with the attachment): only the enterprise user files
+        // one (refused for its content here: the notice is over).
+        let path = format!("/runs/{run}/objections");
+        let expected = [L, D, D, D, D, D, A, D];
+        for (i, role) in ROLES.iter().enumerate() {
+            let browser = if i == 0 { None } else { Some(s.login(role).await) };
+            let before = denied_count(s).await;
+            let page = multipart(
+                s,
+                &path,
+                browser.as_ref(),
+                &[("item", "class"), ("text", "权限测试")],
+            )
+            .await;
+            let got = match (i, page.status) {
+                (0, StatusCode::FORBIDDEN) => Some(L),
+                _ => classify(&page),
+            };
+            if got != Some(expected[i]) {
+                mismatches.push(format!(
+                    "POST {path} (multipart) as {role}: expected {:?}, got {:?} ({})",
+                    expected[i], got, page.status
+                ));
+            } else if got == Some(D) && denied_count(s).await <= before {
+                mismatches.push(format!("POST {path} as {role}: refused but not audited"));
             }
         }
         assert!(

@@ -1,13 +1,15 @@
-//! Browser test (Debian chromium + chromedriver, headless): a county officer logs in, filters
+//! Browser tests (Debian chromium + chromedriver, headless): a county officer logs in, filters
 //! the enterprise list with the class select (which submits itself through static/app.js),
-//! and opens an enterprise's record. Runs when `MUJUN_BROWSER_TESTS=1` (`.ci/run` sets it and
-//! installs the browser); otherwise it says it is skipped.
+//! and opens an enterprise's record; during the notice of an evaluation run, the enterprise user
+//! files an objection with an attachment from its score card, and the tax department's officer
+//! accepts it with the corrected value. Run when `MUJUN_BROWSER_TESTS=1` (`.ci/run` sets it and
+//! installs the browser); otherwise they say they are skipped.
 #![allow(clippy::unwrap_used)]
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{ClientBuilder, Locator};
+use fantoccini::{Client, ClientBuilder, Locator};
 use mujun_app::{App, HashCost, Security};
 
 struct Driver(Child);
@@ -26,35 +28,45 @@ fn free_port() -> u16 {
         .port()
 }
 
-#[tokio::test]
-async fn a_county_officer_filters_the_list_and_opens_an_enterprise() {
-    if std::env::var("MUJUN_BROWSER_TESTS").as_deref() != Ok("1") {
-        eprintln!(
-            "SKIPPED browser test: set MUJUN_BROWSER_TESTS=1 (needs chromium and chromedriver; .ci/run installs them)"
-        );
-        return;
+fn enabled() -> bool {
+    if std::env::var("MUJUN_BROWSER_TESTS").as_deref() == Ok("1") {
+        return true;
     }
-    // The application on a real port.
-    let store = mujun_store::testing::sqlite().await;
-    let app = App::new(
-        store.store.clone(),
-        Security {
-            hash_cost: HashCost::TEST,
-            ..Security::default()
-        },
+    eprintln!(
+        "SKIPPED browser test: set MUJUN_BROWSER_TESTS=1 (needs chromium and chromedriver; .ci/run installs them)"
     );
-    app.seed_demo(150, 11).await.unwrap().unwrap();
+    false
+}
+
+/// The application on a real port: its base URL, and the switch that stops it.
+struct Server {
+    base: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+async fn serve(app: App) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = mujun_web::state(app, mujun_web::Config::default(), true);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(mujun_web::serve(state, listener, async move {
+    let task = tokio::spawn(mujun_web::serve(state, listener, async move {
         let _ = stopped.await;
     }));
+    Server { base, stop, task }
+}
 
-    // chromedriver.
+impl Server {
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
+/// A headless chromium driven by chromedriver (both dropped with the returned values).
+async fn browser() -> (Client, Driver, tempfile::TempDir) {
     let port = free_port();
-    let _driver = Driver(
+    let driver = Driver(
         Command::new("chromedriver")
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -86,16 +98,16 @@ async fn a_county_officer_filters_the_list_and_opens_an_enterprise() {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let c = client.expect("chromedriver answers");
-    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser");
-    std::fs::create_dir_all(&shots).unwrap();
+    (client.expect("chromedriver answers"), driver, profile)
+}
 
-    // Log in.
+/// Signs in through the login form and waits for the signed-in header.
+async fn login(c: &Client, base: &str, username: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Css("input[name=username]"))
         .await
         .unwrap()
-        .send_keys("yicheng")
+        .send_keys(username)
         .await
         .unwrap();
     c.find(Locator::Css("input[name=password]"))
@@ -115,6 +127,48 @@ async fn a_county_officer_filters_the_list_and_opens_an_enterprise() {
         .for_element(Locator::Css("header.top .user"))
         .await
         .unwrap();
+}
+
+/// The text of the first element matching `css`, once it is there.
+async fn text_of(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+fn screenshots() -> std::path::PathBuf {
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    std::fs::create_dir_all(&shots).unwrap();
+    shots
+}
+
+#[tokio::test]
+async fn a_county_officer_filters_the_list_and_opens_an_enterprise() {
+    if !enabled() {
+        return;
+    }
+    // The application on a real port.
+    let store = mujun_store::testing::sqlite().await;
+    let app = App::new(
+        store.store.clone(),
+        Security {
+            hash_cost: HashCost::TEST,
+            ..Security::default()
+        },
+    );
+    app.seed_demo(150, 11).await.unwrap().unwrap();
+    let server = serve(app).await;
+    let base = server.base.clone();
+    let (c, _driver, _profile) = browser().await;
+    let shots = screenshots();
+
+    // Log in.
+    login(&c, &base, "yicheng").await;
     let header = c
         .find(Locator::Css("header.top"))
         .await
@@ -189,7 +243,185 @@ async fn a_county_officer_filters_the_list_and_opens_an_enterprise() {
     eprintln!("screenshots in {}", shots.display());
 
     c.close().await.unwrap();
-    let _ = stop.send(());
-    let _ = server.await;
+    server.stop().await;
+    store.cleanup().await;
+}
+
+#[tokio::test]
+async fn an_enterprise_objects_during_the_notice_and_the_department_accepts() {
+    if !enabled() {
+        return;
+    }
+    // A run of 2024 under notice, set up through the use cases.
+    let store = mujun_store::testing::sqlite().await;
+    let app = App::new(
+        store.store.clone(),
+        Security {
+            hash_cost: HashCost::TEST,
+            ..Security::default()
+        },
+    );
+    app.seed_demo(150, 11).await.unwrap().unwrap();
+    let city = app
+        .login("city", mujun_app::demo::DEMO_PASSWORD, "127.0.0.1", None)
+        .await
+        .unwrap()
+        .actor;
+    let started = app
+        .start_run(
+            &city,
+            &mujun_app::evaluation::runs::StartRun {
+                year: 2024,
+                method: "preset:henan-2019".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    started.job.await.unwrap();
+    let run = started.id;
+    let today = (mujun_store::now_ms() / 1000 + 8 * 3600).div_euclid(86_400);
+    let date = |d: i64| mujun_domain::Date::from_days_since_epoch(d).unwrap().to_string();
+    app.start_notice(&city, run, &date(today), &date(today + 7))
+        .await
+        .unwrap();
+    let server = serve(app.clone()).await;
+    let base = server.base.clone();
+    let (c, _driver, _profile) = browser().await;
+    let shots = screenshots();
+
+    // The enterprise user opens its score card from the list of runs.
+    login(&c, &base, "qiye").await;
+    c.goto(&format!("{base}/runs")).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::LinkText("本企业评分卡"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let title = text_of(&c, "main h1").await;
+    assert!(title.starts_with("评分卡"), "{title}");
+    assert!(text_of(&c, "p.reproduced").await.contains("复算一致"));
+    std::fs::write(shots.join("4-score-card.png"), c.screenshot().await.unwrap()).unwrap();
+
+    // An objection on 实缴税收 with an attachment.
+    let proof = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    std::fs::write(proof.path(), b"%PDF-1.4 proof of payment").unwrap();
+    let form = c.find(Locator::Css("#objection-form")).await.unwrap();
+    form.find(Locator::Css("select[name=item]"))
+        .await
+        .unwrap()
+        .select_by_value("tax_paid")
+        .await
+        .unwrap();
+    form.find(Locator::Css("textarea[name=text]"))
+        .await
+        .unwrap()
+        .send_keys("漏计了 12 月入库的税款")
+        .await
+        .unwrap();
+    form.find(Locator::Css("input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(&proof.path().display().to_string())
+        .await
+        .unwrap();
+    form.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let flash = text_of(&c, ".flash.ok").await;
+    assert!(flash.contains("异议已提交"), "{flash}");
+    let row = text_of(&c, "table.objections tbody tr").await;
+    assert!(
+        row.contains("实缴税收") && row.contains("待处理") && row.contains("附件"),
+        "{row}"
+    );
+    std::fs::write(shots.join("5-objection-filed.png"), c.screenshot().await.unwrap()).unwrap();
+
+    // Sign out; the tax department's officer accepts it with the corrected value.
+    c.find(Locator::Css("header.top form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("input[name=username]"))
+        .await
+        .unwrap();
+    login(&c, &base, "tax").await;
+    c.find(Locator::LinkText("评价异议"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let row = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("table.objections tbody tr"))
+        .await
+        .unwrap();
+    assert!(row.text().await.unwrap().contains("漏计了 12 月入库的税款"));
+    let accept = row.find(Locator::Css("form.accept")).await.unwrap();
+    accept
+        .find(Locator::Css("input[name=value]"))
+        .await
+        .unwrap()
+        .send_keys("8888.5")
+        .await
+        .unwrap();
+    accept
+        .find(Locator::Css("input[name=note]"))
+        .await
+        .unwrap()
+        .send_keys("已核实入库记录")
+        .await
+        .unwrap();
+    accept
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let flash = text_of(&c, ".flash.ok").await;
+    assert!(flash.contains("异议已处理"), "{flash}");
+    let row = text_of(&c, "table.objections tbody tr").await;
+    assert!(
+        row.contains("已采纳") && row.contains("8,888.50") && row.contains("已核实入库记录"),
+        "{row}"
+    );
+    std::fs::write(
+        shots.join("6-objection-accepted.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    // The corrected value is now the enterprise's current tax figure.
+    let own = app
+        .list_objections(&city, Some(run))
+        .await
+        .unwrap()
+        .remove(0)
+        .objection
+        .enterprise_id;
+    let mut conn = app.store().read().await.unwrap();
+    let tax = mujun_store::figures::current(&mut conn, own, 2024)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.field == "tax_paid")
+        .unwrap();
+    assert_eq!((tax.value, tax.source.as_str()), (Some(8888.5), "objection"));
+    drop(conn);
+
+    c.close().await.unwrap();
+    server.stop().await;
     store.cleanup().await;
 }

@@ -617,9 +617,20 @@ impl App {
     ) -> Result<Vec<DepartmentListRow>, AppError> {
         let (_, _, scope) = self.readable_run(actor, run_id, "policy.sheet").await?;
         let allowed = match &scope {
+            Scope::All => true,
             Scope::Enterprise(e) => *e == enterprise_id,
             Scope::Nothing => false,
-            _ => true,
+            Scope::Region(_) | Scope::Cluster(_) => {
+                let mut c = self.store.read().await?;
+                let input = runs::result_of(&mut c, run_id, enterprise_id)
+                    .await?
+                    .map(|(_, i)| i);
+                match (&scope, input) {
+                    (Scope::Region(r), Some(i)) => &i.region_code == r,
+                    (Scope::Cluster(cl), Some(i)) => i.cluster_id == Some(*cl),
+                    _ => false,
+                }
+            }
         };
         if !allowed {
             return Err(self
@@ -636,6 +647,23 @@ impl App {
             .into_iter()
             .filter(|r| r.enterprise_id == enterprise_id)
             .collect())
+    }
+
+    /// Whether the caller may open the executing departments' policy lists (the city
+    /// administrator and department officers); a refusal is audited.
+    pub async fn policy_lists_access(&self, actor: &Actor) -> Result<(), AppError> {
+        if matches!(actor.role, Role::CityAdmin | Role::Department) {
+            Ok(())
+        } else {
+            Err(self
+                .deny(
+                    actor,
+                    "policy.department_list",
+                    ("evaluation_run", ""),
+                    "只有市级评价管理员和部门数据员可以查看政策执行清单",
+                )
+                .await)
+        }
     }
 
     /// An executing department's list for a published run: its own for a department officer,

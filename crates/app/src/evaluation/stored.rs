@@ -168,7 +168,7 @@ pub fn to_rows(
                 RunResult {
                     run_id,
                     enterprise_id: row.enterprise_id,
-                position,
+                    position,
                     group_id: group.id.clone(),
                     pool: pool.label.clone(),
                     excluded_reason: String::new(),

@@ -189,9 +189,16 @@ impl App {
     /// Publishes an approved run: final and immutable. Every enterprise's class for the year
     /// becomes the run's final class, and the SHA-256 of the published content goes into the run
     /// and the audit trail. Returns the content hash.
-    pub async fn publish_run(&self, actor: &Actor, id: i64) -> Result<String, AppError> {
+    /// `confirmed` is the officer's explicit confirmation (publication cannot be undone).
+    pub async fn publish_run(&self, actor: &Actor, id: i64, confirmed: bool) -> Result<String, AppError> {
         let (run, state) = self.run_for_step(actor, id, Step::Publish).await?;
         let to = self.check_step(actor, &run, state, Step::Publish).await?;
+        if !confirmed {
+            return Err(AppError::invalid(
+                "confirm",
+                "请勾选“确认发布”：发布后评价结果不可更改",
+            ));
+        }
         let mut tx = self.store.begin().await?;
         if let Some(other) = runs::published_for_year(&mut tx, run.year).await? {
             return Err(AppError::invalid(

@@ -12,8 +12,10 @@ pub mod collection;
 pub mod common;
 pub mod enterprises;
 pub mod me;
+pub mod objections;
 pub mod openapi;
 pub mod reference;
+pub mod runs;
 
 use axum::Router;
 use mujun_app::AppError;
@@ -61,5 +63,10 @@ endpoints! {
     get "/collection/{department}/{year}/template" => collection::get_template,
     post "/collection/{department}/{year}/values" => collection::push_values,
     get "/collection/rounds/{id}" => collection::get_round,
+    get "/runs" => runs::list_runs,
+    get "/runs/{id}" => runs::get_run,
+    get "/runs/{id}/results" => runs::list_results,
+    get "/runs/{id}/results/{enterprise_id}" => runs::get_score_card,
+    get "/objections" => objections::list_objections,
     get "/openapi.json" => openapi::get_openapi,
 }

@@ -5,13 +5,15 @@ pub mod audit;
 pub mod clusters;
 pub mod collection;
 pub mod enterprises;
+pub mod evaluation;
 pub mod home;
 pub mod login;
 pub mod password;
 
 use askama::Template;
 use axum::Router;
-use axum::response::Html;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
 
 use crate::auth::PageUser;
 use crate::error::PageError;
@@ -27,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(enterprises::routes())
         .merge(clusters::routes())
         .merge(collection::routes())
+        .merge(evaluation::routes())
         .merge(accounts::routes())
         .merge(audit::routes())
 }
@@ -75,6 +78,60 @@ pub fn format_time(ms: i64) -> String {
     format!("{date} {:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
+/// Percent-encodes a file name for `filename*=UTF-8''…` (RFC 5987/6266).
+pub(crate) fn pct_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// MIME type of xlsx workbooks.
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A file to download: its type, and its (Chinese) name in `filename*` with an ASCII fallback.
+pub(crate) fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    let ext = file_name.rsplit_once('.').map_or("bin", |(_, e)| e);
+    // Old clients read only `filename`: an ASCII name, the real one when it is plain ASCII.
+    let plain = file_name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let fallback = if plain && !file_name.is_empty() {
+        file_name.to_owned()
+    } else {
+        format!("mujun-download.{}", pct_encode(ext))
+    };
+    let disposition = format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        pct_encode(file_name)
+    );
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// Escapes text for XML (the SVG charts).
+pub(crate) fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +144,21 @@ mod tests {
             query_string(&[("q", "驻马店".into()), ("page", "2".into()), ("x", String::new())]),
             "?q=%E9%A9%BB%E9%A9%AC%E5%BA%97&page=2"
         );
+    }
+
+    #[test]
+    fn downloads_name_their_file() {
+        let res = download(vec![1, 2], XLSX, "2024年度-税务局-数据填报模板.xlsx");
+        let d = res.headers()[header::CONTENT_DISPOSITION].to_str().unwrap_or("");
+        assert!(
+            d.starts_with("attachment; filename=\"mujun-download.xlsx\""),
+            "{d}"
+        );
+        assert!(d.contains("filename*=UTF-8''2024%E5%B9%B4"), "{d}");
+        let res = download(vec![], XLSX, "quality-2024.xlsx");
+        let d = res.headers()[header::CONTENT_DISPOSITION].to_str().unwrap_or("");
+        assert!(d.contains("filename=\"quality-2024.xlsx\""), "{d}");
+        assert_eq!(pct_encode("税务 a.xlsx"), "%E7%A8%8E%E5%8A%A1%20a.xlsx");
+        assert_eq!(xml_escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
     }
 }

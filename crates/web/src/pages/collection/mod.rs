@@ -11,16 +11,16 @@ mod land;
 mod quality;
 mod rounds;
 mod self_check;
-mod upload;
+pub(crate) mod upload;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use mujun_app::{AppError, FieldError, Role};
 use mujun_store::departments::Department;
 
+// Downloads and SVG text are shared with the other areas.
+use super::{XLSX, download, xml_escape};
 use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::state::AppState;
@@ -212,60 +212,6 @@ fn form_messages(e: AppError) -> Result<Vec<String>, PageError> {
     }
 }
 
-/// Percent-encodes a file name for `filename*=UTF-8''…` (RFC 5987/6266).
-fn pct_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// MIME type of xlsx workbooks.
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-/// A file to download: its type, and its (Chinese) name in `filename*` with an ASCII fallback.
-fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
-    let ext = file_name.rsplit_once('.').map_or("bin", |(_, e)| e);
-    // Old clients read only `filename`: an ASCII name, the real one when it is plain ASCII.
-    let plain = file_name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    let fallback = if plain && !file_name.is_empty() {
-        file_name.to_owned()
-    } else {
-        format!("mujun-download.{}", pct_encode(ext))
-    };
-    let disposition = format!(
-        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
-        pct_encode(file_name)
-    );
-    let mut res = (StatusCode::OK, bytes).into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
-}
-
-/// Escapes text for XML (the SVG charts).
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// One value of a form with repeated keys (`[(name, value)]`), trimmed; empty when absent.
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
@@ -288,25 +234,9 @@ mod tests {
             "88 万元"
         );
         assert_eq!(value_text(mujun_collect::ValueKind::Scale, "", Some(1.0)), "规上");
-        assert_eq!(pct_encode("税务 a.xlsx"), "%E7%A8%8E%E5%8A%A1%20a.xlsx");
-        assert_eq!(xml_escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
         let opts = year_options(2024, &[]);
         assert!(opts.iter().any(|o| o.selected && o.value == "2024"));
         assert_eq!(parse_year(Some(" 2024 ")), Some(2024));
         assert_eq!(parse_year(Some("1999")), None);
-    }
-
-    #[test]
-    fn downloads_name_their_file() {
-        let res = download(vec![1, 2], XLSX, "2024年度-税务局-数据填报模板.xlsx");
-        let d = res.headers()[header::CONTENT_DISPOSITION].to_str().unwrap_or("");
-        assert!(
-            d.starts_with("attachment; filename=\"mujun-download.xlsx\""),
-            "{d}"
-        );
-        assert!(d.contains("filename*=UTF-8''2024%E5%B9%B4"), "{d}");
-        let res = download(vec![], XLSX, "quality-2024.xlsx");
-        let d = res.headers()[header::CONTENT_DISPOSITION].to_str().unwrap_or("");
-        assert!(d.contains("filename=\"quality-2024.xlsx\""), "{d}");
     }
 }

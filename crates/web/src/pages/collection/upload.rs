@@ -1,6 +1,7 @@
-//! A `multipart/form-data` form with one file (department workbooks): the caller, the text
-//! fields, and the file, capped at `max_upload_bytes`. The form's `_csrf` field must match the
-//! session like every other state-changing form (403 otherwise).
+//! A `multipart/form-data` form with one file (department workbooks; also the attachments of
+//! objections): the caller, the text fields, and the file, capped at `max_upload_bytes`. The
+//! form's `_csrf` field must match the session like every other state-changing form (403
+//! otherwise).
 
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::StatusCode;
@@ -13,11 +14,11 @@ use crate::state::AppState;
 
 /// The body limit of the upload routes (the site's default is 2 MB); the configured
 /// `max_upload_bytes` is checked on the file itself.
-pub(super) const UPLOAD_BODY_LIMIT: usize = 64 * 1024 * 1024;
+pub(crate) const UPLOAD_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 /// An uploaded file.
 #[derive(Debug)]
-pub(super) struct UploadedFile {
+pub(crate) struct UploadedFile {
     /// Its name as sent (without any path a browser may add).
     pub name: String,
     /// Its content.
@@ -26,7 +27,7 @@ pub(super) struct UploadedFile {
 
 /// A multipart form with a checked `_csrf` field.
 #[derive(Debug)]
-pub(super) struct UploadForm {
+pub(crate) struct UploadForm {
     /// The caller.
     pub user: PageUser,
     /// Text fields, in order.

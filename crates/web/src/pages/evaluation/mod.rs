@@ -1,0 +1,252 @@
+//! Pages of the evaluation runs (issue 5): the runs and their workflow (公示 → review →
+//! approval → publication, re-runs), the ranking, each enterprise's score card with its
+//! objections and manual adjustment, the objection queues, the method files, the differentiated
+//! policies with the executing departments' lists, and the public list that needs no login.
+//! Handlers call the use cases of `mujun_app::evaluation`; the use cases decide permissions,
+//! scopes and legal steps, and audit refusals.
+
+mod chart;
+mod downloads;
+mod history;
+mod methods;
+mod objections;
+mod overview;
+mod policies;
+mod policy_lists;
+mod policy_sheet;
+mod public;
+mod ranking;
+mod runs;
+mod score_card;
+mod workflow;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use mujun_app::evaluation::RunState;
+use mujun_app::{AppError, FieldError};
+
+use crate::error::PageError;
+use crate::state::AppState;
+
+/// Routes of this area.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(runs::routes())
+        .merge(overview::routes())
+        .merge(workflow::routes())
+        .merge(downloads::routes())
+        .merge(ranking::routes())
+        .merge(score_card::routes())
+        .merge(history::routes())
+        .merge(objections::routes())
+        .merge(methods::routes())
+        .merge(policies::routes())
+        .merge(policy_lists::routes())
+        .merge(policy_sheet::routes())
+        .merge(public::routes())
+}
+
+/// An option of a select.
+#[derive(Clone, Debug)]
+struct Opt {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+impl Opt {
+    fn new(value: impl Into<String>, label: impl Into<String>, current: &str) -> Opt {
+        let value = value.into();
+        Opt {
+            selected: value == current,
+            label: label.into(),
+            value,
+        }
+    }
+}
+
+/// A positive number from a path segment; anything else names no page (404).
+fn positive(text: &str) -> Result<i64, PageError> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(PageError::not_found)
+}
+
+/// The `{id}` of a run (or objection, or measure) in a path.
+#[derive(Clone, Copy, Debug)]
+struct Id(i64);
+
+impl FromRequestParts<AppState> for Id {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Path(text) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| PageError::not_found())?;
+        positive(&text).map(Id)
+    }
+}
+
+/// The `{id}` of a run and the `{eid}` of an enterprise in a path.
+#[derive(Clone, Copy, Debug)]
+struct RunEnterprise {
+    run: i64,
+    enterprise: i64,
+}
+
+impl FromRequestParts<AppState> for RunEnterprise {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Path((run, enterprise)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| PageError::not_found())?;
+        Ok(RunEnterprise {
+            run: positive(&run)?,
+            enterprise: positive(&enterprise)?,
+        })
+    }
+}
+
+/// The messages of a refused form: `Ok` for validation errors (shown in the page with 422),
+/// `Err` for everything else (refusals, missing objects, storage).
+fn form_messages(e: AppError) -> Result<Vec<String>, PageError> {
+    match e {
+        AppError::Invalid(errors) => Ok(errors.into_iter().map(|e: FieldError| e.message).collect()),
+        e => Err(e.into()),
+    }
+}
+
+/// A positive id typed in a query (`?run=12`); anything else is absent.
+fn query_id(text: &str) -> Option<i64> {
+    text.trim().parse::<i64>().ok().filter(|id| *id > 0)
+}
+
+/// The Chinese name of a class.
+fn class_label(class: &str) -> String {
+    match class {
+        "A" => "A 类 优先发展".to_owned(),
+        "B" => "B 类 鼓励提升".to_owned(),
+        "C" => "C 类 倒逼转型".to_owned(),
+        "D" => "D 类".to_owned(),
+        "X" => "不参评".to_owned(),
+        other => format!("{other} 类"),
+    }
+}
+
+/// The stored reason of a class in words: `quota A`, `default B`, `quantile C`, `threshold A`,
+/// `veto:<item>`, `manual:<reason>` or `excluded:<id>` as the engine writes them.
+fn reason_text(reason: &str) -> String {
+    if let Some(id) = reason.strip_prefix("excluded:") {
+        use mujun_engine::Exclusion as E;
+        let label = [
+            E::IndustryOutOfScope,
+            E::ExemptIndustry,
+            E::TooNew,
+            E::NoLand,
+            E::BelowMinLand,
+            E::NoGroup,
+            E::NoCluster,
+        ]
+        .into_iter()
+        .find(|e| e.id() == id)
+        .map_or(id, |e| e.label());
+        return format!("不参评：{label}");
+    }
+    if let Some(item) = reason.strip_prefix("veto:") {
+        let label = match item {
+            "major_safety_accident" => "重大安全生产事故",
+            "major_pollution_incident" => "重大环境污染事件",
+            "serious_dishonesty" => "严重失信",
+            other => other,
+        };
+        return format!("触发否决项“{label}”，定为本组最低档");
+    }
+    if let Some(why) = reason.strip_prefix("manual:") {
+        return format!("人工调档，理由：{why}");
+    }
+    match reason.split_once(' ') {
+        Some(("quota", "A")) => "排名在本池 A 类名额内，定为 A 类".to_owned(),
+        Some(("quota", "C")) => "排名在本池 C 类名额内，定为 C 类".to_owned(),
+        Some(("default", c)) => format!("未进入 A 类或 C 类名额，定为 {c} 类"),
+        Some(("quantile", c)) => format!("按排名分位定为 {c} 类"),
+        Some(("threshold", c)) => format!("按总分分档线定为 {c} 类"),
+        _ => reason.to_owned(),
+    }
+}
+
+/// The CSS class of a run state's tag.
+fn state_tag(state: RunState) -> &'static str {
+    match state {
+        RunState::Running | RunState::Notice | RunState::Review => "warn",
+        RunState::Failed => "bad",
+        _ => "",
+    }
+}
+
+/// A number with thousands separators and `decimals` decimals (`—` when absent).
+fn number(v: Option<f64>, decimals: usize) -> String {
+    mujun_app::evaluation::format::opt(v, decimals)
+}
+
+/// The name of a county of Zhumadian (the code when unknown).
+fn region_name(code: &str) -> String {
+    mujun_domain::RegionCode::parse(code)
+        .ok()
+        .and_then(|r| r.zhumadian_name())
+        .map_or_else(|| code.to_owned(), str::to_owned)
+}
+
+/// The Chinese name of a department code (`city`: the city administrator).
+fn department_label(code: &str) -> String {
+    if code == mujun_app::evaluation::objections::CITY {
+        return "市级评价管理员".to_owned();
+    }
+    mujun_domain::DEPARTMENTS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or_else(|| code.to_owned(), |(_, n)| (*n).to_owned())
+}
+
+/// The date `days` from today in Beijing, `YYYY-MM-DD`.
+fn beijing_date(days: i64) -> String {
+    let today = (mujun_store::now_ms() / 1000 + 8 * 3600).div_euclid(86_400);
+    mujun_domain::Date::from_days_since_epoch(today + days).map_or_else(String::new, |d| d.to_string())
+}
+
+/// The Chinese label of an objection's status.
+fn objection_status(status: &str) -> &'static str {
+    match status {
+        "open" => "待处理",
+        "accepted" => "已采纳",
+        "rejected" => "已驳回",
+        _ => "未知",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_and_ids() {
+        assert_eq!(class_label("A"), "A 类 优先发展");
+        assert_eq!(class_label("X"), "不参评");
+        assert_eq!(department_label("power"), "国网驻马店供电公司");
+        assert_eq!(department_label("city"), "市级评价管理员");
+        assert_eq!(region_name("411702"), "驿城区");
+        assert_eq!(number(Some(1234.5), 2), "1,234.50");
+        assert_eq!(number(None, 2), "—");
+        assert_eq!(query_id(" 12 "), Some(12));
+        assert_eq!(query_id("-1"), None);
+        assert!(positive("0").is_err());
+        assert_eq!(beijing_date(0).len(), 10);
+        assert_eq!(objection_status("accepted"), "已采纳");
+        assert_eq!(reason_text("quota A"), "排名在本池 A 类名额内，定为 A 类");
+        assert_eq!(reason_text("excluded:too_new"), "不参评：投产未满规定年限");
+        assert_eq!(reason_text("manual:经研究降档"), "人工调档，理由：经研究降档");
+        assert!(reason_text("veto:serious_dishonesty").contains("严重失信"));
+    }
+}
