@@ -413,6 +413,56 @@ async fn figures_keep_history() {
             Some(500.0),
             "{name}: bulk insert"
         );
+        drop(r);
+
+        // The year as a table: current values only (the superseded 1,500 is larger than the
+        // current 1,400 and must not show), a value recorded as missing is None, fields in the
+        // asked order, enterprises in id order, other fields and years left out.
+        let mut c = s.begin().await.unwrap();
+        let f = enterprises::insert(
+            &mut c,
+            &enterprise("914117000000000024", "乙", "411702", None, "3412"),
+        )
+        .await
+        .unwrap();
+        let for_f = |field: &str, value: Option<f64>| figures::NewFigure {
+            enterprise_id: f,
+            ..new(field, value, "import")
+        };
+        figures::record(
+            &mut c,
+            s.backend(),
+            &[
+                for_f("tax_paid", Some(1500.0)),
+                for_f("employees", None),
+                for_f("water_m3", Some(7.0)),
+            ],
+        )
+        .await
+        .unwrap();
+        figures::record(&mut c, s.backend(), &[for_f("tax_paid", Some(1400.0))])
+            .await
+            .unwrap();
+        c.commit().await.unwrap();
+        let mut r = s.read().await.unwrap();
+        let table = figures::year_table(&mut r, 2024, &["land_area_mu", "employees", "tax_paid"])
+            .await
+            .unwrap();
+        assert_eq!(
+            table,
+            vec![
+                (e, vec![Some(100.0), None, Some(1600.0)]),
+                (f, vec![None, None, Some(1400.0)]),
+            ],
+            "{name}: year table"
+        );
+        assert!(
+            figures::year_table(&mut r, 2025, &["tax_paid"])
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(figures::year_table(&mut r, 2024, &[]).await.unwrap().is_empty());
     })
     .await;
 }
