@@ -2,11 +2,18 @@
 //! kept for a short time so that every page view does not read it again. The time is short
 //! because several servers may share one PostgreSQL: a change made through another server shows
 //! here within [`TTL`]; changes made through this one clear the cache at once.
+//!
+//! The number of enterprises in a scope is kept the same way: the unfiltered enterprise list is
+//! every role's first page, and counting 100,000 rows is most of its cost on PostgreSQL (which
+//! has no cheap exact count). Creating or editing an enterprise or a cluster here clears it.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use mujun_collect::CatalogueItem;
+
+use mujun_store::Scope;
 
 use crate::registry::reference::Reference;
 
@@ -18,6 +25,7 @@ pub const TTL: Duration = Duration::from_secs(30);
 pub(crate) struct Cache {
     reference: Mutex<Option<(Instant, Reference)>>,
     catalogue: Mutex<Option<(Instant, Vec<CatalogueItem>)>>,
+    scope_totals: Mutex<HashMap<Scope, (Instant, i64)>>,
 }
 
 fn fresh<T: Clone>(slot: &Mutex<Option<(Instant, T)>>) -> Option<T> {
@@ -49,8 +57,39 @@ impl Cache {
         put(&self.catalogue, c);
     }
 
+    /// The number of enterprises in `scope`, when counted within [`TTL`].
+    pub(crate) fn scope_total(&self, scope: &Scope) -> Option<i64> {
+        let guard = self
+            .scope_totals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        guard
+            .get(scope)
+            .filter(|(at, _)| at.elapsed() < TTL)
+            .map(|(_, n)| *n)
+    }
+
+    pub(crate) fn put_scope_total(&self, scope: Scope, total: i64) {
+        let mut guard = self
+            .scope_totals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // A county, cluster or enterprise scope per account at most: a few thousand entries.
+        guard.retain(|_, (at, _)| at.elapsed() < TTL);
+        guard.insert(scope, (Instant::now(), total));
+    }
+
+    /// Forgets the enterprise counts (after an enterprise or cluster changed here).
+    pub(crate) fn clear_totals(&self) {
+        self.scope_totals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+    }
+
     /// Forgets everything (after a change through this server).
     pub(crate) fn clear(&self) {
+        self.clear_totals();
         *self
             .reference
             .lock()

@@ -355,6 +355,10 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
+        self.cache.clear();
+        // The tables were just filled in bulk: fresh planner statistics (and, on PostgreSQL,
+        // the visibility map that index-only scans need) before the first page is served.
+        self.store.refresh_statistics().await?;
         Ok(Some(DemoSeed {
             accounts: out,
             enterprises: ids.len(),

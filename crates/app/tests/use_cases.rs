@@ -359,18 +359,43 @@ async fn registry_edits_are_validated_versioned_and_audited() {
             ),
             "industry still wrong"
         );
+        // The unfiltered list's total is kept for a while; a registration through this server
+        // must show at once, and so must a move to another county in that county's list.
+        let all = EnterpriseQuery {
+            page: 1,
+            per_page: 10,
+            ..Default::default()
+        };
+        let county = login(&app, "yicheng").await;
+        let before = app.list_enterprises(&city, &all).await.unwrap().total;
+        let county_before = app.list_enterprises(&county, &all).await.unwrap().total;
         let id = app.create_enterprise(&city, &form).await.unwrap();
         assert_eq!(last_audit(&app).await.action, "enterprise.create");
+        assert_eq!(
+            app.list_enterprises(&city, &all).await.unwrap().total,
+            before + 1,
+            "{name}: total after a registration"
+        );
+        assert_eq!(
+            app.list_enterprises(&county, &all).await.unwrap().total,
+            county_before + 1
+        );
         assert!(matches!(
             app.create_enterprise(&city, &form).await,
             Err(AppError::Store(mujun_store::StoreError::Duplicate(_)))
         ));
         let edited = EnterpriseForm {
             name: "新登记机械股份有限公司".into(),
+            region_code: "411721".into(),
             ..form.clone()
         };
         app.update_enterprise(&city, id, 1, &edited).await.unwrap();
         let e = last_audit(&app).await;
+        assert_eq!(
+            app.list_enterprises(&county, &all).await.unwrap().total,
+            county_before,
+            "{name}: moved to another county"
+        );
         assert!(
             e.detail.contains("新登记机械股份有限公司"),
             "{name}: {}",
@@ -380,7 +405,6 @@ async fn registry_edits_are_validated_versioned_and_audited() {
             app.update_enterprise(&city, id, 1, &edited).await,
             Err(AppError::Store(mujun_store::StoreError::Conflict(_)))
         ));
-        let county = login(&app, "yicheng").await;
         assert!(matches!(
             app.update_enterprise(&county, id, 2, &edited).await,
             Err(AppError::Forbidden(_))

@@ -210,6 +210,19 @@ pub struct ListFilter {
     pub year: i64,
 }
 
+impl ListFilter {
+    /// Whether the filter selects every enterprise of the scope (the year alone matters only
+    /// to the scale and class filters).
+    pub fn selects_all(&self) -> bool {
+        self.search.as_deref().is_none_or(|s| s.trim().is_empty())
+            && self.region_code.is_none()
+            && self.cluster_id.is_none()
+            && self.industry.is_none()
+            && self.scale.is_none()
+            && self.class.is_none()
+    }
+}
+
 /// Sortable columns of the list.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SortBy {
@@ -274,6 +287,39 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ListRow>, i64), StoreError> {
+    let (rows, total) = list_inner(conn, scope, filter, sort, descending, limit, offset, true).await?;
+    Ok((rows, total.unwrap_or_default()))
+}
+
+/// A page of the enterprise list within a scope, without counting the matches (for a caller
+/// that already knows the total: counting is most of the cost of a page on PostgreSQL).
+pub async fn list_page(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    filter: &ListFilter,
+    sort: SortBy,
+    descending: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ListRow>, StoreError> {
+    Ok(
+        list_inner(conn, scope, filter, sort, descending, limit, offset, false)
+            .await?
+            .0,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn list_inner(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    filter: &ListFilter,
+    sort: SortBy,
+    descending: bool,
+    limit: i64,
+    offset: i64,
+    with_total: bool,
+) -> Result<(Vec<ListRow>, Option<i64>), StoreError> {
     let mut cond = String::from(" WHERE 1 = 1");
     let mut next = 2; // $1 is the year
     let mut texts: Vec<(usize, String)> = Vec::new();
@@ -369,14 +415,17 @@ pub async fn list(
             ScopeValue::Int(i) => count.bind(*i),
         };
     }
-    let (total,) = if cond == " WHERE 1 = 1" && filter.scale.is_none() && filter.class.is_none() {
+    let total = if !with_total {
+        None
+    } else if cond == " WHERE 1 = 1" && filter.scale.is_none() && filter.class.is_none() {
         // No condition at all: the plain form, which SQLite answers from the table's b-tree page
         // counts instead of visiting every row.
-        sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM enterprises")
+        let (n,) = sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM enterprises")
             .fetch_one(&mut *conn)
-            .await?
+            .await?;
+        Some(n)
     } else {
-        count.fetch_one(&mut *conn).await?
+        Some(count.fetch_one(&mut *conn).await?.0)
     };
 
     let mut page = sqlx::query_as::<_, ListRow>(AssertSqlSafe(page_sql)).bind(filter.year);

@@ -42,7 +42,7 @@ pub use error::StoreError;
 pub use sqlx::AnyConnection;
 
 /// Which enterprises a query may touch: the caller's scope, applied in SQL by every list query.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Every enterprise (city-level roles).
     All,

@@ -270,6 +270,21 @@ async fn enterprise_list_filters_scope_sort_and_pages() {
             desc[0].name, "企业24机械",
             "{name}: sort by name desc, second page"
         );
+        assert_eq!(
+            enterprises::list_page(&mut r, &Scope::All, &base, enterprises::SortBy::Name, true, 5, 5)
+                .await
+                .unwrap(),
+            desc,
+            "{name}: the page without its count"
+        );
+        assert!(base.selects_all());
+        assert!(
+            !enterprises::ListFilter {
+                cluster_id: Some(a),
+                ..base.clone()
+            }
+            .selects_all()
+        );
         let one = enterprises::get(&mut r, ids[0], &Scope::All)
             .await
             .unwrap()

@@ -303,6 +303,8 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
+        // A merge moves enterprises to another cluster.
+        self.cache.clear_totals();
         Ok(())
     }
 }

@@ -246,16 +246,29 @@ impl App {
         }
         let per_page = q.per_page.clamp(10, 200);
         let page = q.page.max(1);
-        let (rows, total) = enterprises::list(
-            &mut c,
-            &actor.enterprise_scope(),
-            &filter,
-            q.sort,
-            q.descending,
-            per_page,
-            (page - 1) * per_page,
-        )
-        .await?;
+        let scope = actor.enterprise_scope();
+        let offset = (page - 1) * per_page;
+        let known = if filter.selects_all() {
+            self.cache.scope_total(&scope)
+        } else {
+            None
+        };
+        let (rows, total) = match known {
+            Some(total) => (
+                enterprises::list_page(&mut c, &scope, &filter, q.sort, q.descending, per_page, offset)
+                    .await?,
+                total,
+            ),
+            None => {
+                let (rows, total) =
+                    enterprises::list(&mut c, &scope, &filter, q.sort, q.descending, per_page, offset)
+                        .await?;
+                if filter.selects_all() {
+                    self.cache.put_scope_total(scope, total);
+                }
+                (rows, total)
+            }
+        };
         Ok(EnterprisePage {
             rows,
             total,
@@ -418,6 +431,7 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
+        self.cache.clear_totals();
         Ok(id)
     }
 
@@ -480,6 +494,7 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
+        self.cache.clear_totals();
         Ok(())
     }
 
