@@ -93,10 +93,47 @@ pub async fn insert(conn: &mut AnyConnection, f: &EnterpriseFields) -> Result<i6
     .bind(&f.address)
     .bind(i64::from(f.checksum_override))
     .bind(now)
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await
     .map_err(StoreError::unique("统一社会信用代码"))?;
+    index_name(conn, id, &f.name, false).await?;
     Ok(id)
+}
+
+/// The two-character windows of a name, ASCII letters lower-cased, without repeats (the keys of
+/// `enterprise_name_grams`).
+pub fn name_grams(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let mut grams: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
+    grams.sort();
+    grams.dedup();
+    grams
+}
+
+/// Replaces the name windows of an enterprise (see `0004_name_grams.sql`).
+async fn index_name(conn: &mut AnyConnection, id: i64, name: &str, replace: bool) -> Result<(), StoreError> {
+    if replace {
+        sqlx::query("DELETE FROM enterprise_name_grams WHERE enterprise_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let grams = name_grams(name);
+    if grams.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..grams.len()).map(|i| format!("(${}, $1)", i + 2)).collect();
+    // Built from placeholders only; the grams are bound.
+    let mut q = sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO enterprise_name_grams (gram, enterprise_id) VALUES {}",
+        values.join(", ")
+    )))
+    .bind(id);
+    for g in grams {
+        q = q.bind(g);
+    }
+    q.execute(conn).await?;
+    Ok(())
 }
 
 /// Updates an enterprise if it is still at `version`.
@@ -125,13 +162,13 @@ pub async fn update(
     .bind(now_ms())
     .bind(id)
     .bind(version)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .map_err(StoreError::unique("统一社会信用代码"))?;
     if done.rows_affected() == 0 {
         return Err(StoreError::Conflict("企业信息"));
     }
-    Ok(())
+    index_name(conn, id, &f.name, true).await
 }
 
 /// Appends the scope's condition to `sql`, binding its value as parameter `next`.
@@ -335,10 +372,26 @@ async fn list_inner(
         *next += 1;
     };
     if let Some(s) = filter.search.as_ref().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        let pattern = format!("%{}%", s.replace(['%', '_'], ""));
-        let code_prefix = format!("{}%", s.to_uppercase().replace(['%', '_'], ""));
-        text_param(&mut cond, " AND (e.name LIKE $?", pattern, &mut next);
-        text_param(&mut cond, " OR e.credit_code LIKE $?)", code_prefix, &mut next);
+        let s = s.replace(['%', '_'], "");
+        let pattern = format!("%{s}%");
+        if s.chars().all(|c| c.is_ascii_alphanumeric()) {
+            // Could be the start of a credit code (or a Latin name fragment).
+            let code_prefix = format!("{}%", s.to_uppercase());
+            text_param(&mut cond, " AND (e.name LIKE $?", pattern, &mut next);
+            text_param(&mut cond, " OR e.credit_code LIKE $?)", code_prefix, &mut next);
+        } else if let Some(gram) = name_grams(&s).into_iter().next() {
+            // Not a credit code: names only, candidates by the index of name windows (any window
+            // of the fragment is one of the name's), confirmed by LIKE.
+            text_param(
+                &mut cond,
+                " AND e.id IN (SELECT enterprise_id FROM enterprise_name_grams WHERE gram = $?)",
+                gram,
+                &mut next,
+            );
+            text_param(&mut cond, " AND e.name LIKE $?", pattern, &mut next);
+        } else {
+            text_param(&mut cond, " AND e.name LIKE $?", pattern, &mut next);
+        }
     }
     if let Some(r) = &filter.region_code {
         text_param(&mut cond, " AND e.region_code = $?", r.clone(), &mut next);
@@ -683,4 +736,17 @@ pub async fn class_counts(
         None => q,
     };
     Ok(q.fetch_all(conn).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_grams;
+
+    #[test]
+    fn name_windows() {
+        assert_eq!(name_grams("驿城ABc机"), ["ab", "bc", "c机", "城a", "驿城"]);
+        assert_eq!(name_grams("机械机械"), ["机械", "械机"], "no repeats");
+        assert!(name_grams("厂").is_empty());
+        assert!(name_grams("").is_empty());
+    }
 }

@@ -352,6 +352,50 @@ async fn enterprise_list_filters_scope_sort_and_pages() {
             enterprises::items(&mut r, ids[0], 2024).await.unwrap(),
             vec![("bonus".to_owned(), "listed".to_owned())]
         );
+        drop(r);
+
+        // Name searches go through the index of name windows: a rename is found by its new
+        // name and no longer by the old one; a one-character search, an ASCII fragment and a
+        // fragment spanning the whole name still work.
+        let search = |q: &str| enterprises::ListFilter {
+            search: Some(q.into()),
+            ..base.clone()
+        };
+        assert_eq!(list(Scope::All, search("更名")).await.1, 1, "{name}: new name");
+        let mut c = s.begin().await.unwrap();
+        let mut g = f.clone();
+        g.name = "驿城ABC纺织厂".into();
+        enterprises::update(&mut c, ids[0], 2, &g).await.unwrap();
+        c.commit().await.unwrap();
+        assert_eq!(
+            list(Scope::All, search("更名")).await.1,
+            0,
+            "{name}: old name gone"
+        );
+        assert_eq!(list(Scope::All, search("企业00")).await.1, 0, "{name}");
+        assert_eq!(list(Scope::All, search("企业01机械")).await.1, 1, "{name}");
+        assert_eq!(list(Scope::All, search("纺织")).await.1, 1, "{name}");
+        assert_eq!(list(Scope::All, search("驿城ABC纺织厂")).await.1, 1, "{name}");
+        assert_eq!(list(Scope::All, search("厂")).await.1, 1, "{name}: one character");
+        assert_eq!(list(Scope::All, search("机械")).await.1, 29, "{name}");
+        assert_eq!(
+            list(Scope::All, search("ABC")).await.1,
+            1,
+            "{name}: ASCII fragment"
+        );
+        assert_eq!(
+            list(Scope::Region("411702".into()), search("机械")).await.1,
+            list(
+                Scope::Region("411702".into()),
+                enterprises::ListFilter {
+                    region_code: Some("411702".into()),
+                    ..base.clone()
+                }
+            )
+            .await
+            .1,
+            "{name}: search within a scope"
+        );
     })
     .await;
 }
