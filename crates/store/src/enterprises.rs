@@ -366,6 +366,7 @@ async fn list_inner(
         Some(ScopeValue::Int(i)) => ints.push((next - 1, i)),
         None => {}
     }
+    let mut count_gram: Option<String> = None;
     let mut text_param = |cond: &mut String, sql: &str, value: String, next: &mut usize| {
         cond.push_str(&sql.replace("$?", &format!("${next}")));
         texts.push((*next, value));
@@ -379,17 +380,12 @@ async fn list_inner(
             let code_prefix = format!("{}%", s.to_uppercase());
             text_param(&mut cond, " AND (e.name LIKE $?", pattern, &mut next);
             text_param(&mut cond, " OR e.credit_code LIKE $?)", code_prefix, &mut next);
-        } else if let Some(gram) = name_grams(&s).into_iter().next() {
-            // Not a credit code: names only, candidates by the index of name windows (any window
-            // of the fragment is one of the name's), confirmed by LIKE.
-            text_param(
-                &mut cond,
-                " AND e.id IN (SELECT enterprise_id FROM enterprise_name_grams WHERE gram = $?)",
-                gram,
-                &mut next,
-            );
-            text_param(&mut cond, " AND e.name LIKE $?", pattern, &mut next);
         } else {
+            // Not a credit code: names only. The count takes its candidates from the index of
+            // name windows (any window of the fragment is one of the name's) and confirms them
+            // by LIKE; the page walks its sort index and stops after one page of matches, which
+            // costs less than fetching and sorting every candidate.
+            count_gram = name_grams(&s).into_iter().next();
             text_param(&mut cond, " AND e.name LIKE $?", pattern, &mut next);
         }
     }
@@ -446,11 +442,17 @@ async fn list_inner(
     );
     let count_from = needed(false);
     // $1 must appear in every statement it is bound to.
-    let count_sql = if filter.scale.is_some() || filter.class.is_some() {
+    let mut count_sql = if filter.scale.is_some() || filter.class.is_some() {
         format!("SELECT COUNT(*) {count_from}{cond}")
     } else {
         format!("SELECT COUNT(*) {count_from}{cond} AND $1 = $1")
     };
+    // The name window is the count's last parameter (the page numbers its limit there).
+    if count_gram.is_some() {
+        count_sql.push_str(&format!(
+            " AND e.id IN (SELECT enterprise_id FROM enterprise_name_grams WHERE gram = ${next})"
+        ));
+    }
 
     // Parameters in number order.
     let mut params: Vec<(usize, ScopeValue)> = texts
@@ -467,6 +469,9 @@ async fn list_inner(
             ScopeValue::Text(t) => count.bind(t.clone()),
             ScopeValue::Int(i) => count.bind(*i),
         };
+    }
+    if let Some(g) = count_gram {
+        count = count.bind(g);
     }
     let total = if !with_total {
         None
