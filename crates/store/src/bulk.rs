@@ -31,6 +31,15 @@ pub(crate) enum Val<'a> {
     Text(Option<&'a str>),
 }
 
+/// The columns' names as a SELECT list, each prefixed (e.g. `"i."`), in `columns` order.
+pub(crate) fn select_list(columns: &[(&str, Kind)], prefix: &str) -> String {
+    columns
+        .iter()
+        .map(|(c, _)| format!("{prefix}{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Inserts `rows` (each with one value per column, in `columns` order) into `table`.
 pub(crate) async fn insert(
     conn: &mut AnyConnection,

@@ -319,16 +319,8 @@ const INPUT_COLUMNS: [(&str, Kind); 25] = [
     ("veto", Kind::Text),
 ];
 
-fn input_columns() -> &'static [(&'static str, Kind)] {
-    &INPUT_COLUMNS
-}
-
 fn input_select(prefix: &str) -> String {
-    input_columns()
-        .iter()
-        .map(|(c, _)| format!("{prefix}{c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    bulk::select_list(&INPUT_COLUMNS, prefix)
 }
 
 /// Stores a run's input snapshot.
@@ -369,7 +361,7 @@ pub async fn insert_inputs(
             ]
         })
         .collect();
-    bulk::insert(conn, backend, "run_inputs", input_columns(), &values).await
+    bulk::insert(conn, backend, "run_inputs", &INPUT_COLUMNS, &values).await
 }
 
 /// A run's whole input snapshot, by credit code.
@@ -456,11 +448,7 @@ const RESULT_COLUMNS: [(&str, Kind); 15] = [
 ];
 
 fn result_select(prefix: &str) -> String {
-    RESULT_COLUMNS
-        .iter()
-        .map(|(c, _)| format!("{prefix}{c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    bulk::select_list(&RESULT_COLUMNS, prefix)
 }
 
 /// Stores results.

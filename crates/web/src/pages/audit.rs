@@ -15,6 +15,7 @@ use serde::Deserialize;
 use crate::auth::{CsrfForm, PageUser};
 use crate::error::PageError;
 use crate::layout::Layout;
+use crate::pages::pager::{PageLink, numbered};
 use crate::state::AppState;
 
 /// Routes of this module.
@@ -182,54 +183,9 @@ impl SearchQuery {
     }
 }
 
-/// A link of the pager (`href: None`: the current page or a gap).
-#[derive(Debug)]
-struct PagerLink {
-    label: String,
-    href: Option<String>,
-    current: bool,
-}
-
 /// Links to the first and last page and to the pages around the current one.
-fn pager(q: &SearchQuery, page: i64, pages: i64) -> Vec<PagerLink> {
-    let mut links = Vec::new();
-    if pages <= 1 {
-        return links;
-    }
-    let link = |label: String, p: i64| PagerLink {
-        label,
-        href: Some(q.href(p)),
-        current: false,
-    };
-    if page > 1 {
-        links.push(link("上一页".into(), page - 1));
-    }
-    let mut last_shown = 0;
-    for p in 1..=pages {
-        if p == 1 || p == pages || (p - page).abs() <= 2 {
-            if p > last_shown + 1 {
-                links.push(PagerLink {
-                    label: "…".into(),
-                    href: None,
-                    current: false,
-                });
-            }
-            if p == page {
-                links.push(PagerLink {
-                    label: p.to_string(),
-                    href: None,
-                    current: true,
-                });
-            } else {
-                links.push(link(p.to_string(), p));
-            }
-            last_shown = p;
-        }
-    }
-    if page < pages {
-        links.push(link("下一页".into(), page + 1));
-    }
-    links
+fn pager(q: &SearchQuery, page: i64, pages: i64) -> Vec<PageLink> {
+    numbered(page, pages, |p| q.href(p))
 }
 
 /// An entry as shown.
@@ -296,8 +252,8 @@ struct SearchPage {
     rows: Vec<Row>,
     total: i64,
     page: i64,
-    pages: i64,
-    pager: Vec<PagerLink>,
+    page_count: i64,
+    pages: Vec<PageLink>,
 }
 
 impl SearchPage {
@@ -345,7 +301,7 @@ async fn search(
     let l = super::layout(&state, &user, "审计日志", "/audit", q.msg.as_deref()).await?;
     let page = SearchPage {
         l,
-        pager: pager(&q, page, pages),
+        pages: pager(&q, page, pages),
         q,
         outcomes,
         actions: ACTIONS,
@@ -353,7 +309,7 @@ async fn search(
         rows,
         total,
         page,
-        pages,
+        page_count: pages,
     };
     Ok((status, super::render(&page)?).into_response())
 }

@@ -25,6 +25,7 @@ use serde::Deserialize;
 use crate::auth::{CsrfForm, PageUser};
 use crate::error::PageError;
 use crate::layout::Layout;
+use crate::pages::pager::{PageLink, numbered};
 use crate::state::AppState;
 
 /// Rows per page of the list.
@@ -419,13 +420,6 @@ struct Header {
     class: &'static str,
 }
 
-/// A link of the pager (an empty `href` is a gap).
-struct PageLink {
-    label: String,
-    href: String,
-    current: bool,
-}
-
 struct ListRowView {
     id: i64,
     credit_code: String,
@@ -460,37 +454,7 @@ struct ListPage {
 }
 
 fn pager(state: &ListState, page: i64, pages: i64) -> Vec<PageLink> {
-    let mut out = Vec::new();
-    if pages <= 1 {
-        return out;
-    }
-    let link = |label: String, p: i64, current: bool| PageLink {
-        label,
-        href: state.href(&state.sort, state.desc, p),
-        current,
-    };
-    if page > 1 {
-        out.push(link("上一页".into(), page - 1, false));
-    }
-    let mut last_shown = 0;
-    for p in 1..=pages {
-        let near = (p - page).abs() <= 2;
-        if p == 1 || p == pages || near {
-            if p - last_shown > 1 {
-                out.push(PageLink {
-                    label: "…".into(),
-                    href: String::new(),
-                    current: false,
-                });
-            }
-            out.push(link(p.to_string(), p, p == page));
-            last_shown = p;
-        }
-    }
-    if page < pages {
-        out.push(link("下一页".into(), page + 1, false));
-    }
-    out
+    numbered(page, pages, |p| state.href(&state.sort, state.desc, p))
 }
 
 async fn list(

@@ -8,6 +8,7 @@ pub mod enterprises;
 pub mod evaluation;
 pub mod home;
 pub mod login;
+mod pager;
 pub mod password;
 
 use askama::Template;

@@ -16,6 +16,7 @@ use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::layout::Layout;
 use crate::pages::download;
+use crate::pages::pager::{PageLink, numbered};
 use crate::state::AppState;
 
 /// Rows per page.
@@ -172,13 +173,6 @@ struct Header {
     num: bool,
 }
 
-/// A link of the pager (an empty `href` is a gap).
-struct PageLink {
-    label: String,
-    href: String,
-    current: bool,
-}
-
 /// One row of the table.
 struct Row {
     enterprise_id: i64,
@@ -254,36 +248,9 @@ struct RankingPage {
 }
 
 fn pager(id: i64, f: &Filters, page: i64, pages: i64) -> Vec<PageLink> {
-    let mut out = Vec::new();
-    if pages <= 1 {
-        return out;
-    }
-    let link = |label: String, p: i64, current: bool| PageLink {
-        label,
-        href: format!("/runs/{id}/ranking{}", f.query(&f.sort, p)),
-        current,
-    };
-    if page > 1 {
-        out.push(link("上一页".into(), page - 1, false));
-    }
-    let mut last_shown = 0;
-    for p in 1..=pages {
-        if p == 1 || p == pages || (p - page).abs() <= 2 {
-            if p - last_shown > 1 {
-                out.push(PageLink {
-                    label: "…".into(),
-                    href: String::new(),
-                    current: false,
-                });
-            }
-            out.push(link(p.to_string(), p, p == page));
-            last_shown = p;
-        }
-    }
-    if page < pages {
-        out.push(link("下一页".into(), page + 1, false));
-    }
-    out
+    numbered(page, pages, |p| {
+        format!("/runs/{id}/ranking{}", f.query(&f.sort, p))
+    })
 }
 
 async fn page(
