@@ -141,6 +141,20 @@ async fn text_of(c: &Client, css: &str) -> String {
         .unwrap()
 }
 
+/// The application on a fresh SQLite database with 150 demo enterprises.
+async fn demo_app() -> (mujun_store::testing::TestStore, App) {
+    let store = mujun_store::testing::sqlite().await;
+    let app = App::new(
+        store.store.clone(),
+        Security {
+            hash_cost: HashCost::TEST,
+            ..Security::default()
+        },
+    );
+    app.seed_demo(150, 11).await.unwrap().unwrap();
+    (store, app)
+}
+
 fn screenshots() -> std::path::PathBuf {
     let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser");
     std::fs::create_dir_all(&shots).unwrap();
@@ -153,15 +167,7 @@ async fn a_county_officer_filters_the_list_and_opens_an_enterprise() {
         return;
     }
     // The application on a real port.
-    let store = mujun_store::testing::sqlite().await;
-    let app = App::new(
-        store.store.clone(),
-        Security {
-            hash_cost: HashCost::TEST,
-            ..Security::default()
-        },
-    );
-    app.seed_demo(150, 11).await.unwrap().unwrap();
+    let (store, app) = demo_app().await;
     let server = serve(app).await;
     let base = server.base.clone();
     let (c, _driver, _profile) = browser().await;
@@ -253,15 +259,7 @@ async fn an_enterprise_objects_during_the_notice_and_the_department_accepts() {
         return;
     }
     // A run of 2024 under notice, set up through the use cases.
-    let store = mujun_store::testing::sqlite().await;
-    let app = App::new(
-        store.store.clone(),
-        Security {
-            hash_cost: HashCost::TEST,
-            ..Security::default()
-        },
-    );
-    app.seed_demo(150, 11).await.unwrap().unwrap();
+    let (store, app) = demo_app().await;
     let city = app
         .login("city", mujun_app::demo::DEMO_PASSWORD, "127.0.0.1", None)
         .await
