@@ -7,51 +7,16 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use common::*;
-use http_body_util::BodyExt;
 use mujun_app::Actor;
 use mujun_store::figures;
-use tower::ServiceExt;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The actor behind a signed-in browser (to ask the use cases what to expect).
 async fn actor(s: &TestServer, b: &Browser) -> Actor {
     s.app.session(&b.cookie, "127.0.0.1").await.unwrap().actor
-}
-
-/// A response with its raw bytes (downloads are binary).
-struct Raw {
-    status: StatusCode,
-    headers: HeaderMap,
-    bytes: Vec<u8>,
-}
-
-impl Raw {
-    fn header(&self, name: header::HeaderName) -> String {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned()
-    }
-}
-
-async fn raw_get(s: &TestServer, path: &str, b: &Browser) -> Raw {
-    let req = Request::get(path)
-        .header(header::COOKIE, format!("mujun_session={}", b.cookie))
-        .body(Body::empty())
-        .unwrap();
-    let res = s.router.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    Raw {
-        status,
-        headers,
-        bytes,
-    }
 }
 
 /// Posts a `multipart/form-data` form built by hand, as a browser sends it: the text fields
@@ -208,7 +173,9 @@ async fn department_id(s: &TestServer, code: &str) -> i64 {
 async fn the_template_is_an_xlsx_for_its_department_only() {
     each(async |s| {
         let tax = s.login("tax").await;
-        let res = raw_get(s, "/collection/template?department=tax&year=2024", &tax).await;
+        let res = s
+            .raw_get("/collection/template?department=tax&year=2024", Some(&tax))
+            .await;
         assert_eq!(res.status, StatusCode::OK, "{}", s.name);
         assert_eq!(res.header(header::CONTENT_TYPE), XLSX);
         assert!(res.bytes.starts_with(b"PK"), "{}: a zip container", s.name);
@@ -219,7 +186,7 @@ async fn the_template_is_an_xlsx_for_its_department_only() {
             "{disposition}"
         );
         // Without a department: the officer's own.
-        let own = raw_get(s, "/collection/template?year=2024", &tax).await;
+        let own = s.raw_get("/collection/template?year=2024", Some(&tax)).await;
         assert_eq!(own.status, StatusCode::OK);
         // Another department's template is refused (and audited by the use case).
         let stats = s.login("stats").await;
@@ -254,7 +221,9 @@ async fn the_downloaded_template_uploads_back_and_the_history_shows_it() {
             .await
             .unwrap()
             .len();
-        let template = raw_get(s, "/collection/template?department=tax&year=2024", &tax).await;
+        let template = s
+            .raw_get("/collection/template?department=tax&year=2024", Some(&tax))
+            .await;
         let res = upload(
             s,
             &tax,
@@ -325,7 +294,7 @@ async fn a_bad_cell_is_listed_by_row_and_column_and_nothing_is_stored() {
         // The marked workbook downloads, for its sender only.
         let start = res.body.find("/collection/import/marked/").unwrap();
         let link: String = res.body[start..].chars().take_while(|c| *c != '"').collect();
-        let marked = raw_get(s, &link, &tax).await;
+        let marked = s.raw_get(&link, Some(&tax)).await;
         assert_eq!(marked.status, StatusCode::OK, "{}", s.name);
         assert_eq!(marked.header(header::CONTENT_TYPE), XLSX);
         assert!(marked.bytes.starts_with(b"PK"));
@@ -335,7 +304,7 @@ async fn a_bad_cell_is_listed_by_row_and_column_and_nothing_is_stored() {
                 .contains("filename*=UTF-8''bad-")
         );
         let city = s.login("city").await;
-        assert_eq!(raw_get(s, &link, &city).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(s.raw_get(&link, Some(&city)).await.status, StatusCode::NOT_FOUND);
         // A file that is no workbook: shown in the import page.
         let res = upload(
             s,
@@ -839,7 +808,12 @@ async fn the_quality_report_lists_a_contradiction_and_exports() {
             .await;
         assert!(empty.body.contains("阻断") && empty.body.contains("data-kind=\"missing\""));
         // Exports carry the same findings.
-        let xlsx = raw_get(s, "/collection/quality.xlsx?year=2024&kind=contradiction", &city).await;
+        let xlsx = s
+            .raw_get(
+                "/collection/quality.xlsx?year=2024&kind=contradiction",
+                Some(&city),
+            )
+            .await;
         assert_eq!(xlsx.status, StatusCode::OK);
         assert_eq!(xlsx.header(header::CONTENT_TYPE), XLSX);
         assert!(xlsx.bytes.starts_with(b"PK"));
@@ -847,7 +821,12 @@ async fn the_quality_report_lists_a_contradiction_and_exports() {
             xlsx.header(header::CONTENT_DISPOSITION)
                 .contains("filename*=UTF-8''2024")
         );
-        let csv = raw_get(s, "/collection/quality.csv?year=2024&kind=contradiction", &city).await;
+        let csv = s
+            .raw_get(
+                "/collection/quality.csv?year=2024&kind=contradiction",
+                Some(&city),
+            )
+            .await;
         assert_eq!(csv.header(header::CONTENT_TYPE), "text/csv; charset=utf-8");
         assert!(csv.bytes.starts_with(b"\xEF\xBB\xBF"), "BOM for Excel");
         let text = String::from_utf8(csv.bytes).unwrap();
@@ -864,7 +843,7 @@ async fn the_quality_report_lists_a_contradiction_and_exports() {
             StatusCode::FORBIDDEN
         );
         assert_eq!(
-            raw_get(s, "/collection/quality.csv?year=2024", &county)
+            s.raw_get("/collection/quality.csv?year=2024", Some(&county))
                 .await
                 .status,
             StatusCode::FORBIDDEN

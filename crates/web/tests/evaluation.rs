@@ -11,14 +11,12 @@ mod common;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use common::*;
-use http_body_util::BodyExt;
 use mujun_app::Actor;
 use mujun_store::runs::{ResultFilter, ResultSort};
 use mujun_store::{audit, figures, runs};
 use serde_json::Value;
-use tower::ServiceExt;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -46,68 +44,6 @@ fn pdf_expected() -> bool {
             "PDF downloads need a CJK font ({e}): install one (e.g. fonts-noto-cjk), point \
              MUJUN_FONT_DIR at one, or set MUJUN_SKIP_PDF_TESTS=1 to skip the PDF assertions"
         ),
-    }
-}
-
-/// A response with its raw bytes (downloads are binary).
-struct Raw {
-    status: StatusCode,
-    headers: HeaderMap,
-    bytes: Vec<u8>,
-}
-
-impl Raw {
-    fn header(&self, name: header::HeaderName) -> String {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned()
-    }
-
-    /// Asserts a download: status, type, an attachment with a UTF-8 file name, the magic bytes.
-    fn assert_download(&self, content_type: &str, magic: &[u8], context: &str) {
-        assert_eq!(
-            self.status,
-            StatusCode::OK,
-            "{context}: {}",
-            String::from_utf8_lossy(&self.bytes)
-        );
-        assert!(
-            self.header(header::CONTENT_TYPE).starts_with(content_type),
-            "{context}"
-        );
-        let d = self.header(header::CONTENT_DISPOSITION);
-        assert!(
-            d.starts_with("attachment;") && d.contains("filename*=UTF-8''"),
-            "{context}: {d}"
-        );
-        assert!(
-            self.bytes.starts_with(magic),
-            "{context}: starts with {:?}",
-            &self.bytes[..self.bytes.len().min(8)]
-        );
-    }
-}
-
-async fn raw_get(s: &TestServer, path: &str, b: Option<&Browser>) -> Raw {
-    let mut req = Request::get(path);
-    if let Some(b) = b {
-        req = req.header(header::COOKIE, format!("mujun_session={}", b.cookie));
-    }
-    let res = s
-        .router
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    Raw {
-        status,
-        headers,
-        bytes,
     }
 }
 
@@ -498,7 +434,9 @@ async fn the_yearly_cycle_through_the_pages() {
                 .contains(&format!("action=\"/objections/{objection}\"")),
             "{name}"
         );
-        let file = raw_get(s, &format!("/objections/{objection}/attachment"), Some(&tax)).await;
+        let file = s
+            .raw_get(&format!("/objections/{objection}/attachment"), Some(&tax))
+            .await;
         file.assert_download("application/octet-stream", proof, name);
         assert!(
             file.header(header::CONTENT_DISPOSITION)
@@ -691,7 +629,7 @@ async fn the_yearly_cycle_through_the_pages() {
             badges > 0 && badges == only_c.body.matches("<span class=\"badge C\">").count(),
             "{name}"
         );
-        let file = raw_get(s, &format!("/public/runs/{rerun}/list.xlsx"), None).await;
+        let file = s.raw_get(&format!("/public/runs/{rerun}/list.xlsx"), None).await;
         file.assert_download(XLSX, b"PK", name);
         // A superseded run is not public.
         assert_eq!(
@@ -707,38 +645,32 @@ async fn the_yearly_cycle_through_the_pages() {
 
         // Downloads of the city.
         let r = |p: &str| format!("/runs/{rerun}/{p}");
-        raw_get(s, &r("results.xlsx"), Some(&city))
+        s.raw_get(&r("results.xlsx"), Some(&city))
             .await
             .assert_download(XLSX, b"PK", name);
-        raw_get(s, &r("ranking.xlsx?class=C"), Some(&city))
+        s.raw_get(&r("ranking.xlsx?class=C"), Some(&city))
             .await
             .assert_download(XLSX, b"PK", name);
-        raw_get(s, &r("snapshot.csv"), Some(&city))
+        s.raw_get(&r("snapshot.csv"), Some(&city))
             .await
             .assert_download("text/csv", b"credit_code,", name);
-        let toml = raw_get(s, &r("method.toml"), Some(&city)).await;
+        let toml = s.raw_get(&r("method.toml"), Some(&city)).await;
         toml.assert_download("application/toml", b"", name);
         assert!(
             String::from_utf8_lossy(&toml.bytes).contains("henan-2019"),
             "{name}"
         );
         if pdf_expected() {
-            raw_get(s, &r("summary.pdf"), Some(&city)).await.assert_download(
-                "application/pdf",
-                b"%PDF",
-                name,
-            );
-            raw_get(
-                s,
-                &format!("/runs/{rerun}/enterprises/{own}/card.pdf"),
-                Some(&qiye),
-            )
-            .await
-            .assert_download("application/pdf", b"%PDF", name);
+            s.raw_get(&r("summary.pdf"), Some(&city))
+                .await
+                .assert_download("application/pdf", b"%PDF", name);
+            s.raw_get(&format!("/runs/{rerun}/enterprises/{own}/card.pdf"), Some(&qiye))
+                .await
+                .assert_download("application/pdf", b"%PDF", name);
         }
         // The whole workbook is the city's.
         assert_eq!(
-            raw_get(s, &r("results.xlsx"), Some(&qiye)).await.status,
+            s.raw_get(&r("results.xlsx"), Some(&qiye)).await.status,
             StatusCode::FORBIDDEN,
             "{name}"
         );
@@ -774,7 +706,9 @@ async fn the_yearly_cycle_through_the_pages() {
             lists.body.contains("差别电价") && rows(&lists.body, "enterprise") > 0,
             "{name}"
         );
-        let xlsx = raw_get(s, &format!("/policies/lists.xlsx?run={rerun}"), Some(&power)).await;
+        let xlsx = s
+            .raw_get(&format!("/policies/lists.xlsx?run={rerun}"), Some(&power))
+            .await;
         xlsx.assert_download(XLSX, b"PK", name);
         let city_list = s
             .get(
@@ -932,7 +866,9 @@ async fn the_ranking_filters_sorts_and_pages_in_scope() {
             )
             .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{name}");
-        let xlsx = raw_get(s, &format!("/runs/{id}/ranking.xlsx"), Some(&county)).await;
+        let xlsx = s
+            .raw_get(&format!("/runs/{id}/ranking.xlsx"), Some(&county))
+            .await;
         xlsx.assert_download(XLSX, b"PK", name);
     })
     .await;

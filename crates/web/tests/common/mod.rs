@@ -186,3 +186,68 @@ impl TestServer {
         self.send(req.body(Body::empty()).unwrap()).await
     }
 }
+
+/// A response with its raw bytes (downloads are binary).
+pub struct Raw {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl Raw {
+    pub fn header(&self, name: header::HeaderName) -> String {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    /// Asserts a download: status, type, an attachment with a UTF-8 file name, the magic bytes.
+    pub fn assert_download(&self, content_type: &str, magic: &[u8], context: &str) {
+        assert_eq!(
+            self.status,
+            StatusCode::OK,
+            "{context}: {}",
+            String::from_utf8_lossy(&self.bytes)
+        );
+        assert!(
+            self.header(header::CONTENT_TYPE).starts_with(content_type),
+            "{context}"
+        );
+        let d = self.header(header::CONTENT_DISPOSITION);
+        assert!(
+            d.starts_with("attachment;") && d.contains("filename*=UTF-8''"),
+            "{context}: {d}"
+        );
+        assert!(
+            self.bytes.starts_with(magic),
+            "{context}: starts with {:?}",
+            &self.bytes[..self.bytes.len().min(8)]
+        );
+    }
+}
+
+impl TestServer {
+    /// A GET whose body is kept as bytes.
+    pub async fn raw_get(&self, path: &str, b: Option<&Browser>) -> Raw {
+        let mut req = Request::get(path);
+        if let Some(b) = b {
+            req = req.header(header::COOKIE, format!("mujun_session={}", b.cookie));
+        }
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        Raw {
+            status,
+            headers,
+            bytes,
+        }
+    }
+}
