@@ -96,13 +96,13 @@ pub async fn insert(conn: &mut AnyConnection, f: &EnterpriseFields) -> Result<i6
     .fetch_one(&mut *conn)
     .await
     .map_err(StoreError::unique("统一社会信用代码"))?;
-    index_name(conn, id, &f.name, false).await?;
+    index_name(conn, id, &f.name).await?;
     Ok(id)
 }
 
 /// The two-character windows of a name, ASCII letters lower-cased, without repeats (the keys of
 /// `enterprise_name_grams`).
-pub fn name_grams(name: &str) -> Vec<String> {
+fn name_grams(name: &str) -> Vec<String> {
     let chars: Vec<char> = name.chars().map(|c| c.to_ascii_lowercase()).collect();
     let mut grams: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
     grams.sort();
@@ -111,13 +111,11 @@ pub fn name_grams(name: &str) -> Vec<String> {
 }
 
 /// Replaces the name windows of an enterprise (see `0004_name_grams.sql`).
-async fn index_name(conn: &mut AnyConnection, id: i64, name: &str, replace: bool) -> Result<(), StoreError> {
-    if replace {
-        sqlx::query("DELETE FROM enterprise_name_grams WHERE enterprise_id = $1")
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-    }
+async fn index_name(conn: &mut AnyConnection, id: i64, name: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM enterprise_name_grams WHERE enterprise_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     let grams = name_grams(name);
     if grams.is_empty() {
         return Ok(());
@@ -168,7 +166,7 @@ pub async fn update(
     if done.rows_affected() == 0 {
         return Err(StoreError::Conflict("企业信息"));
     }
-    index_name(conn, id, &f.name, true).await
+    index_name(conn, id, &f.name).await
 }
 
 /// Appends the scope's condition to `sql`, binding its value as parameter `next`.

@@ -248,11 +248,9 @@ impl App {
         let page = q.page.max(1);
         let scope = actor.enterprise_scope();
         let offset = (page - 1) * per_page;
-        let known = if filter.selects_all() {
-            self.cache.scope_total(&scope)
-        } else {
-            None
-        };
+        // Only the unfiltered total is kept (see `cache.rs`).
+        let cacheable = filter.selects_all();
+        let known = cacheable.then(|| self.cache.scope_total(&scope)).flatten();
         let (rows, total) = match known {
             Some(total) => (
                 enterprises::list_page(&mut c, &scope, &filter, q.sort, q.descending, per_page, offset)
@@ -263,7 +261,7 @@ impl App {
                 let (rows, total) =
                     enterprises::list(&mut c, &scope, &filter, q.sort, q.descending, per_page, offset)
                         .await?;
-                if filter.selects_all() {
+                if cacheable {
                     self.cache.put_scope_total(scope, total);
                 }
                 (rows, total)
