@@ -12,6 +12,7 @@
 
 use std::time::Instant;
 
+use mujun_app::collection::imports::Confirm;
 use mujun_app::collection::imports::ImportOutcome;
 use mujun_app::{App, HashCost, Security};
 use mujun_collect::ValueKind;
@@ -190,7 +191,7 @@ async fn main() {
         );
         let t = Instant::now();
         let outcome = app
-            .import_upload(&city, "statistics", 2024, name, &bytes, true)
+            .import_upload(&city, "statistics", 2024, name, &bytes, Confirm::WARNINGS)
             .await
             .unwrap();
         let secs = t.elapsed().as_secs_f64();

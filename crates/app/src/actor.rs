@@ -11,6 +11,9 @@ pub enum Role {
     SysAdmin,
     /// 市级评价管理员 (市发改委).
     CityAdmin,
+    /// 审定领导 (市政府分管领导): reads every result and approves runs — the second person of
+    /// the two-person rule for runs with manual adjustments.
+    Leader,
     /// 部门数据员 (one department).
     Department,
     /// 县区人员 (one county).
@@ -25,9 +28,10 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::SysAdmin,
         Role::CityAdmin,
+        Role::Leader,
         Role::Department,
         Role::County,
         Role::Cluster,
@@ -40,6 +44,7 @@ impl Role {
         match self {
             Role::SysAdmin => "sys_admin",
             Role::CityAdmin => "city_admin",
+            Role::Leader => "leader",
             Role::Department => "department",
             Role::County => "county",
             Role::Cluster => "cluster",
@@ -53,6 +58,7 @@ impl Role {
         match self {
             Role::SysAdmin => "系统管理员",
             Role::CityAdmin => "市级评价管理员",
+            Role::Leader => "审定领导",
             Role::Department => "部门数据员",
             Role::County => "县区人员",
             Role::Cluster => "集聚区人员",
@@ -113,7 +119,7 @@ impl Actor {
     /// value (a misconfigured account) sees nothing.
     pub fn enterprise_scope(&self) -> Scope {
         match self.role {
-            Role::CityAdmin | Role::Department => Scope::All,
+            Role::CityAdmin | Role::Leader | Role::Department => Scope::All,
             Role::County => self.region_code.clone().map_or(Scope::Nothing, Scope::Region),
             Role::Cluster => self.cluster_id.map_or(Scope::Nothing, Scope::Cluster),
             Role::Enterprise => self.enterprise_id.map_or(Scope::Nothing, Scope::Enterprise),
@@ -148,7 +154,7 @@ impl Actor {
             Role::Cluster => format!("集聚区 #{}", self.cluster_id.unwrap_or_default()),
             Role::Enterprise => format!("企业 #{}", self.enterprise_id.unwrap_or_default()),
             Role::Department => format!("部门 #{}", self.department_id.unwrap_or_default()),
-            Role::CityAdmin => "全市".to_owned(),
+            Role::CityAdmin | Role::Leader => "全市".to_owned(),
             Role::SysAdmin => "账号管理".to_owned(),
             Role::Auditor => "审计".to_owned(),
         }

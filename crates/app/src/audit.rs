@@ -17,6 +17,8 @@ pub(crate) enum Who<'a> {
     },
     /// The command line (installation, maintenance).
     Cli,
+    /// The server's own background work (a job given up after its server died).
+    System,
 }
 
 /// Appends an entry inside the caller's transaction.
@@ -37,6 +39,7 @@ pub(crate) async fn write(
         ),
         Who::Anonymous { username, ip } => (None, username.to_owned(), String::new(), ip.to_owned()),
         Who::Cli => (None, "cli".to_owned(), "cli".to_owned(), "local".to_owned()),
+        Who::System => (None, "system".to_owned(), "system".to_owned(), "local".to_owned()),
     };
     audit::append(
         conn,

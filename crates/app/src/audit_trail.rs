@@ -8,6 +8,140 @@ use serde_json::json;
 use crate::audit::{Who, write};
 use crate::{Actor, App, AppError};
 
+/// The operations written to the audit trail and their Chinese names.
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("login", "登录"),
+    ("login_failed", "登录失败"),
+    ("logout", "退出"),
+    ("password_change", "修改密码"),
+    ("user.create", "新建账号"),
+    ("user.create_admin", "创建管理员"),
+    ("user.update", "修改账号"),
+    ("user.reset_password", "重置密码"),
+    ("user.unlock", "解锁账号"),
+    ("user.list", "查看账号列表"),
+    ("user.view", "查看账号"),
+    ("user.form", "打开账号表单"),
+    ("user.bulk_enterprises", "批量创建企业账号"),
+    ("user.activate", "激活账号"),
+    ("user.activation_letters", "导出激活通知书"),
+    ("token.create", "签发令牌"),
+    ("enterprise.create", "登记企业"),
+    ("enterprise.update", "修改企业"),
+    ("enterprise.edit", "编辑企业"),
+    ("enterprise.view", "查看企业"),
+    ("enterprise.list", "查询企业名录"),
+    ("enterprise.export", "导出企业名录"),
+    ("figure.history", "查看数据历史"),
+    ("cluster.create", "新建集聚区"),
+    ("cluster.update", "修改集聚区"),
+    ("cluster.view", "查看集聚区"),
+    ("cluster.list", "查看集聚区列表"),
+    ("catalogue.share", "设置数据共享"),
+    ("round.open", "发起采集轮次"),
+    ("round.close", "结束采集轮次"),
+    ("round.submit", "部门提交数据"),
+    ("round.confirm", "确认部门数据"),
+    ("round.return", "退回部门数据"),
+    ("round.review", "审核部门数据"),
+    ("round.list", "查看采集轮次"),
+    ("round.view", "查看采集轮次"),
+    ("round.tasks", "查看采集任务"),
+    ("export.template", "下载填报模板"),
+    ("import", "导入数据"),
+    ("import.api", "接口报送数据"),
+    ("import.copy_last_year", "沿用上年数据"),
+    ("import.history", "查看导入记录"),
+    ("land.parcel", "登记宗地"),
+    ("land.lease", "登记租赁"),
+    ("land.view", "查看土地记录"),
+    ("self_check.record", "企业自核"),
+    ("self_check.confirm", "企业确认数据"),
+    ("self_check.dispute", "企业对数据提出争议"),
+    ("self_check.queue", "查看争议队列"),
+    ("self_check.resolve", "处理自核争议"),
+    ("self_check.corrected", "自核争议：更正数据"),
+    ("self_check.answered", "自核争议：答复"),
+    ("self_check.view", "查看自核"),
+    ("quality.report", "生成数据质量报告"),
+    ("quality.view", "查看数据质量报告"),
+    ("quality.export", "导出数据质量报告"),
+    ("method.list", "查看评价方法"),
+    ("method.view", "查看评价方法"),
+    ("method.save", "保存评价方法"),
+    ("run.start", "发起评价"),
+    ("run.finish", "评价完成"),
+    ("run.fail", "评价失败"),
+    ("run.step", "评价流程操作"),
+    ("run.adjust", "调档"),
+    ("run.publish", "发布评价结果"),
+    ("run.reopen_year", "重新开放年度"),
+    ("run.list", "查看评价批次"),
+    ("run.view", "查看评价批次"),
+    ("run.overview", "查看评价结果"),
+    ("run.changes", "查看类别变化"),
+    ("run.score_card", "查看评分卡"),
+    ("run.export", "导出评价结果"),
+    ("run.export_results", "导出评价结果工作簿"),
+    ("run.export_snapshot", "导出评价数据快照"),
+    ("run.export_ranking", "导出排名"),
+    ("run.export_public_list", "下载公示名单"),
+    ("run.export_adjustments", "导出调档记录"),
+    ("run.export_score_card", "导出评分卡"),
+    ("run.export_summary", "导出结果汇总"),
+    ("objection.file", "提出异议"),
+    ("objection.accept", "采纳异议"),
+    ("objection.reject", "驳回异议"),
+    ("objection.resolve", "处理异议"),
+    ("objection.list", "查看异议"),
+    ("objection.attachment", "下载异议附件"),
+    ("policy.create", "新建政策措施"),
+    ("policy.update", "修改政策措施"),
+    ("policy.save", "保存政策措施"),
+    ("policy.list", "查看政策措施"),
+    ("policy.sheet", "查看政策清单"),
+    ("policy.department_list", "导出部门执行清单"),
+    ("class.history", "查看历年类别"),
+    ("class.trend", "查看类别趋势"),
+    ("audit.search", "查询审计日志"),
+    ("audit.verify", "校验审计日志"),
+    ("audit.export", "导出审计日志"),
+    ("demo.seed", "写入演示数据"),
+    ("export", "导出"),
+];
+
+/// The Chinese name of an operation.
+pub fn action_label(action: &str) -> Option<&'static str> {
+    ACTIONS.iter().find(|(a, _)| *a == action).map(|(_, l)| *l)
+}
+
+/// The Chinese name of an object type.
+pub fn object_label(object_type: &str) -> &str {
+    match object_type {
+        "user" => "账号",
+        "enterprise" => "企业",
+        "cluster" => "集聚区",
+        "api_token" => "API 令牌",
+        "audit_log" => "审计日志",
+        "database" => "数据库",
+        "figure" => "数据",
+        "evaluation_run" => "评价批次",
+        "objection" => "异议",
+        "self_check" => "自核",
+        "import_batch" => "导入批次",
+        "department" => "部门",
+        "year" => "年度",
+        "round" => "采集轮次",
+        "method" => "评价方法",
+        "policy" => "政策措施",
+        "message" => "消息",
+        other => other,
+    }
+}
+
+/// Outcomes and their Chinese names.
+pub const OUTCOMES: [(&str, &str); 3] = [("ok", "成功"), ("denied", "拒绝"), ("failed", "失败")];
+
 impl App {
     /// A page of audit entries, newest first (auditor only).
     pub async fn search_audit(
@@ -64,6 +198,104 @@ impl App {
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(result)
+    }
+
+    /// Every entry matching the filter, newest first, as xlsx (auditor only; itself audited),
+    /// read by key in chunks and written row by row.
+    pub async fn export_audit(
+        &self,
+        actor: &Actor,
+        filter: &Filter,
+    ) -> Result<crate::download::Download, AppError> {
+        if !actor.reads_audit() {
+            return Err(self
+                .deny(
+                    actor,
+                    "audit.export",
+                    ("audit_log", ""),
+                    "仅审计员可以导出审计日志",
+                )
+                .await);
+        }
+        use mujun_batch::TableCell::{Integer, Text};
+        let sink = crate::download::TableSink::start(
+            mujun_batch::TableFormat::Xlsx,
+            "审计日志",
+            &[
+                "序号",
+                "时间",
+                "用户名",
+                "角色",
+                "操作",
+                "对象",
+                "结果",
+                "地址",
+                "详情",
+            ],
+        );
+        let mut c = self.store.read().await?;
+        let mut before = None;
+        loop {
+            let rows = audit::search_chunk(&mut c, filter, before, crate::download::CHUNK).await?;
+            sink.send(
+                rows.iter()
+                    .map(|e| {
+                        vec![
+                            Integer(Some(e.id)),
+                            Text(crate::clock::beijing_seconds(e.at)),
+                            Text(e.username.clone()),
+                            Text(
+                                crate::Role::parse(&e.role)
+                                    .map_or_else(|| e.role.clone(), |r| r.label().to_owned()),
+                            ),
+                            Text(action_label(&e.action).map_or_else(|| e.action.clone(), str::to_owned)),
+                            Text(match (e.object_type.as_str(), e.object_id.as_str()) {
+                                ("", "") => String::new(),
+                                (t, "") => object_label(t).to_owned(),
+                                (t, id) => format!("{} {id}", object_label(t)),
+                            }),
+                            Text(
+                                OUTCOMES
+                                    .iter()
+                                    .find(|(o, _)| *o == e.outcome)
+                                    .map_or(e.outcome.as_str(), |(_, l)| l)
+                                    .to_owned(),
+                            ),
+                            Text(e.ip.clone()),
+                            Text(if e.detail == "{}" {
+                                String::new()
+                            } else {
+                                e.detail.clone()
+                            }),
+                        ]
+                    })
+                    .collect(),
+            )
+            .await?;
+            if rows.len() < crate::download::CHUNK as usize {
+                break;
+            }
+            before = rows.last().map(|e| e.id);
+        }
+        drop(c);
+        let file = sink.finish().await?;
+        let mut tx = self.store.begin().await?;
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "audit.export",
+            ("audit_log", ""),
+            json!({"rows": file.rows, "username": filter.username, "action": filter.action, "outcome": filter.outcome,
+                   "object_id": filter.object_id, "from": filter.from, "until": filter.until}),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(crate::download::Download {
+            file_name: "审计日志.xlsx".to_owned(),
+            content_type: crate::download::XLSX,
+            content: crate::download::Content::File(file),
+        })
     }
 
     /// Recomputes the hash chain from the command line (`mujun audit verify`), without writing.

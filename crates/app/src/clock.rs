@@ -14,3 +14,10 @@ pub(crate) fn beijing(ms: i64) -> String {
     let date = mujun_domain::Date::from_days_since_epoch(days).map_or_else(String::new, |d| d.to_string());
     format!("{date} {:02}:{:02}", rest / 3600, rest % 3600 / 60)
 }
+
+/// A moment (ms since the epoch) as Beijing time `YYYY-MM-DD HH:MM:SS`.
+pub(crate) fn beijing_seconds(ms: i64) -> String {
+    let secs = ms.div_euclid(1000) + 8 * 3600;
+    let rest = secs.rem_euclid(86_400);
+    format!("{}:{:02}", beijing(ms), rest % 60)
+}

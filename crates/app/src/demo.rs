@@ -35,6 +35,51 @@ pub struct DemoSeed {
     pub years: Vec<u16>,
 }
 
+/// The demo's department data officers: department code, login name, display name.
+const DEMO_DEPARTMENT_ACCOUNTS: [(&str, &str, &str); 10] = [
+    ("tax", "tax", "市税务局 数据员"),
+    ("statistics", "stats", "市统计局 数据员"),
+    ("power", "power", "供电公司 数据员"),
+    ("natural_resources", "land", "市自然资源和规划局 数据员"),
+    ("ecology", "ecology", "市生态环境局 数据员"),
+    ("science", "science", "市科学技术局 数据员"),
+    ("market", "market", "市市场监督管理局 数据员"),
+    ("industry", "industry", "市工业和信息化局 数据员"),
+    ("emergency", "emergency", "市应急管理局 数据员"),
+    ("water", "water", "市水利局 数据员"),
+];
+
+/// The demo's accounts as the login page of a demo lists them (the seed creates exactly these;
+/// a test holds the two together).
+pub fn demo_accounts() -> Vec<DemoAccount> {
+    let account = |username: &str, role: Role, scope: &str| DemoAccount {
+        username: username.to_owned(),
+        role: role.label().to_owned(),
+        scope: scope.to_owned(),
+    };
+    let mut out = vec![
+        account("admin", Role::SysAdmin, "账号管理"),
+        account("city", Role::CityAdmin, "全市"),
+        account("city2", Role::CityAdmin, "全市（两人审核的第二人）"),
+        account("leader", Role::Leader, "全市（审定）"),
+    ];
+    for (code, username, _) in DEMO_DEPARTMENT_ACCOUNTS {
+        let name = mujun_domain::DEPARTMENTS
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or(code, |(_, n)| n);
+        out.push(account(username, Role::Department, name));
+    }
+    out.extend([
+        account("yicheng", Role::County, "驿城区 411702"),
+        account("suiping", Role::County, "遂平县 411728"),
+        account("zhuangbei", Role::Cluster, ZHUMADIAN_CLUSTERS[0].0),
+        account("qiye", Role::Enterprise, "本企业"),
+        account("auditor", Role::Auditor, "审计日志"),
+    ]);
+    out
+}
+
 /// Star levels and leading industries of the demo clusters (illustrative).
 const CLUSTER_FACTS: [(&str, i64, &str, f64); 11] = [
     ("驻马店装备产业集聚区", 3, "专用汽车、装备制造", 22_500.0),
@@ -259,12 +304,6 @@ impl App {
             .iter()
             .find(|r| r.cluster.as_deref() == Some(cluster_ids[0].0) && r.scale == mujun_domain::Scale::Above)
             .and_then(|r| ids.get(&r.credit_code).copied());
-        let tax = dept_ids.iter().find(|(c, _)| c == "tax").map(|(_, id)| *id);
-        let stats = dept_ids
-            .iter()
-            .find(|(c, _)| *c == "statistics")
-            .map(|(_, id)| *id);
-        let power = dept_ids.iter().find(|(c, _)| *c == "power").map(|(_, id)| *id);
         let plain = |username: &str, display: &str, role: Role| users::UserFields {
             username: username.into(),
             display_name: display.into(),
@@ -275,7 +314,7 @@ impl App {
             enterprise_id: None,
             active: true,
         };
-        let accounts = vec![
+        let mut accounts = vec![
             (
                 plain("admin", "系统管理员", Role::SysAdmin),
                 "账号管理".to_owned(),
@@ -285,26 +324,32 @@ impl App {
                 "全市".to_owned(),
             ),
             (
-                users::UserFields {
-                    department_id: tax,
-                    ..plain("tax", "市税务局 数据员", Role::Department)
-                },
-                "税务局".to_owned(),
+                plain("city2", "市发改委 评价复核员", Role::CityAdmin),
+                "全市（两人审核的第二人）".to_owned(),
             ),
             (
-                users::UserFields {
-                    department_id: stats,
-                    ..plain("stats", "市统计局 数据员", Role::Department)
-                },
-                "统计局".to_owned(),
+                plain("leader", "市政府分管副市长", Role::Leader),
+                "全市（审定）".to_owned(),
             ),
-            (
+        ];
+        // One data officer for every department that owns data items.
+        for (code, username, display) in DEMO_DEPARTMENT_ACCOUNTS {
+            let Some(id) = dept_ids.iter().find(|(c, _)| c == code).map(|(_, id)| *id) else {
+                continue;
+            };
+            let name: &str = mujun_domain::DEPARTMENTS
+                .iter()
+                .find(|(c, _)| *c == code)
+                .map_or(code, |(_, n)| n);
+            accounts.push((
                 users::UserFields {
-                    department_id: power,
-                    ..plain("power", "供电公司 数据员", Role::Department)
+                    department_id: Some(id),
+                    ..plain(username, display, Role::Department)
                 },
-                "供电公司".to_owned(),
-            ),
+                name.to_owned(),
+            ));
+        }
+        accounts.extend([
             (
                 users::UserFields {
                     region_code: Some("411702".into()),
@@ -334,7 +379,7 @@ impl App {
                 "本企业".to_owned(),
             ),
             (plain("auditor", "审计员", Role::Auditor), "审计日志".to_owned()),
-        ];
+        ]);
         let mut out = Vec::new();
         for (fields, scope) in accounts {
             users::insert(&mut tx, &fields, &hash, false).await?;

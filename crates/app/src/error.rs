@@ -50,6 +50,10 @@ pub enum AppError {
     /// Hashing failed.
     #[error("密码处理失败：{0}")]
     Crypto(String),
+    /// Something inside the server failed (a background task, a file write): not the caller's
+    /// fault, shown as a server error.
+    #[error("服务器内部错误：{0}")]
+    Internal(String),
 }
 
 impl AppError {

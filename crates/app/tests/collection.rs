@@ -3,6 +3,7 @@
 //! rounds and the completeness board.
 #![allow(clippy::unwrap_used)]
 
+use mujun_app::collection::imports::Confirm;
 use mujun_app::collection::imports::ImportOutcome;
 use mujun_app::collection::land::{LeaseForm, ParcelForm};
 use mujun_app::{Actor, App, AppError, HashCost, Security};
@@ -70,7 +71,7 @@ async fn the_template_uploads_back_unchanged_and_re_import_keeps_history() {
         assert!(file.ends_with(".xlsx") && file.contains("税务"), "{file}");
         // The pre-filled template is itself a valid upload: it stores the same values again.
         match app
-            .import_upload(&tax, "tax", 2024, &file, &bytes, false)
+            .import_upload(&tax, "tax", 2024, &file, &bytes, Confirm::NONE)
             .await
             .unwrap()
         {
@@ -89,7 +90,7 @@ async fn the_template_uploads_back_unchanged_and_re_import_keeps_history() {
                 2024,
                 "t.csv",
                 &tax_csv(&[(code.clone(), "123.45".into())]),
-                true,
+                Confirm::WARNINGS,
             )
             .await
             .unwrap()
@@ -135,7 +136,7 @@ async fn one_bad_row_stores_nothing_and_marks_the_cell() {
         rows[13].1 = "七十七".into();
         let before = current_tax(&app, list[0].0).await;
         match app
-            .import_upload(&tax, "tax", 2024, "t.csv", &tax_csv(&rows), true)
+            .import_upload(&tax, "tax", 2024, "t.csv", &tax_csv(&rows), Confirm::WARNINGS)
             .await
             .unwrap()
         {
@@ -186,7 +187,7 @@ async fn warnings_wait_for_confirmation() {
                 2024,
                 "t.csv",
                 &tax_csv(&[(code.clone(), "1200000".into())]),
-                false,
+                Confirm::NONE,
             )
             .await
             .unwrap()
@@ -195,6 +196,7 @@ async fn warnings_wait_for_confirmation() {
                 pending_id,
                 warnings,
                 values,
+                ..
             } => {
                 assert_eq!(values, 1);
                 assert!(
@@ -214,10 +216,10 @@ async fn warnings_wait_for_confirmation() {
         // Only its sender can confirm it.
         let city = login(&app, "city").await;
         assert!(matches!(
-            app.confirm_import(&city, pending).await,
+            app.confirm_import(&city, pending, None).await,
             Err(AppError::NotFound(_))
         ));
-        match app.confirm_import(&tax, pending).await.unwrap() {
+        match app.confirm_import(&tax, pending, None).await.unwrap() {
             ImportOutcome::Imported {
                 warnings_confirmed: 1,
                 ..
@@ -227,7 +229,7 @@ async fn warnings_wait_for_confirmation() {
         assert_eq!(current_tax(&app, id).await, Some(1_200_000.0), "{name}");
         assert!(
             matches!(
-                app.confirm_import(&tax, pending).await,
+                app.confirm_import(&tax, pending, None).await,
                 Err(AppError::NotFound(_))
             ),
             "used once"
@@ -262,7 +264,7 @@ async fn permissions_of_templates_and_imports() {
                 2024,
                 "t.csv",
                 &tax_csv(&[(code.clone(), "1".into())]),
-                true
+                Confirm::WARNINGS
             )
             .await,
             Err(AppError::Forbidden(_))
@@ -270,16 +272,23 @@ async fn permissions_of_templates_and_imports() {
         // A department's file carrying another department's column is refused.
         let bytes = format!("统一社会信用代码,主营业务收入（万元）\n{code},5\n").into_bytes();
         assert!(matches!(
-            app.import_upload(&tax, "tax", 2024, "t.csv", &bytes, true)
+            app.import_upload(&tax, "tax", 2024, "t.csv", &bytes, Confirm::WARNINGS)
                 .await
                 .unwrap(),
             ImportOutcome::Rejected { .. }
         ));
         // The city administrator may import on a department's behalf.
         assert!(matches!(
-            app.import_upload(&city, "tax", 2024, "t.csv", &tax_csv(&[(code, "9".into())]), true)
-                .await
-                .unwrap(),
+            app.import_upload(
+                &city,
+                "tax",
+                2024,
+                "t.csv",
+                &tax_csv(&[(code, "9".into())]),
+                Confirm::WARNINGS
+            )
+            .await
+            .unwrap(),
             ImportOutcome::Imported { .. }
         ));
         let mut c = app.store().read().await.unwrap();
@@ -318,8 +327,15 @@ async fn two_departments_import_at_the_same_time() {
         }
         let stats_file = s.into_bytes();
         let (a, b) = tokio::join!(
-            app.import_upload(&tax, "tax", 2024, "tax.csv", &tax_file, true),
-            app.import_upload(&stats, "statistics", 2024, "stats.csv", &stats_file, true)
+            app.import_upload(&tax, "tax", 2024, "tax.csv", &tax_file, Confirm::WARNINGS),
+            app.import_upload(
+                &stats,
+                "statistics",
+                2024,
+                "stats.csv",
+                &stats_file,
+                Confirm::WARNINGS
+            )
         );
         assert!(
             matches!(a.unwrap(), ImportOutcome::Imported { values: 30, .. }),
@@ -471,7 +487,7 @@ async fn api_push_uses_the_same_checks() {
                 "tax",
                 2024,
                 &[(code.clone(), "tax_paid".into(), "abc".into())],
-                true,
+                Confirm::WARNINGS,
             )
             .await
             .unwrap();
@@ -482,7 +498,7 @@ async fn api_push_uses_the_same_checks() {
                 "tax",
                 2024,
                 &[(code.clone(), "tax_paid".into(), "42.5".into())],
-                true,
+                Confirm::WARNINGS,
             )
             .await
             .unwrap();
@@ -494,7 +510,7 @@ async fn api_push_uses_the_same_checks() {
                 "tax",
                 2024,
                 &[(code, "main_revenue".into(), "1".into())],
-                true,
+                Confirm::WARNINGS,
             )
             .await
             .unwrap();
@@ -670,7 +686,7 @@ async fn quality_report_finds_missing_contradictions_and_jumps() {
         let file =
             format!("统一社会信用代码,利润总额（万元）,主营业务收入（万元）\n{code},900,100\n").into_bytes();
         assert!(matches!(
-            app.import_upload(&stats, "statistics", 2024, "s.csv", &file, true)
+            app.import_upload(&stats, "statistics", 2024, "s.csv", &file, Confirm::WARNINGS)
                 .await
                 .unwrap(),
             ImportOutcome::Imported { .. }
@@ -699,7 +715,7 @@ async fn quality_report_finds_missing_contradictions_and_jumps() {
             2024,
             "t.csv",
             &tax_csv(&[(code.clone(), "100".into())]),
-            true,
+            Confirm::WARNINGS,
         )
         .await
         .unwrap();
@@ -811,7 +827,7 @@ async fn pending_uploads_can_be_dropped_and_corrections_respect_the_item_kind() 
                 2024,
                 "t.csv",
                 &tax_csv(&[(code, "500000".into())]),
-                false,
+                Confirm::NONE,
             )
             .await
             .unwrap()
@@ -829,7 +845,7 @@ async fn pending_uploads_can_be_dropped_and_corrections_respect_the_item_kind() 
         app.cancel_import(&tax, pending_id).await.unwrap();
         assert!(
             matches!(
-                app.confirm_import(&tax, pending_id).await,
+                app.confirm_import(&tax, pending_id, None).await,
                 Err(AppError::NotFound(_))
             ),
             "{name}: dropped"

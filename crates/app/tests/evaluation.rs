@@ -92,10 +92,12 @@ async fn stored_results_equal_the_cli_on_the_exported_snapshot() {
         let city = login(&app, "city").await;
         let id = run_2024(&app, &city, None).await;
         let (csv, method_file) = app.export_snapshot(&city, id).await.unwrap();
-        let method = mujun_engine::Method::parse(std::str::from_utf8(&method_file.bytes).unwrap()).unwrap();
+        let method =
+            mujun_engine::Method::parse(std::str::from_utf8(&method_file.into_bytes().unwrap()).unwrap())
+                .unwrap();
         let batch = mujun_batch::read_csv_bytes(
             std::path::Path::new("snapshot.csv"),
-            &csv.bytes,
+            &csv.into_bytes().unwrap(),
             &method,
             &mujun_batch::ReadOptions {
                 year: mujun_domain::Year::new(2024).unwrap(),
@@ -146,7 +148,7 @@ async fn stored_results_equal_the_cli_on_the_exported_snapshot() {
         }
         // The xlsx export is the CLI's workbook, and exports are audited.
         let xlsx = app.export_results(&city, id).await.unwrap();
-        assert_eq!(&xlsx.bytes[..2], b"PK");
+        assert_eq!(&xlsx.into_bytes().unwrap()[..2], b"PK");
         assert!(audit_actions(&app, "run.export_").await.len() >= 2);
     })
     .await;
@@ -171,8 +173,8 @@ async fn the_whole_cycle_with_every_illegal_step_refused() {
         // Illegal steps from draft.
         assert!(refused(app.publish_run(&city, id, true).await.map(|_| ())).contains("草稿"));
         assert!(refused(app.approve_run(&city, id).await).contains("草稿"));
-        assert!(refused(app.end_notice(&city, id).await).contains("草稿"));
-        assert!(refused(app.skip_notice(&city, id).await).contains("重算"));
+        assert!(refused(app.end_notice(&city, id, "测试：提前结束公示").await).contains("草稿"));
+        assert!(refused(app.skip_notice(&city, id, None).await).contains("重算"));
         assert!(matches!(
             app.start_notice(&tax, id, &day(0), &day(7)).await,
             Err(AppError::Forbidden(_))
@@ -321,7 +323,7 @@ async fn the_whole_cycle_with_every_illegal_step_refused() {
         );
 
         // End of notice: no more objections; approval waits for the open class objection.
-        app.end_notice(&city, id).await.unwrap();
+        app.end_notice(&city, id, "测试：提前结束公示").await.unwrap();
         assert!(
             refused(
                 app.file_objection(
@@ -362,8 +364,27 @@ async fn the_whole_cycle_with_every_illegal_step_refused() {
         drop(c);
         let overview = app.run_overview(&city, rerun).await.unwrap();
         assert!(overview.changes.iter().all(|(_, _, _, old, new)| old != new));
-        assert!(refused(app.end_notice(&city, id).await).contains("替代"));
-        app.skip_notice(&city, rerun).await.unwrap();
+        assert!(refused(app.end_notice(&city, id, "测试：提前结束公示").await).contains("替代"));
+        // The re-run moved classes: skipping the second notice needs them confirmed, and each
+        // moved enterprise gets a message.
+        let changed = overview.changes.len();
+        assert!(changed > 0, "{name}: the corrected tax moves the enterprise");
+        assert!(refused(app.skip_notice(&city, rerun, None).await).contains("类别发生变化"));
+        assert!(refused(app.skip_notice(&city, rerun, Some(changed + 1)).await).contains("类别发生变化"));
+        app.skip_notice(&city, rerun, Some(changed)).await.unwrap();
+        let moved = overview.changes[0].0;
+        let mut c = app.store().read().await.unwrap();
+        let holder = mujun_store::users::list(&mut c)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| u.enterprise_id == Some(moved));
+        drop(c);
+        if let Some(u) = holder {
+            let actor = Actor::from_user(&u, "127.0.0.1").unwrap();
+            let messages = app.messages(&actor).await.unwrap();
+            assert!(messages.iter().any(|m| m.title.contains("类别变更")), "{name}");
+        }
 
         // Manual adjustment with a reason, within the group's classes, not for X.
         let mut c = app.store().read().await.unwrap();
@@ -398,8 +419,14 @@ async fn the_whole_cycle_with_every_illegal_step_refused() {
             "{name}: the adjustment is part of the re-evaluation"
         );
 
-        // Approve, publish: immutable, hash in the audit trail, classes of the year set.
-        app.approve_run(&city, rerun).await.unwrap();
+        // Approve — not by the city administrator who adjusted a class (two-person rule), by the
+        // approving leader — publish: immutable, hash in the audit trail, classes of the year set.
+        assert!(matches!(
+            app.approve_run(&city, rerun).await,
+            Err(AppError::Forbidden(why)) if why.contains("两人")
+        ));
+        let leader = login(&app, "leader").await;
+        app.approve_run(&leader, rerun).await.unwrap();
         assert!(
             refused(app.adjust_class(&city, rerun, b.enterprise_id, "A", "再调").await).contains("已审定")
         );
@@ -454,14 +481,14 @@ async fn the_whole_cycle_with_every_illegal_step_refused() {
             .export_department_policy_list(&power, rerun, "power")
             .await
             .unwrap();
-        assert_eq!(&xlsx.bytes[..2], b"PK");
+        assert_eq!(&xlsx.into_bytes().unwrap()[..2], b"PK");
 
         // The public list holds the published run.
         let (_, lines, total) = app.public_list(rerun, None, None, 1, 20).await.unwrap();
         assert_eq!(total as usize, results.len());
         assert!(lines.iter().all(|l| !l.name.is_empty() && !l.class.is_empty()));
         let file = app.export_public_list(rerun, "10.0.0.1").await.unwrap();
-        assert_eq!(&file.bytes[..2], b"PK");
+        assert_eq!(&file.into_bytes().unwrap()[..2], b"PK");
     })
     .await;
 }
@@ -547,7 +574,7 @@ async fn results_are_scoped_and_quality_blocks_a_run() {
             .export_ranking(&county, id, &ResultFilter::default())
             .await
             .unwrap();
-        assert_eq!(&scoped.bytes[..2], b"PK");
+        assert_eq!(&scoped.into_bytes().unwrap()[..2], b"PK");
 
         // Summaries: counts add up to the scope, with 亩均税收.
         let city_sum = app.run_summary(&city, id, runs::SummaryBy::County).await.unwrap();

@@ -7,6 +7,7 @@
 
 use std::process::Command;
 
+use mujun_app::collection::imports::Confirm;
 use mujun_app::collection::imports::ImportOutcome;
 use mujun_app::{App, HashCost, Security};
 use mujun_store::{figures, testing};
@@ -82,7 +83,7 @@ async fn a_template_saved_by_libreoffice_imports_the_same_values() {
         figures::current_values(&mut c, 2024).await.unwrap()
     };
     match app
-        .import_upload(&stats, "statistics", 2024, &file, &saved, true)
+        .import_upload(&stats, "statistics", 2024, &file, &saved, Confirm::WARNINGS)
         .await
         .unwrap()
     {

@@ -25,7 +25,11 @@ async fn each(f: impl AsyncFn(App, &'static str)) {
 
 async fn seeded(app: &App) {
     let seed = app.seed_demo(120, 5).await.unwrap().unwrap();
-    assert_eq!(seed.accounts.len(), 10);
+    assert_eq!(
+        seed.accounts,
+        mujun_app::demo::demo_accounts(),
+        "the login page lists what the seed creates"
+    );
 }
 
 async fn login(app: &App, user: &str) -> Actor {

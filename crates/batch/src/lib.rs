@@ -12,14 +12,16 @@ mod csv_split;
 mod error;
 mod read;
 mod rows;
+mod table;
 mod write_csv;
 mod write_xlsx;
 
 pub use adjustments::read_adjustments;
 pub use error::{BatchError, RowError};
 pub use read::{BatchInput, ReadOptions, decode, read_csv_bytes, read_input};
+pub use table::{TableCell, TableFile, TableFormat, TableWriter, neutralise_formula};
 pub use write_csv::write_results_csv;
-pub use write_xlsx::{TableCell, results_xlsx_bytes, table_xlsx, write_results_xlsx};
+pub use write_xlsx::{results_xlsx_bytes, write_results_xlsx};
 
 use std::path::Path;
 

@@ -326,56 +326,6 @@ fn results_workbook(
     Ok(book)
 }
 
-/// A cell of a plain table.
-#[derive(Clone, Debug, PartialEq)]
-pub enum TableCell {
-    /// Text (kept as text: codes keep their leading zeros).
-    Text(String),
-    /// A number, or an empty cell.
-    Number(Option<f64>),
-}
-
-/// A one-sheet workbook of a plain table with a bold header row and frozen header (for the
-/// application's lists: public notice lists, department policy lists, rankings).
-pub fn table_xlsx(
-    sheet_name: &str,
-    headers: &[&str],
-    rows: &[Vec<TableCell>],
-) -> Result<Vec<u8>, BatchError> {
-    let path = Path::new(sheet_name);
-    let e = xerr(path);
-    let header = Format::new()
-        .set_bold()
-        .set_background_color(0xDDE6F0)
-        .set_align(FormatAlign::Center);
-    let number = Format::new().set_num_format("#,##0.00");
-    let text = Format::new().set_num_format("@");
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(truncate_sheet_name(sheet_name)).map_err(&e)?;
-    for (c, h) in headers.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &header)
-            .map_err(&e)?;
-        sheet.set_column_width(c as u16, 16).map_err(&e)?;
-    }
-    sheet.set_freeze_panes(1, 0).map_err(&e)?;
-    for (r, row) in rows.iter().enumerate().take(MAX_DATA_ROWS) {
-        let r = r as u32 + 1;
-        for (c, cell) in row.iter().enumerate() {
-            match cell {
-                TableCell::Text(t) => sheet.write_string_with_format(r, c as u16, t, &text).map(|_| ()),
-                TableCell::Number(Some(v)) if v.is_finite() => sheet
-                    .write_number_with_format(r, c as u16, *v, &number)
-                    .map(|_| ()),
-                TableCell::Number(_) => Ok(()),
-            }
-            .map_err(&e)?;
-        }
-    }
-    book.save_to_buffer().map_err(&e)
-}
-
 /// Excel limits sheet names to 31 characters.
 fn truncate_sheet_name(name: &str) -> String {
     name.chars().take(31).collect()

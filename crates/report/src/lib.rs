@@ -2,6 +2,7 @@
 //!
 //! - [`score_card_pdf`] — one enterprise's score card (企业评分卡)
 //! - [`run_summary_pdf`] — a run's summary (评价结果汇总)
+//! - [`activation_letters_pdf`] — activation letters of enterprise accounts (激活通知书)
 //!
 //! Everything happens in memory and offline: the two templates are compiled into the binary
 //! (`templates/*.typ`), the data reaches them as a virtual `/data.json` file (so every value is
@@ -144,12 +145,54 @@ pub struct SummaryRow {
     pub tax_per_mu: String,
 }
 
+/// Activation letters of enterprise accounts created in bulk: one page per enterprise.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ActivationLetters {
+    /// Title of every letter, e.g. "企业账号激活通知书".
+    pub title: String,
+    /// The paragraph under the greeting.
+    pub intro: String,
+    /// The steps to activate, one paragraph each.
+    pub steps: Vec<String>,
+    /// The system's address.
+    pub site: String,
+    /// The issuing unit.
+    pub agency: String,
+    /// Date of issue.
+    pub issued: String,
+    /// The letters.
+    pub letters: Vec<Letter>,
+    /// Footer line.
+    pub footer: String,
+}
+
+/// One enterprise's activation letter.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Letter {
+    /// Enterprise name.
+    pub name: String,
+    /// Unified social credit code.
+    pub credit_code: String,
+    /// Login name.
+    pub username: String,
+    /// One-time activation code.
+    pub code: String,
+    /// Last day the code is valid.
+    pub expires: String,
+}
+
 const SCORE_CARD_TEMPLATE: &str = include_str!("../templates/score_card.typ");
+const ACTIVATION_TEMPLATE: &str = include_str!("../templates/activation_letters.typ");
 const RUN_SUMMARY_TEMPLATE: &str = include_str!("../templates/run_summary.typ");
 
 /// Renders one enterprise's score card as an A4 PDF.
 pub fn score_card_pdf(card: &ScoreCard) -> Result<Vec<u8>, ReportError> {
     world::render(SCORE_CARD_TEMPLATE, card)
+}
+
+/// Renders activation letters as an A4 PDF, one page per enterprise.
+pub fn activation_letters_pdf(letters: &ActivationLetters) -> Result<Vec<u8>, ReportError> {
+    world::render(ACTIVATION_TEMPLATE, letters)
 }
 
 /// Renders a run's summary as an A4 PDF; long tables continue on further pages.

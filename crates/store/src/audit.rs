@@ -201,6 +201,37 @@ pub async fn search(
     Ok((rows, total))
 }
 
+/// The next `limit` entries matching a filter older than entry `before` (newest first; `None`
+/// for the newest), found by key: an export walks the whole trail in chunks of constant cost.
+pub async fn search_chunk(
+    conn: &mut AnyConnection,
+    f: &Filter,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Entry>, StoreError> {
+    let action = f
+        .action
+        .as_ref()
+        .map(|a| format!("{}%", a.replace('!', "!!").replace('%', "!%").replace('_', "!_")));
+    Ok(sqlx::query_as(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM audit_log WHERE ($1 IS NULL OR username = $1) AND ($2 IS NULL OR action LIKE $2 ESCAPE '!') \
+         AND ($3 IS NULL OR outcome = $3) AND ($4 IS NULL OR object_id = $4) AND ($5 IS NULL OR at >= $5) \
+         AND ($6 IS NULL OR at < $6) AND id < $7 ORDER BY id DESC LIMIT $8"
+    ))
+    .bind(&f.username)
+    .bind(&action)
+    .bind(&f.outcome)
+    .bind(&f.object_id)
+    .bind(f.from)
+    .bind(f.until)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// The result of [`verify`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verification {

@@ -105,6 +105,19 @@ impl Store {
         Ok(self.write.begin().await?)
     }
 
+    /// A read transaction in which every read sees one and the same state of the database:
+    /// REPEATABLE READ, read only, on PostgreSQL; on SQLite a deferred transaction, whose first
+    /// read fixes its snapshot (WAL). An evaluation run's snapshot is taken in one.
+    pub async fn snapshot(&self) -> Result<Tx, StoreError> {
+        let mut tx = self.read.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
+    }
+
     /// A connection for reads.
     pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
         Ok(self.read.acquire().await?)

@@ -20,7 +20,7 @@ pub struct Figure {
     pub value: Option<f64>,
     /// The department that supplied it.
     pub department_id: Option<i64>,
-    /// `seed`, `import`, `manual`, `api` or `objection`.
+    /// `seed`, `import`, `manual`, `api`, `correction` (a dispute's) or `objection`.
     pub source: String,
     /// The import batch.
     pub batch_id: Option<i64>,
@@ -124,12 +124,7 @@ async fn insert_many(
             ]
         })
         .collect();
-    crate::bulk::insert(conn, backend, "figures", &COLUMNS, &rows).await?;
-    if backend == Backend::Postgres {
-        // The planner must know the table just grew before the supersede join that follows.
-        sqlx::query("ANALYZE figures").execute(&mut *conn).await?;
-    }
-    Ok(())
+    crate::bulk::insert(conn, backend, "figures", &COLUMNS, &rows).await
 }
 
 /// The current values of an enterprise-year.
@@ -243,10 +238,12 @@ pub async fn filled_counts(conn: &mut AnyConnection, year: i64) -> Result<Vec<(S
     .await?)
 }
 
-/// Records the values of one import batch: inserts them (tagged with `batch_id`), then marks the
-/// values they replace as superseded — one set-based statement per field instead of one per
-/// value (an import writes hundreds of thousands). The caller holds the department's lock
-/// (`departments::lock`), so no other batch writes the same fields meanwhile.
+/// Records the values of one import batch: first marks the values they replace as superseded —
+/// one set-based statement per (year, field) over the batch's enterprises instead of one per
+/// value (an import writes hundreds of thousands) — then inserts them, tagged with `batch_id`.
+/// Superseding first keeps "one current value per figure", which a partial unique index
+/// (`figures_one_current`) enforces. The caller holds the locks of the departments owning the
+/// fields (`departments::lock`), the same every writer of figures takes.
 pub async fn record_batch(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -254,24 +251,81 @@ pub async fn record_batch(
     values: &[NewFigure],
 ) -> Result<(), StoreError> {
     let now = now_ms();
-    // Every row inserted below gets a larger id: the batch's rows are found by a primary-key
-    // range instead of an index on the batch.
-    let (before,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM figures")
-        .fetch_one(&mut *conn)
-        .await?;
-    insert_many(conn, backend, values, now).await?;
-    // Driven by the batch's new rows (a primary-key range), each joined to the value it
-    // replaces through the (enterprise, year, field) index.
-    sqlx::query(
-        "UPDATE figures SET superseded_at = $1 WHERE id IN (\
-            SELECT old.id FROM figures n JOIN figures old \
-              ON old.enterprise_id = n.enterprise_id AND old.year = n.year AND old.field = n.field \
-            WHERE n.id > $2 AND n.batch_id = $3 AND old.id <= $2 AND old.superseded_at IS NULL)",
-    )
-    .bind(now)
-    .bind(before)
-    .bind(batch_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    let mut keys: std::collections::BTreeMap<(i64, &str), Vec<i64>> = std::collections::BTreeMap::new();
+    for v in values {
+        keys.entry((v.year, v.field.as_str()))
+            .or_default()
+            .push(v.enterprise_id);
+    }
+    let sql = match backend {
+        Backend::Sqlite => {
+            "UPDATE figures SET superseded_at = $1 WHERE year = $2 AND field = $3 AND superseded_at IS NULL \
+             AND enterprise_id IN (SELECT value FROM json_each($4))"
+        }
+        Backend::Postgres => {
+            "UPDATE figures SET superseded_at = $1 WHERE year = $2 AND field = $3 AND superseded_at IS NULL \
+             AND enterprise_id IN (SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST($4 AS json)))"
+        }
+    };
+    for ((year, field), ids) in keys {
+        let list = format!(
+            "[{}]",
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        );
+        sqlx::query(sql)
+            .bind(now)
+            .bind(year)
+            .bind(field)
+            .bind(list)
+            .execute(&mut *conn)
+            .await?;
+    }
+    debug_assert!(values.iter().all(|v| v.batch_id == Some(batch_id)));
+    insert_many(conn, backend, values, now).await
+}
+
+/// A current value accepted from an objection or a self-check dispute, with who accepted it
+/// and why (the batch's note).
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct AcceptedCorrection {
+    /// The enterprise.
+    pub enterprise_id: i64,
+    /// Field id.
+    pub field: String,
+    /// The accepted value.
+    pub value: Option<f64>,
+    /// `objection` or `correction`.
+    pub source: String,
+    /// When (ms).
+    pub recorded_at: i64,
+    /// Who accepted it (display name).
+    pub accepted_by: Option<String>,
+    /// Why (the correction's note).
+    pub note: Option<String>,
+}
+
+/// The current values of `fields` in `year` that were accepted from an objection or a
+/// self-check dispute (an import overwriting them needs a confirmed reason).
+pub async fn accepted_corrections(
+    conn: &mut AnyConnection,
+    year: i64,
+    fields: &[&str],
+) -> Result<Vec<AcceptedCorrection>, StoreError> {
+    if fields.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (2..fields.len() + 2).map(|i| format!("${i}")).collect();
+    // Built from placeholders only; the field ids are bound.
+    let sql = format!(
+        "SELECT f.enterprise_id, f.field, f.value, f.source, f.recorded_at, u.display_name AS accepted_by, b.note \
+         FROM figures f LEFT JOIN import_batches b ON b.id = f.batch_id LEFT JOIN users u ON u.id = f.user_id \
+         WHERE f.year = $1 AND f.superseded_at IS NULL AND f.source IN ('objection', 'correction') AND f.field IN ({}) \
+         ORDER BY f.enterprise_id, f.field",
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query_as(AssertSqlSafe(sql)).bind(year);
+    for f in fields {
+        q = q.bind(*f);
+    }
+    Ok(q.fetch_all(conn).await?)
 }

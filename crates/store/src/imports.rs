@@ -16,7 +16,7 @@ pub struct Batch {
     pub year: i64,
     /// Who.
     pub user_id: Option<i64>,
-    /// `xlsx`, `csv`, `api`, `copy_last_year`, `correction`.
+    /// `xlsx`, `csv`, `api`, `copy_last_year`, `correction` (a dispute's), `objection`.
     pub source: String,
     /// File name.
     pub file_name: String,
@@ -32,10 +32,16 @@ pub struct Batch {
     pub created_at: i64,
     /// Display name of who imported it.
     pub user_name: Option<String>,
+    /// Why (a correction's reason).
+    pub note: String,
+    /// Submitted by the city on the department's behalf (代报).
+    pub on_behalf: i64,
+    /// The confirmed reason for overwriting values accepted from objections or disputes.
+    pub overwrite_reason: String,
 }
 
 /// A new batch.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NewBatch {
     /// Department.
     pub department_id: i64,
@@ -55,13 +61,20 @@ pub struct NewBatch {
     pub value_count: i64,
     /// Confirmed warnings.
     pub warnings_confirmed: i64,
+    /// Why (a correction's reason), or empty.
+    pub note: String,
+    /// Submitted by the city on the department's behalf.
+    pub on_behalf: bool,
+    /// The confirmed reason for overwriting accepted corrections, or empty.
+    pub overwrite_reason: String,
 }
 
 /// Records a batch.
 pub async fn insert(conn: &mut AnyConnection, b: &NewBatch) -> Result<i64, StoreError> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO import_batches (department_id, year, user_id, source, file_name, file_hash, row_count, value_count, \
-         warnings_confirmed, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+         warnings_confirmed, created_at, note, on_behalf, overwrite_reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(b.department_id)
     .bind(b.year)
@@ -73,6 +86,9 @@ pub async fn insert(conn: &mut AnyConnection, b: &NewBatch) -> Result<i64, Store
     .bind(b.value_count)
     .bind(b.warnings_confirmed)
     .bind(now_ms())
+    .bind(&b.note)
+    .bind(i64::from(b.on_behalf))
+    .bind(&b.overwrite_reason)
     .fetch_one(conn)
     .await?;
     Ok(id)
@@ -86,7 +102,7 @@ pub async fn list(
 ) -> Result<Vec<Batch>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT b.id, b.department_id, b.year, b.user_id, b.source, b.file_name, b.file_hash, b.row_count, b.value_count, \
-         b.warnings_confirmed, b.created_at, u.display_name AS user_name FROM import_batches b LEFT JOIN users u ON u.id = b.user_id \
+         b.warnings_confirmed, b.created_at, u.display_name AS user_name, b.note, b.on_behalf, b.overwrite_reason FROM import_batches b LEFT JOIN users u ON u.id = b.user_id \
          WHERE ($1 IS NULL OR b.department_id = $1) AND b.year = $2 ORDER BY b.id DESC",
     )
     .bind(department_id)

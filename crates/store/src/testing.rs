@@ -1,8 +1,10 @@
 //! Fresh stores for tests: a SQLite file in a temporary directory, and a fresh PostgreSQL
-//! database when a server answers (`MUJUN_TEST_POSTGRES_URL`, default
-//! `postgres://postgres@127.0.0.1:5432/postgres`). Without a server the PostgreSQL half is
-//! skipped with a message on stderr; `MUJUN_REQUIRE_POSTGRES=1` turns the skip into a failure
-//! (CI sets it where a server runs).
+//! database (`MUJUN_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`).
+//!
+//! The PostgreSQL half is never skipped silently: when no server answers, the test fails and
+//! says how to skip it on purpose (`MUJUN_SKIP_POSTGRES=1`). Each test binary (suite) prints
+//! once, straight to stderr past the test harness's capture, whether its PostgreSQL half ran or
+//! was skipped, so the output of `cargo test` shows how many suites ran on PostgreSQL.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -55,15 +57,53 @@ pub async fn sqlite() -> TestStore {
     }
 }
 
-/// A fresh PostgreSQL store, or `None` (with a message) when no server answers.
+/// Whether the PostgreSQL half is skipped on purpose (`MUJUN_SKIP_POSTGRES=1`).
+pub fn postgres_skipped() -> bool {
+    std::env::var("MUJUN_SKIP_POSTGRES").is_ok_and(|v| v == "1")
+}
+
+/// The server tests create their databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("MUJUN_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// Prints once per test binary whether its PostgreSQL half runs, past the harness's output
+/// capture (which only takes `print!`/`eprint!`), so that it shows in every `cargo test`.
+fn announce(ran: bool) {
+    use std::io::Write;
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let suite = std::env::args()
+            .next()
+            .and_then(|a| {
+                std::path::Path::new(&a)
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+            })
+            .map(|f| f.rsplit_once('-').map_or(f.clone(), |(name, _)| name.to_owned()))
+            .unwrap_or_default();
+        let line = if ran {
+            format!("[mujun] PostgreSQL suite ran: {suite}\n")
+        } else {
+            format!("[mujun] PostgreSQL suite SKIPPED (MUJUN_SKIP_POSTGRES=1): {suite}\n")
+        };
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    });
+}
+
+/// A fresh PostgreSQL store; `None` only when the PostgreSQL half is skipped on purpose
+/// (`MUJUN_SKIP_POSTGRES=1`). Panics with instructions when no server answers.
 pub async fn postgres() -> Option<TestStore> {
     use sqlx::Connection;
     sqlx::any::install_default_drivers();
-    let admin_url = std::env::var("MUJUN_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let required = std::env::var("MUJUN_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+    if postgres_skipped() {
+        announce(false);
+        return None;
+    }
+    let admin_url = postgres_admin_url();
     let connected =
-        tokio::time::timeout(Duration::from_secs(3), sqlx::AnyConnection::connect(&admin_url)).await;
+        tokio::time::timeout(Duration::from_secs(5), sqlx::AnyConnection::connect(&admin_url)).await;
     let mut admin = match connected {
         Ok(Ok(c)) => c,
         other => {
@@ -71,14 +111,14 @@ pub async fn postgres() -> Option<TestStore> {
                 Ok(Err(e)) => e.to_string(),
                 _ => "timeout".to_owned(),
             };
-            assert!(
-                !required,
-                "PostgreSQL required but unavailable at {admin_url}: {why}"
+            panic!(
+                "the PostgreSQL half of this test needs a server at {admin_url} ({why}). \
+                 Start one (or point MUJUN_TEST_POSTGRES_URL at one), or skip the PostgreSQL half \
+                 on purpose with MUJUN_SKIP_POSTGRES=1"
             );
-            eprintln!("SKIPPED PostgreSQL half of this test: no server at {admin_url} ({why})");
-            return None;
         }
     };
+    announce(true);
     let db = format!(
         "mujun_test_{}_{}_{}",
         std::process::id(),
@@ -101,7 +141,7 @@ pub async fn postgres() -> Option<TestStore> {
     })
 }
 
-/// SQLite, and PostgreSQL when available.
+/// SQLite, and PostgreSQL unless skipped on purpose.
 pub async fn all() -> Vec<TestStore> {
     let mut v = vec![sqlite().await];
     v.extend(postgres().await);

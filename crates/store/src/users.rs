@@ -39,6 +39,10 @@ pub struct User {
     pub updated_at: i64,
     /// Last password change (ms).
     pub password_changed_at: i64,
+    /// SHA-256 of the one-time activation code of an account created in bulk, until activated.
+    pub activation_hash: Option<String>,
+    /// When that code expires (ms).
+    pub activation_expires_at: Option<i64>,
 }
 
 /// The fields of a new or edited account.
@@ -65,7 +69,8 @@ pub struct UserFields {
 macro_rules! columns {
     () => {
         "id, username, display_name, password_hash, role, department_id, region_code, cluster_id, enterprise_id, \
-    must_change_password, failed_attempts, locked_until, active, created_at, updated_at, password_changed_at"
+    must_change_password, failed_attempts, locked_until, active, created_at, updated_at, password_changed_at, \
+    activation_hash, activation_expires_at"
     };
 }
 
@@ -210,4 +215,91 @@ pub async fn clear_failures(conn: &mut AnyConnection, id: i64) -> Result<(), Sto
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Sets (or clears) an account's one-time activation code (its SHA-256) and expiry.
+pub async fn set_activation(
+    conn: &mut AnyConnection,
+    id: i64,
+    code_hash: Option<&str>,
+    expires_at: Option<i64>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE users SET activation_hash = $1, activation_expires_at = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(code_hash)
+    .bind(expires_at)
+    .bind(now_ms())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Activates an account: its first password, the activation code spent, failures cleared.
+pub async fn activate(conn: &mut AnyConnection, id: i64, password_hash: &str) -> Result<(), StoreError> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = 0, activation_hash = NULL, activation_expires_at = NULL, \
+         failed_attempts = 0, locked_until = NULL, password_changed_at = $2, updated_at = $2 WHERE id = $3",
+    )
+    .bind(password_hash)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The condition of a scope on `enterprises e`, with its one bind value.
+fn scope_cond(scope: &crate::Scope) -> (&'static str, Option<String>, Option<i64>) {
+    use crate::Scope;
+    match scope {
+        Scope::All => ("", None, None),
+        Scope::Nothing => (" AND 1 = 0", None, None),
+        Scope::Region(r) => (" AND e.region_code = $1", Some(r.clone()), None),
+        Scope::Cluster(c) => (" AND e.cluster_id = $1", None, Some(*c)),
+        Scope::Enterprise(e) => (" AND e.id = $1", None, Some(*e)),
+    }
+}
+
+/// Enterprises (not closed) of a scope that no account belongs to yet, by credit code:
+/// `(id, credit code, name)`.
+pub async fn enterprises_without_account(
+    conn: &mut AnyConnection,
+    scope: &crate::Scope,
+) -> Result<Vec<(i64, String, String)>, StoreError> {
+    let (cond, text, int) = scope_cond(scope);
+    let sql = format!(
+        "SELECT e.id, e.credit_code, e.name FROM enterprises e WHERE e.status <> 'closed'{cond} \
+         AND NOT EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id) ORDER BY e.credit_code"
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    if let Some(t) = text {
+        q = q.bind(t);
+    }
+    if let Some(i) = int {
+        q = q.bind(i);
+    }
+    Ok(q.fetch_all(conn).await?)
+}
+
+/// The number of enterprises (not closed) of a scope that have an account.
+pub async fn enterprises_with_account(
+    conn: &mut AnyConnection,
+    scope: &crate::Scope,
+) -> Result<i64, StoreError> {
+    let (cond, text, int) = scope_cond(scope);
+    let sql = format!(
+        "SELECT COUNT(*) FROM enterprises e WHERE e.status <> 'closed'{cond} \
+         AND EXISTS (SELECT 1 FROM users u WHERE u.enterprise_id = e.id)"
+    );
+    let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
+    if let Some(t) = text {
+        q = q.bind(t);
+    }
+    if let Some(i) = int {
+        q = q.bind(i);
+    }
+    Ok(q.fetch_one(conn).await?.0)
 }

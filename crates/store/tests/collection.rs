@@ -182,6 +182,7 @@ async fn batches_pending_uploads_and_counts() {
                 row_count: 1,
                 value_count: 1,
                 warnings_confirmed: 0,
+                ..Default::default()
             },
         )
         .await
@@ -406,6 +407,7 @@ async fn a_batch_supersedes_exactly_the_values_it_replaces() {
             row_count: rows,
             value_count: rows,
             warnings_confirmed: 0,
+            ..Default::default()
         };
         let b1 = imports::insert(&mut c, &nb(1)).await.unwrap();
         figures::record_batch(&mut c, s.backend(), b1, &[v(a, "tax_paid", 10.0, Some(b1))])

@@ -301,7 +301,7 @@ async fn runs_snapshots_results_and_ranking() {
             runs::transition(&mut c, run, "draft", "notice").await.is_err(),
             "{name}"
         );
-        runs::set_notice(&mut c, run, "2025-03-01", "2025-03-10")
+        runs::set_notice(&mut c, run, "2025-03-01", "2025-03-10", "full")
             .await
             .unwrap();
         runs::adjust(&mut c, run, e2, "B", "企业已整改", admin)

@@ -115,7 +115,7 @@ mod tests {
             jail.set_env("MUJUN_SESSION_IDLE_MINUTES", "20");
             // Not configuration: ignored.
             jail.set_env("MUJUN_LOG", "debug");
-            jail.set_env("MUJUN_REQUIRE_POSTGRES", "1");
+            jail.set_env("MUJUN_SKIP_POSTGRES", "1");
             let c = Config::load(Path::new("mujun.toml")).map_err(figment::Error::from)?;
             assert_eq!(c.bind, "0.0.0.0:9000");
             assert_eq!(c.session_idle_minutes, 20, "env wins over file");

@@ -23,7 +23,7 @@ fn status_of(e: &AppError) -> (StatusCode, &'static str) {
         AppError::Store(StoreError::Duplicate(_) | StoreError::Conflict(_)) => {
             (StatusCode::CONFLICT, "conflict")
         }
-        AppError::Store(_) | AppError::Crypto(_) | AppError::Engine(_) => {
+        AppError::Store(_) | AppError::Crypto(_) | AppError::Engine(_) | AppError::Internal(_) => {
             (StatusCode::INTERNAL_SERVER_ERROR, "internal")
         }
     }

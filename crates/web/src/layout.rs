@@ -43,6 +43,8 @@ pub struct Layout {
     pub nav: Vec<NavSection>,
     /// A message after an action (from `?msg=`).
     pub flash: Option<String>,
+    /// Unread messages of the user.
+    pub unread: i64,
 }
 
 fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
@@ -100,6 +102,7 @@ fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
             item("评价异议", "/objections"),
             item("政策执行清单", "/policies/lists"),
         ],
+        Role::Leader => vec![item("评价批次", "/runs"), item("评价异议", "/objections")],
         Role::County | Role::Cluster => vec![item("评价结果", "/runs")],
         Role::Enterprise => vec![item("评价结果", "/runs"), item("我的异议", "/objections")],
         Role::Department => vec![
@@ -128,7 +131,7 @@ fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
     }
     nav.push(NavSection {
         title: "个人",
-        items: vec![item("修改密码", "/password")],
+        items: vec![item("我的消息", "/messages"), item("修改密码", "/password")],
     });
     nav
 }
@@ -145,7 +148,13 @@ pub fn flash_text(code: &str) -> Option<String> {
             "run_started" => "评价已发起，正在后台计算。",
             "notice_started" => "已开始公示：企业可查看本企业结果并在公示期内提出异议。",
             "notice_ended" => "公示已结束，批次进入复核。",
-            "notice_skipped" => "重算批次已直接进入复核。",
+            "notice_skipped" => "重算批次已直接进入复核；类别变化的企业已收到消息。",
+            "supplementary_notice_started" => {
+                "已开始补充公示：类别变化的企业已收到消息，可在补充公示期内提出异议。"
+            }
+            "year_reopened" => "该年度已重新开放：可重新导入和更正数据，新的评价批次须重新公示后发布。",
+            "accounts_created" => "企业账号已批量创建，请下载激活通知书并送达企业。",
+            "activated" => "账号已激活，请用新密码登录。",
             "approved" => "评价结果已审定。",
             "reopened" => "已退回复核。",
             "published" => "评价结果已发布。",
@@ -176,6 +185,7 @@ impl Layout {
             csrf: user.csrf.clone(),
             nav: nav_for(&user.actor, active),
             flash: msg.and_then(flash_text),
+            unread: 0,
         }
     }
 }

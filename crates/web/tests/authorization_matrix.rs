@@ -124,7 +124,7 @@ async fn published_run(s: &TestServer) -> (i64, i64) {
         )
         .await
         .unwrap();
-    s.app.end_notice(&city, run).await.unwrap();
+    s.app.end_notice(&city, run, "测试：提前结束公示").await.unwrap();
     s.app
         .resolve_objection(
             &city,

@@ -300,7 +300,7 @@ async fn the_yearly_cycle_through_the_pages() {
             id,
             "notice",
             &[("start", &day(7)), ("end", &day(0))],
-            "公示结束日期不能早于开始日期",
+            "公示结束日期不能早于或等于开始日期",
         )
         .await;
         // A draft is the city's alone.
@@ -486,8 +486,21 @@ async fn the_yearly_cycle_through_the_pages() {
             "{name}"
         );
 
-        // End of notice, re-run with the corrected figure: the first run is superseded.
-        let page = step(s, &city, id, "end-notice", &[]).await;
+        // End of notice (cut short: a reason is required), re-run with the corrected figure: the
+        // first run is superseded.
+        refused_step(s, &city, id, "end-notice", &[], "提前结束公示必须填写理由").await;
+        let page = step(
+            s,
+            &city,
+            id,
+            "end-notice",
+            &[("reason", "异议已全部收到，提前结束")],
+        )
+        .await;
+        assert!(
+            page.body.contains("提前结束公示，理由：异议已全部收到，提前结束"),
+            "{name}"
+        );
         assert_eq!(state_of(&page.body), "复核中", "{name}");
         let res = s
             .post(
@@ -513,7 +526,30 @@ async fn the_yearly_cycle_through_the_pages() {
             "{name}"
         );
         refused_step(s, &city, id, "end-notice", &[], "已被重算替代").await;
-        let page = step(s, &city, rerun, "skip-notice", &[]).await;
+        // The re-run moved classes: the page lists them, and skipping the notice needs them
+        // confirmed (the checkbox carries their number).
+        let changed = s
+            .app
+            .rerun_changes(&actor(s, &city).await, rerun)
+            .await
+            .unwrap()
+            .len();
+        assert!(changed > 0, "{name}");
+        let page = s.get(&format!("/runs/{rerun}"), Some(&city)).await;
+        assert!(
+            page.body
+                .contains(&format!("name=\"confirm_changes\" value=\"{changed}\"")),
+            "{name}: the skip form asks to confirm {changed} changes"
+        );
+        refused_step(s, &city, rerun, "skip-notice", &[], "类别发生变化").await;
+        let page = step(
+            s,
+            &city,
+            rerun,
+            "skip-notice",
+            &[("confirm_changes", &changed.to_string())],
+        )
+        .await;
         assert_eq!(state_of(&page.body), "复核中", "{name}");
         let card = s
             .get(&format!("/runs/{rerun}/enterprises/{own}"), Some(&city))
@@ -559,13 +595,23 @@ async fn the_yearly_cycle_through_the_pages() {
             "{name}"
         );
 
+        // The city administrator adjusted a class: approval is the leader's (two-person rule).
+        let page = s.get(&format!("/runs/{rerun}"), Some(&city)).await;
+        assert!(
+            page.body.contains("两人审核")
+                && !page.body.contains(&format!("action=\"/runs/{rerun}/approve\"")),
+            "{name}"
+        );
+        let res = s.post(&format!("/runs/{rerun}/approve"), Some(&city), &[]).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{name}");
+        let leader = s.login("leader").await;
         // Approve; back to review needs a reason; approve again; publish needs the box ticked.
-        let page = step(s, &city, rerun, "approve", &[]).await;
+        let page = step(s, &leader, rerun, "approve", &[]).await;
         assert_eq!(state_of(&page.body), "已审定", "{name}");
         refused_step(s, &city, rerun, "reopen", &[("reason", "")], "请填写退回原因").await;
         let page = step(s, &city, rerun, "reopen", &[("reason", "复核调档理由")]).await;
         assert_eq!(state_of(&page.body), "复核中", "{name}");
-        step(s, &city, rerun, "approve", &[]).await;
+        step(s, &leader, rerun, "approve", &[]).await;
         refused_step(s, &city, rerun, "publish", &[], "请勾选").await;
         let page = step(s, &city, rerun, "publish", &[("confirm", "1")]).await;
         assert_eq!(state_of(&page.body), "已发布", "{name}");
@@ -582,9 +628,15 @@ async fn the_yearly_cycle_through_the_pages() {
             "已发布",
         )
         .await;
+        assert_eq!(
+            page.body.matches("action=\"/runs/").count(),
+            1,
+            "{name}: only reopening the year is left after publication"
+        );
         assert!(
-            !page.body.contains("action=\"/runs/"),
-            "{name}: no step is left after publication"
+            page.body
+                .contains(&format!("action=\"/runs/{rerun}/reopen-year\"")),
+            "{name}"
         );
 
         // The public list: names and classes only — no figure, no score.
@@ -1109,10 +1161,11 @@ async fn the_api_reads_runs_rankings_cards_and_objections() {
 }
 
 #[tokio::test]
-async fn a_running_run_refreshes_itself_until_a_restart_fails_it() {
+async fn a_running_run_refreshes_itself_until_its_dead_job_is_failed() {
     each(async |s| {
         let name = s.name;
-        // A run left `running` (as by a server stopped during its evaluation).
+        // A run left `running` by a server that died during its last attempt: its job is
+        // claimed by that server, whose heartbeat stops.
         let mut tx = s.app.store().begin().await.unwrap();
         let id = runs::insert(
             &mut tx,
@@ -1130,6 +1183,14 @@ async fn a_running_run_refreshes_itself_until_a_restart_fails_it() {
         .await
         .unwrap();
         runs::set_progress(&mut tx, id, 30, "评价计算").await.unwrap();
+        let job = mujun_store::jobs::enqueue(&mut tx, "evaluate_run", &format!("{{\"run_id\":{id}}}"), 1)
+            .await
+            .unwrap();
+        let backend = s.app.store().backend();
+        let claimed = mujun_store::jobs::claim(&mut tx, backend, "dead-server", 0, Some(job))
+            .await
+            .unwrap();
+        assert!(claimed.is_some());
         tx.commit().await.unwrap();
 
         let city = s.login("city").await;
@@ -1151,13 +1212,28 @@ async fn a_running_run_refreshes_itself_until_a_restart_fails_it() {
         let list = s.get("/runs", Some(&city)).await;
         assert!(list.body.contains("30% · 评价计算"), "{name}");
 
-        // What `mujun serve` does at start-up.
-        assert_eq!(s.app.recover_interrupted_runs().await.unwrap(), 1, "{name}");
+        // A live server's worker leaves a job with a fresh heartbeat alone …
+        assert!(!s.app.work_once().await.unwrap(), "{name}");
+        assert_eq!(
+            state_of(&s.get(&format!("/runs/{id}"), Some(&city)).await.body),
+            "评价中"
+        );
+        // … and fails it once the heartbeat is stale and no attempt is left.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let worker = s.app.clone().with_jobs(mujun_app::JobSettings {
+            stale_after: std::time::Duration::from_millis(1),
+            ..mujun_app::JobSettings::default()
+        });
+        assert!(
+            !worker.work_once().await.unwrap(),
+            "{name}: nothing left to claim"
+        );
         let page = s.get(&format!("/runs/{id}"), Some(&city)).await;
         assert_eq!(state_of(&page.body), "失败", "{name}");
         assert!(!page.body.contains("http-equiv=\"refresh\""), "{name}");
         assert!(
-            page.body.contains("评价失败：服务重启，评价中断，请重新发起"),
+            page.body
+                .contains("评价失败：评价服务中断，已尝试 1 次仍未完成，请重新发起"),
             "{name}: {}",
             page.body
         );

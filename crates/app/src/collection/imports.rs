@@ -30,7 +30,8 @@ pub enum ImportOutcome {
         /// Warnings the sender confirmed.
         warnings_confirmed: usize,
     },
-    /// Valid, but with warnings: kept aside until the sender confirms.
+    /// Valid, but with warnings, or overwriting values accepted from objections or disputes:
+    /// kept aside until the sender confirms (with a reason for the overwrites).
     NeedsConfirmation {
         /// The pending upload to confirm.
         pending_id: i64,
@@ -38,6 +39,8 @@ pub enum ImportOutcome {
         warnings: Vec<Issue>,
         /// Values it would store.
         values: usize,
+        /// Accepted corrections it would overwrite.
+        overwrites: Vec<Overwrite>,
     },
     /// Errors: nothing stored.
     Rejected {
@@ -48,6 +51,57 @@ pub enum ImportOutcome {
         /// The upload with the problems marked (xlsx).
         marked: Vec<u8>,
     },
+}
+
+/// A value accepted from an objection or a self-check dispute that an import would replace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Overwrite {
+    /// 统一社会信用代码.
+    pub credit_code: String,
+    /// 企业名称.
+    pub name: String,
+    /// The item's Chinese name.
+    pub item: String,
+    /// Unit of the item.
+    pub unit: String,
+    /// The accepted value.
+    pub old: Option<f64>,
+    /// The imported value.
+    pub new: f64,
+    /// `异议更正` or `自核争议更正`.
+    pub source: &'static str,
+    /// Who accepted it.
+    pub accepted_by: String,
+    /// When, Beijing time.
+    pub accepted_at: String,
+    /// Why it was accepted.
+    pub note: String,
+}
+
+/// What the sender of an upload has confirmed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Confirm<'a> {
+    /// The warnings (suspicious values) are confirmed.
+    pub warnings: bool,
+    /// The reason for overwriting values accepted from objections or disputes.
+    pub overwrite_reason: Option<&'a str>,
+}
+
+impl Confirm<'_> {
+    /// Nothing confirmed.
+    pub const NONE: Confirm<'static> = Confirm {
+        warnings: false,
+        overwrite_reason: None,
+    };
+    /// The warnings confirmed (no overwrite reason).
+    pub const WARNINGS: Confirm<'static> = Confirm {
+        warnings: true,
+        overwrite_reason: None,
+    };
+
+    fn reason(&self) -> Option<&str> {
+        self.overwrite_reason.map(str::trim).filter(|r| !r.is_empty())
+    }
 }
 
 /// Everything a template or an upload is checked against, loaded once.
@@ -204,9 +258,10 @@ impl App {
         year: i64,
         file_name: &str,
         bytes: &[u8],
-        confirm_warnings: bool,
+        confirm: Confirm<'_>,
     ) -> Result<ImportOutcome, AppError> {
         let dept = self.acting_department(actor, department, "import").await?;
+        self.refuse_locked_year(year).await?;
         let ctx = self.collection_context(dept, year).await?;
         let checked = Self::check(&ctx, year, file_name, bytes)?;
         if !checked.errors.is_empty() {
@@ -228,7 +283,13 @@ impl App {
                 marked,
             });
         }
-        if !checked.warnings.is_empty() && !confirm_warnings {
+        let overwrites = {
+            let mut c = self.store.read().await?;
+            overwrites(&mut c, &ctx, year, &checked).await?
+        };
+        let unconfirmed_warnings = !checked.warnings.is_empty() && !confirm.warnings;
+        let unconfirmed_overwrites = !overwrites.is_empty() && confirm.reason().is_none();
+        if unconfirmed_warnings || unconfirmed_overwrites {
             let mut tx = self.store.begin().await?;
             // Uploads left unconfirmed for a day are dropped.
             imports::delete_pending_before(&mut tx, mujun_store::now_ms() - 86_400_000).await?;
@@ -247,6 +308,7 @@ impl App {
                 pending_id,
                 values: checked.value_count(),
                 warnings: checked.warnings,
+                overwrites,
             });
         }
         let source = if file_name.to_ascii_lowercase().ends_with(".csv") {
@@ -254,12 +316,25 @@ impl App {
         } else {
             "xlsx"
         };
-        self.store_checked(actor, &ctx, year, source, &checked).await
+        self.store_checked(actor, &ctx, year, source, &checked, confirm.reason())
+            .await
     }
 
-    /// Stores a pending upload after its sender confirmed the warnings (checked again: the
-    /// registry or last year's figures may have changed meanwhile).
-    pub async fn confirm_import(&self, actor: &Actor, pending_id: i64) -> Result<ImportOutcome, AppError> {
+    /// Refuses at once when the year is published (locked).
+    async fn refuse_locked_year(&self, year: i64) -> Result<(), AppError> {
+        let mut c = self.store.read().await?;
+        super::year_lock::ensure_year_open(&mut c, year).await
+    }
+
+    /// Stores a pending upload after its sender confirmed the warnings, and gave the reason for
+    /// overwriting accepted corrections when it does (checked again: the registry, last year's
+    /// figures and the corrections may have changed meanwhile).
+    pub async fn confirm_import(
+        &self,
+        actor: &Actor,
+        pending_id: i64,
+        overwrite_reason: Option<&str>,
+    ) -> Result<ImportOutcome, AppError> {
         let pending = {
             let mut c = self.store.read().await?;
             imports::get_pending(&mut c, pending_id, actor.user_id)
@@ -280,7 +355,10 @@ impl App {
                 pending.year,
                 &pending.file_name,
                 &pending.content,
-                true,
+                Confirm {
+                    warnings: true,
+                    overwrite_reason,
+                },
             )
             .await?;
         let mut tx = self.store.begin().await?;
@@ -298,10 +376,22 @@ impl App {
         year: i64,
         source: &str,
         checked: &Checked,
+        overwrite_reason: Option<&str>,
     ) -> Result<ImportOutcome, AppError> {
         let value_count = checked.value_count();
         let mut tx = self.store.begin().await?;
-        mujun_store::departments::lock(&mut tx, ctx.dept.id).await?;
+        super::year_lock::lock_figures(&mut tx, year, &[ctx.dept.id]).await?;
+        // Under the lock: no correction can be accepted meanwhile.
+        let overwritten = overwrites(&mut tx, ctx, year, checked).await?;
+        if !overwritten.is_empty() && overwrite_reason.is_none() {
+            return Err(AppError::invalid(
+                "overwrite_reason",
+                format!(
+                    "本次导入会覆盖 {} 个经异议或自核争议采纳的更正值，请核对后填写覆盖理由再确认导入",
+                    overwritten.len()
+                ),
+            ));
+        }
         let batch_id = imports::insert(
             &mut tx,
             &imports::NewBatch {
@@ -314,6 +404,13 @@ impl App {
                 row_count: checked.rows.len() as i64,
                 value_count: value_count as i64,
                 warnings_confirmed: checked.warnings.len() as i64,
+                note: String::new(),
+                on_behalf: actor.role != crate::Role::Department,
+                overwrite_reason: if overwritten.is_empty() {
+                    String::new()
+                } else {
+                    overwrite_reason.unwrap_or_default().to_owned()
+                },
             },
         )
         .await?;
@@ -360,7 +457,9 @@ impl App {
             json!({
                 "department": ctx.dept.code, "year": year, "source": source, "file_name": checked.file_name,
                 "file_hash": checked.file_hash, "rows": checked.rows.len(), "values": value_count,
-                "warnings_confirmed": checked.warnings.len(),
+                "warnings_confirmed": checked.warnings.len(), "on_behalf": actor.role != crate::Role::Department,
+                "overwritten": overwritten.iter().map(|o| json!({"credit_code": o.credit_code, "item": o.item, "old": o.old, "new": o.new})).collect::<Vec<_>>(),
+                "overwrite_reason": if overwritten.is_empty() { None } else { overwrite_reason },
             }),
             "ok",
         )
@@ -427,7 +526,7 @@ impl App {
             }
         }
         let checked = Checked::from_rows(format!("沿用 {} 年数据", year - 1), rows);
-        self.store_checked(actor, &ctx, year, "copy_last_year", &checked)
+        self.store_checked(actor, &ctx, year, "copy_last_year", &checked, None)
             .await
     }
 
@@ -454,9 +553,10 @@ impl App {
         department: &str,
         year: i64,
         values: &[(String, String, String)],
-        confirm_warnings: bool,
+        confirm: Confirm<'_>,
     ) -> Result<ImportOutcome, AppError> {
         let dept = self.acting_department(actor, department, "import.api").await?;
+        self.refuse_locked_year(year).await?;
         let ctx = self.collection_context(dept, year).await?;
         let mut columns: Vec<&str> = Vec::new();
         for (_, item, _) in values {
@@ -500,15 +600,75 @@ impl App {
                 marked: Vec::new(),
             });
         }
-        if !checked.warnings.is_empty() && !confirm_warnings {
+        let overwrites = {
+            let mut c = self.store.read().await?;
+            overwrites(&mut c, &ctx, year, &checked).await?
+        };
+        if (!checked.warnings.is_empty() && !confirm.warnings)
+            || (!overwrites.is_empty() && confirm.reason().is_none())
+        {
             return Ok(ImportOutcome::NeedsConfirmation {
                 pending_id: 0,
                 values: checked.value_count(),
                 warnings: checked.warnings,
+                overwrites,
             });
         }
-        self.store_checked(actor, &ctx, year, "api", &checked).await
+        self.store_checked(actor, &ctx, year, "api", &checked, confirm.reason())
+            .await
     }
+}
+
+/// The values accepted from objections or disputes that `checked` would replace by a
+/// different value.
+async fn overwrites(
+    conn: &mut mujun_store::AnyConnection,
+    ctx: &Context,
+    year: i64,
+    checked: &Checked,
+) -> Result<Vec<Overwrite>, AppError> {
+    let fields: Vec<&str> = ctx.items.iter().map(|i| i.id.as_str()).collect();
+    let accepted = figures::accepted_corrections(conn, year, &fields).await?;
+    if accepted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let by_key: HashMap<(i64, &str), &figures::AcceptedCorrection> = accepted
+        .iter()
+        .map(|a| ((a.enterprise_id, a.field.as_str()), a))
+        .collect();
+    let mut out = Vec::new();
+    for row in &checked.rows {
+        for v in &row.values {
+            let item = &ctx.items[v.item];
+            let Some(a) = by_key.get(&(row.enterprise_id, item.id.as_str())) else {
+                continue;
+            };
+            if a.value == Some(v.value) {
+                continue;
+            }
+            let name = ctx
+                .by_code
+                .get(&row.credit_code)
+                .map_or_else(String::new, |&i| ctx.roster[i].name.clone());
+            out.push(Overwrite {
+                credit_code: row.credit_code.clone(),
+                name,
+                item: item.label.clone(),
+                unit: item.unit.clone(),
+                old: a.value,
+                new: v.value,
+                source: if a.source == "objection" {
+                    "异议更正"
+                } else {
+                    "自核争议更正"
+                },
+                accepted_by: a.accepted_by.clone().unwrap_or_default(),
+                accepted_at: crate::clock::beijing(a.recorded_at),
+                note: a.note.clone().unwrap_or_default(),
+            });
+        }
+    }
+    Ok(out)
 }
 
 fn csv_writer() -> csv::Writer<Vec<u8>> {

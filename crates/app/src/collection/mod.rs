@@ -7,6 +7,7 @@ pub mod land;
 pub mod quality;
 pub mod rounds;
 pub mod self_check;
+pub mod year_lock;
 
 use mujun_store::departments;
 use mujun_store::departments::Department;

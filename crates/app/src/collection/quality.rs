@@ -334,3 +334,102 @@ impl App {
         Ok((findings, roster.len(), deps))
     }
 }
+
+impl App {
+    /// The findings of a year's quality report as xlsx or CSV — every one that passes the
+    /// filters (kind id, department code; empty for all), written row by row. Generating the
+    /// report is audited by [`App::quality_report`]; the export is audited here too.
+    pub async fn export_quality(
+        &self,
+        actor: &Actor,
+        year: i64,
+        kind: &str,
+        department: &str,
+        format: mujun_batch::TableFormat,
+    ) -> Result<crate::download::Download, AppError> {
+        let report = self.quality_report(actor, year).await?;
+        let labels: HashMap<String, String> = self
+            .catalogue()
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i.label))
+            .collect();
+        let names: HashMap<String, String> = {
+            let mut c = self.store.read().await?;
+            departments::list(&mut c)
+                .await?
+                .into_iter()
+                .map(|d| (d.code, d.name))
+                .collect()
+        };
+        let sink = crate::download::TableSink::start(
+            format,
+            "数据质量",
+            &[
+                "类型",
+                "阻断",
+                "统一社会信用代码",
+                "企业名称",
+                "责任部门",
+                "数据项",
+                "说明",
+            ],
+        );
+        let rows: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| kind.is_empty() || f.kind.id() == kind)
+            .filter(|f| department.is_empty() || f.department_code == department)
+            .collect();
+        use mujun_batch::TableCell::Text;
+        for chunk in rows.chunks(crate::download::CHUNK as usize) {
+            sink.send(
+                chunk
+                    .iter()
+                    .map(|f| {
+                        vec![
+                            Text(f.kind.label().to_owned()),
+                            Text(if f.blocking { "是" } else { "否" }.to_owned()),
+                            Text(f.credit_code.clone()),
+                            Text(f.name.clone()),
+                            Text(names.get(&f.department_code).cloned().unwrap_or_default()),
+                            Text(
+                                f.items
+                                    .iter()
+                                    .map(|i| labels.get(i).map_or(i.as_str(), String::as_str))
+                                    .collect::<Vec<_>>()
+                                    .join("、"),
+                            ),
+                            Text(f.message.clone()),
+                        ]
+                    })
+                    .collect(),
+            )
+            .await?;
+        }
+        let file = sink.finish().await?;
+        let ext = match format {
+            mujun_batch::TableFormat::Xlsx => "xlsx",
+            mujun_batch::TableFormat::Csv => "csv",
+        };
+        let mut tx = self.store.begin().await?;
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "quality.export",
+            ("year", &year.to_string()),
+            json!({"rows": file.rows, "format": ext, "kind": kind, "department": department}),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(mujun_store::StoreError::from)?;
+        Ok(crate::download::Download {
+            file_name: format!("{year}年度-数据质量报告.{ext}"),
+            content_type: match format {
+                mujun_batch::TableFormat::Xlsx => crate::download::XLSX,
+                mujun_batch::TableFormat::Csv => crate::download::CSV,
+            },
+            content: crate::download::Content::File(file),
+        })
+    }
+}

@@ -221,7 +221,7 @@ impl App {
                 .await);
         }
         if let Some(v) = corrected_value {
-            departments::lock(&mut tx, dept).await?;
+            super::year_lock::lock_figures(&mut tx, check.year, &[dept]).await?;
             let item = catalogue
                 .iter()
                 .find(|i| i.id == check.item)
@@ -252,6 +252,9 @@ impl App {
                     row_count: 1,
                     value_count: 1,
                     warnings_confirmed: 0,
+                    note: answer.trim().to_owned(),
+                    on_behalf: false,
+                    overwrite_reason: String::new(),
                 },
             )
             .await?;

@@ -2,30 +2,16 @@
 //! snapshot (to reproduce the run with the CLI), the ranking of a scope, the public list and
 //! the executing departments' policy lists. Every export is written to the audit trail.
 
-use mujun_batch::{BatchInput, TableCell, results_xlsx_bytes, table_xlsx};
+use mujun_batch::{BatchInput, TableCell, TableFormat, results_xlsx_bytes};
 use mujun_engine::{Adjustment, Method};
 use mujun_store::StoreError;
-use mujun_store::runs::{self, ResultFilter, ResultSort};
+use mujun_store::runs::{self, ChunkOrder, ResultFilter};
 use serde_json::json;
 
-use super::policies::DepartmentListRow;
 use super::snapshot;
 use crate::audit::{Who, write};
+use crate::download::{CHUNK, Content, Download, TableSink, XLSX};
 use crate::{Actor, App, AppError};
-
-/// A file to download.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Download {
-    /// File name (Chinese allowed).
-    pub file_name: String,
-    /// MIME type.
-    pub content_type: &'static str,
-    /// Content.
-    pub bytes: Vec<u8>,
-}
-
-/// The MIME type of xlsx.
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 impl App {
     pub(crate) async fn audit_export(
@@ -98,11 +84,11 @@ impl App {
             json!({"bytes": bytes.len()}),
         )
         .await?;
-        Ok(Download {
-            file_name: format!("{}年度评价结果-批次{}.xlsx", run.year, run.id),
-            content_type: XLSX,
+        Ok(Download::bytes(
+            format!("{}年度评价结果-批次{}.xlsx", run.year, run.id),
+            XLSX,
             bytes,
-        })
+        ))
     }
 
     /// The input snapshot as CSV in the format `mujun evaluate` reads, and the method file
@@ -136,21 +122,21 @@ impl App {
         )
         .await?;
         Ok((
-            Download {
-                file_name: format!("{}年度评价数据-批次{}.csv", run.year, run.id),
-                content_type: "text/csv; charset=utf-8",
-                bytes: csv,
-            },
-            Download {
-                file_name: format!("{}.toml", run.method_id),
-                content_type: "application/toml; charset=utf-8",
-                bytes: run.method_source.into_bytes(),
-            },
+            Download::bytes(
+                format!("{}年度评价数据-批次{}.csv", run.year, run.id),
+                crate::download::CSV,
+                csv,
+            ),
+            Download::bytes(
+                format!("{}.toml", run.method_id),
+                "application/toml; charset=utf-8",
+                run.method_source.into_bytes(),
+            ),
         ))
     }
 
-    /// The ranking within the caller's scope as xlsx (county and cluster officers download
-    /// their own enterprises this way).
+    /// The ranking within the caller's scope as xlsx, every row of it (county and cluster
+    /// officers download their own enterprises this way), read in chunks and streamed.
     pub async fn export_ranking(
         &self,
         actor: &Actor,
@@ -158,103 +144,136 @@ impl App {
         filter: &ResultFilter,
     ) -> Result<Download, AppError> {
         let (run, _, scope) = self.readable_run(actor, run_id, "run.export").await?;
-        let mut c = self.store.read().await?;
-        let (rows, _) =
-            runs::ranking(&mut c, run_id, &scope, filter, ResultSort::Rank, 1, i64::MAX / 2).await?;
-        drop(c);
-        let headers = [
-            "统一社会信用代码",
-            "企业名称",
-            "县区",
-            "产业集聚区",
-            "行业代码",
-            "评价组",
-            "排名池",
+        let sink = TableSink::start(
+            TableFormat::Xlsx,
             "排名",
-            "参与排名企业数",
-            "用地面积（亩）",
-            "实缴税收（万元）",
-            "亩均税收（万元/亩）",
-            "总分",
-            "计算类别",
-            "最终类别",
-            "定档依据",
-        ];
-        let table: Vec<Vec<TableCell>> = rows
-            .iter()
-            .map(|r| {
-                let per_mu = match (r.tax_paid, r.land_area_mu) {
-                    (Some(t), Some(l)) if l > 0.0 => Some(t / l),
-                    _ => None,
-                };
-                vec![
-                    TableCell::Text(r.credit_code.clone()),
-                    TableCell::Text(r.name.clone()),
-                    TableCell::Text(r.region_code.clone()),
-                    TableCell::Text(r.cluster.clone().unwrap_or_default()),
-                    TableCell::Text(r.industry_code.clone()),
-                    TableCell::Text(r.group_id.clone()),
-                    TableCell::Text(r.pool.clone()),
-                    TableCell::Number(r.rank.map(|x| x as f64)),
-                    TableCell::Number(r.pool_size.map(|x| x as f64)),
-                    TableCell::Number(r.land_area_mu),
-                    TableCell::Number(r.tax_paid),
-                    TableCell::Number(per_mu),
-                    TableCell::Number(r.total),
-                    TableCell::Text(r.computed_class.clone()),
-                    TableCell::Text(r.final_class.clone()),
-                    TableCell::Text(r.class_reason.clone()),
-                ]
-            })
-            .collect();
-        let bytes =
-            table_xlsx("排名", &headers, &table).map_err(|e| AppError::invalid("export", e.to_string()))?;
+            &[
+                "统一社会信用代码",
+                "企业名称",
+                "县区",
+                "产业集聚区",
+                "行业代码",
+                "评价组",
+                "排名池",
+                "排名",
+                "参与排名企业数",
+                "用地面积（亩）",
+                "实缴税收（万元）",
+                "亩均税收（万元/亩）",
+                "总分",
+                "计算类别",
+                "最终类别",
+                "定档依据",
+            ],
+        );
+        let regions = self.region_names().await?;
+        let mut c = self.store.read().await?;
+        let mut after = None;
+        loop {
+            let rows = runs::ranking_chunk(
+                &mut c,
+                run_id,
+                &scope,
+                filter,
+                ChunkOrder::Position,
+                after.as_ref(),
+                CHUNK,
+            )
+            .await?;
+            let table = rows
+                .iter()
+                .map(|r| {
+                    let per_mu = match (r.tax_paid, r.land_area_mu) {
+                        (Some(t), Some(l)) if l > 0.0 => Some(t / l),
+                        _ => None,
+                    };
+                    vec![
+                        TableCell::Text(r.credit_code.clone()),
+                        TableCell::Text(r.name.clone()),
+                        TableCell::Text(region_name(&regions, &r.region_code)),
+                        TableCell::Text(r.cluster.clone().unwrap_or_default()),
+                        TableCell::Text(r.industry_code.clone()),
+                        TableCell::Text(r.group_id.clone()),
+                        TableCell::Text(r.pool.clone()),
+                        TableCell::Integer(r.rank),
+                        TableCell::Integer(r.pool_size),
+                        TableCell::Number(r.land_area_mu),
+                        TableCell::Number(r.tax_paid),
+                        TableCell::Number(per_mu),
+                        TableCell::Number(r.total),
+                        TableCell::Text(r.computed_class.clone()),
+                        TableCell::Text(r.final_class.clone()),
+                        TableCell::Text(r.class_reason.clone()),
+                    ]
+                })
+                .collect();
+            sink.send(table).await?;
+            if rows.len() < CHUNK as usize {
+                break;
+            }
+            after = rows.into_iter().last();
+        }
+        drop(c);
+        let file = sink.finish().await?;
         self.audit_export(
             Who::Actor(actor),
             "run.export_ranking",
             run_id,
-            json!({"rows": rows.len()}),
+            json!({"rows": file.rows}),
         )
         .await?;
         Ok(Download {
             file_name: format!("{}年度评价排名-批次{}.xlsx", run.year, run.id),
             content_type: XLSX,
-            bytes,
+            content: Content::File(file),
         })
     }
 
-    /// The public list of a run under notice or published, as xlsx (no login; audited with
-    /// the client address).
+    /// The public list of a run under notice or published, as xlsx — every enterprise of it,
+    /// by name (no login; audited with the client address).
     pub async fn export_public_list(&self, run_id: i64, ip: &str) -> Result<Download, AppError> {
-        let (run, lines, _) = self.public_list(run_id, None, None, 1, i64::MAX / 2).await?;
-        let table: Vec<Vec<TableCell>> = lines
-            .iter()
-            .map(|l| {
-                vec![
-                    TableCell::Text(l.credit_code.clone()),
-                    TableCell::Text(l.name.clone()),
-                    TableCell::Text(
-                        mujun_domain::RegionCode::parse(&l.region_code)
-                            .ok()
-                            .and_then(|r| r.zhumadian_name())
-                            .unwrap_or(&l.region_code)
-                            .to_owned(),
-                    ),
-                    TableCell::Text(l.cluster.clone()),
-                    TableCell::Text(if l.class == "X" {
-                        "不参评".to_owned()
-                    } else {
-                        l.class.clone()
-                    }),
-                ]
-            })
-            .collect();
-        let bytes = table_xlsx(
+        let run = self.public_run(run_id).await?;
+        let sink = TableSink::start(
+            TableFormat::Xlsx,
             "公示名单",
             &["统一社会信用代码", "企业名称", "县区", "产业集聚区", "评价类别"],
-            &table,
-        )
-        .map_err(|e| AppError::invalid("export", e.to_string()))?;
+        );
+        let regions = self.region_names().await?;
+        let filter = self.public_filter(&run);
+        let mut c = self.store.read().await?;
+        let mut after = None;
+        loop {
+            let rows = runs::ranking_chunk(
+                &mut c,
+                run_id,
+                &mujun_store::Scope::All,
+                &filter,
+                ChunkOrder::Name,
+                after.as_ref(),
+                CHUNK,
+            )
+            .await?;
+            // Only these five columns leave this function.
+            let table = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        TableCell::Text(r.credit_code.clone()),
+                        TableCell::Text(r.name.clone()),
+                        TableCell::Text(region_name(&regions, &r.region_code)),
+                        TableCell::Text(r.cluster.clone().unwrap_or_default()),
+                        TableCell::Text(super::format::class_label(&r.final_class)),
+                    ]
+                })
+                .collect();
+            sink.send(table).await?;
+            if rows.len() < CHUNK as usize {
+                break;
+            }
+            after = rows.into_iter().last();
+        }
+        drop(c);
+        let file = sink.finish().await?;
         self.audit_export(
             Who::Anonymous {
                 username: "public",
@@ -262,44 +281,30 @@ impl App {
             },
             "run.export_public_list",
             run_id,
-            json!({"rows": lines.len()}),
+            json!({"rows": file.rows}),
         )
         .await?;
         Ok(Download {
             file_name: format!("{}年度亩均效益评价结果公示名单.xlsx", run.year),
             content_type: XLSX,
-            bytes,
+            content: Content::File(file),
         })
     }
 
-    /// An executing department's policy list as xlsx (audited by the list use case).
+    /// An executing department's policy list as xlsx, every line of it (audited by the list
+    /// use case).
     pub async fn export_department_policy_list(
         &self,
         actor: &Actor,
         run_id: i64,
         department_code: &str,
     ) -> Result<Download, AppError> {
-        let rows: Vec<DepartmentListRow> = self
+        let rows = self
             .department_policy_list(actor, run_id, department_code)
             .await?;
-        let table: Vec<Vec<TableCell>> = rows
-            .iter()
-            .map(|r| {
-                vec![
-                    TableCell::Text(r.credit_code.clone()),
-                    TableCell::Text(r.name.clone()),
-                    TableCell::Text(r.region_code.clone()),
-                    TableCell::Text(r.cluster.clone()),
-                    TableCell::Text(r.class.clone()),
-                    TableCell::Number(Some(f64::from(r.consecutive))),
-                    TableCell::Text(r.line.title.clone()),
-                    TableCell::Number(r.line.amount),
-                    TableCell::Text(r.line.unit.clone()),
-                    TableCell::Text(r.line.basis.clone()),
-                ]
-            })
-            .collect();
-        let bytes = table_xlsx(
+        let regions = self.region_names().await?;
+        let sink = TableSink::start(
+            TableFormat::Xlsx,
             "执行清单",
             &[
                 "统一社会信用代码",
@@ -313,9 +318,30 @@ impl App {
                 "单位",
                 "计算依据",
             ],
-            &table,
-        )
-        .map_err(|e| AppError::invalid("export", e.to_string()))?;
+        );
+        for chunk in rows.chunks(CHUNK as usize) {
+            sink.send(
+                chunk
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            TableCell::Text(r.credit_code.clone()),
+                            TableCell::Text(r.name.clone()),
+                            TableCell::Text(region_name(&regions, &r.region_code)),
+                            TableCell::Text(r.cluster.clone()),
+                            TableCell::Text(super::format::class_label(&r.class)),
+                            TableCell::Integer(Some(i64::from(r.consecutive))),
+                            TableCell::Text(r.line.title.clone()),
+                            TableCell::Number(r.line.amount),
+                            TableCell::Text(r.line.unit.clone()),
+                            TableCell::Text(r.line.basis.clone()),
+                        ]
+                    })
+                    .collect(),
+            )
+            .await?;
+        }
+        let file = sink.finish().await?;
         let dept_name = mujun_domain::DEPARTMENTS
             .iter()
             .find(|(c, _)| *c == department_code)
@@ -323,7 +349,67 @@ impl App {
         Ok(Download {
             file_name: format!("差别化政策执行清单-{dept_name}-批次{run_id}.xlsx"),
             content_type: XLSX,
-            bytes,
+            content: Content::File(file),
         })
     }
+
+    /// The run's manual adjustments (调档) as the CSV that `mujun evaluate --adjustments`
+    /// reads: with the snapshot and the method file it reproduces every final class (city
+    /// administrator).
+    pub async fn export_adjustments(&self, actor: &Actor, run_id: i64) -> Result<Download, AppError> {
+        if !Self::runs_evaluations(actor) {
+            return Err(self
+                .deny(
+                    actor,
+                    "run.export",
+                    ("evaluation_run", &run_id.to_string()),
+                    "仅市级评价管理员可以导出调档记录",
+                )
+                .await);
+        }
+        let (run, _, _) = self.readable_run(actor, run_id, "run.export").await?;
+        let mut c = self.store.read().await?;
+        let adjustments = runs::adjustments(&mut c, run_id).await?;
+        let codes: std::collections::HashMap<i64, String> = runs::inputs(&mut c, run_id)
+            .await?
+            .into_iter()
+            .map(|i| (i.enterprise_id, i.credit_code))
+            .collect();
+        drop(c);
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let fail = |e: csv::Error| AppError::Internal(e.to_string());
+        w.write_record(["credit_code", "class", "reason"]).map_err(fail)?;
+        let mut lines: Vec<[String; 3]> = adjustments
+            .iter()
+            .filter_map(|a| {
+                Some([
+                    codes.get(&a.enterprise_id)?.clone(),
+                    a.class.clone(),
+                    mujun_batch::neutralise_formula(&a.reason).into_owned(),
+                ])
+            })
+            .collect();
+        lines.sort();
+        for l in &lines {
+            w.write_record(l).map_err(fail)?;
+        }
+        let bytes = w.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
+        self.audit_export(
+            Who::Actor(actor),
+            "run.export_adjustments",
+            run_id,
+            json!({"rows": lines.len()}),
+        )
+        .await?;
+        Ok(Download::bytes(
+            format!("{}年度调档记录-批次{}.csv", run.year, run.id),
+            crate::download::CSV,
+            bytes,
+        ))
+    }
+}
+
+/// The county's name for workbooks (the code when the region is unknown).
+pub(crate) fn region_name(regions: &std::collections::HashMap<String, String>, code: &str) -> String {
+    regions.get(code).cloned().unwrap_or_else(|| code.to_owned())
 }

@@ -28,6 +28,19 @@ pub fn number(v: f64, decimals: usize) -> String {
     out
 }
 
+/// The Chinese name of a class: `A 类 优先发展`, `B 类 鼓励提升`, `C 类 倒逼转型`, `不参评` for
+/// `X`, and `<class> 类` for a method's other classes (e.g. `D`, `C-`).
+pub fn class_label(class: &str) -> String {
+    match class {
+        "A" => "A 类 优先发展".to_owned(),
+        "B" => "B 类 鼓励提升".to_owned(),
+        "C" => "C 类 倒逼转型".to_owned(),
+        "X" => "不参评".to_owned(),
+        "" => String::new(),
+        other => format!("{other} 类"),
+    }
+}
+
 /// An optional number, `—` when absent.
 pub fn opt(v: Option<f64>, decimals: usize) -> String {
     v.map_or_else(|| "—".to_owned(), |v| number(v, decimals))
@@ -47,5 +60,8 @@ mod tests {
         assert_eq!(number(f64::NAN, 2), "—");
         assert_eq!(opt(None, 2), "—");
         assert_eq!(number(123.4, 1), "123.4");
+        assert_eq!(class_label("A"), "A 类 优先发展");
+        assert_eq!(class_label("X"), "不参评");
+        assert_eq!(class_label("D"), "D 类");
     }
 }

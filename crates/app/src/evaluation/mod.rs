@@ -3,6 +3,7 @@
 //! adjustment → approval → publication workflow, class history, differentiated policies and
 //! the downloads. The engine stays pure; this module feeds it and stores what it gives.
 
+pub mod actions;
 pub mod exports;
 pub mod format;
 pub mod history;

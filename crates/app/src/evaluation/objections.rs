@@ -5,7 +5,7 @@
 
 use mujun_domain::Field;
 use mujun_store::objections::{self, NewObjection, Objection, ObjectionFilter};
-use mujun_store::{StoreError, departments, figures, runs};
+use mujun_store::{StoreError, departments, figures, imports, runs};
 use serde_json::json;
 
 use super::state::RunState;
@@ -134,6 +134,12 @@ impl App {
         if runs::result_of(&mut c, run_id, own).await?.is_none() {
             return Err(AppError::NotFound("本企业的评价结果"));
         }
+        if run.notice_kind == "supplementary" && !runs::is_notice_member(&mut c, run_id, own).await? {
+            return Err(AppError::invalid(
+                "state",
+                "本次为补充公示，仅评价类别发生变化的企业可以提出异议",
+            ));
+        }
         drop(c);
         let text = form.text.trim();
         if text.is_empty() {
@@ -192,7 +198,7 @@ impl App {
             ..Default::default()
         };
         match actor.role {
-            Role::CityAdmin | Role::County | Role::Cluster => {}
+            Role::CityAdmin | Role::Leader | Role::County | Role::Cluster => {}
             Role::Enterprise => filter.enterprise_id = Some(actor.enterprise_id.unwrap_or(-1)),
             Role::Department => filter.department_code = Some(self.department_code_of(actor).await?),
             Role::SysAdmin | Role::Auditor => {
@@ -348,18 +354,40 @@ impl App {
                 .await?
                 .into_iter()
                 .find(|d| d.code == o.department_code)
-                .map(|d| d.id);
-            figures::record(
+                .map(|d| d.id)
+                .ok_or(AppError::NotFound("部门"))?;
+            // The same locks as every writer of figures; a published year takes nothing more.
+            crate::collection::year_lock::lock_figures(&mut tx, run.year, &[department_id]).await?;
+            let batch = imports::insert(
+                &mut tx,
+                &imports::NewBatch {
+                    department_id,
+                    year: run.year,
+                    user_id: Some(actor.user_id),
+                    source: "objection".into(),
+                    file_name: format!("异议 #{id} 更正"),
+                    file_hash: String::new(),
+                    row_count: 1,
+                    value_count: 1,
+                    warnings_confirmed: 0,
+                    note: resolution.clone(),
+                    on_behalf: actor.role != Role::Department,
+                    overwrite_reason: String::new(),
+                },
+            )
+            .await?;
+            figures::record_batch(
                 &mut tx,
                 self.store.backend(),
+                batch,
                 &[figures::NewFigure {
                     enterprise_id: o.enterprise_id,
                     year: run.year,
                     field: f.id().to_owned(),
                     value: Some(v),
-                    department_id,
+                    department_id: Some(department_id),
                     source: "objection".to_owned(),
-                    batch_id: None,
+                    batch_id: Some(batch),
                     user_id: Some(actor.user_id),
                 }],
             )

@@ -6,10 +6,10 @@ use mujun_report::{IndicatorLine, RunSummary, ScoreCard, SummaryRow};
 use mujun_store::runs::SummaryBy;
 use serde_json::json;
 
-use super::exports::Download;
 use super::format::{number, opt};
 use super::results::{ScoreCardView, indicator_label, indicator_unit};
 use crate::audit::Who;
+use crate::download::Download;
 use crate::{Actor, App, AppError};
 
 /// The MIME type of PDF.
@@ -131,11 +131,11 @@ impl App {
             json!({"enterprise": enterprise_id, "bytes": bytes.len()}),
         )
         .await?;
-        Ok(Download {
-            file_name: format!("评分卡-{}-{}年度.pdf", view.input.name, view.run.year),
-            content_type: PDF,
+        Ok(Download::bytes(
+            format!("评分卡-{}-{}年度.pdf", view.input.name, view.run.year),
+            PDF,
             bytes,
-        })
+        ))
     }
 
     /// A run's summary as PDF: class counts per pool and per county, 亩均税收 (within the
@@ -236,10 +236,10 @@ impl App {
             json!({"bytes": bytes.len()}),
         )
         .await?;
-        Ok(Download {
-            file_name: format!("{}年度评价结果汇总-批次{}.pdf", r.year, r.id),
-            content_type: PDF,
+        Ok(Download::bytes(
+            format!("{}年度评价结果汇总-批次{}.pdf", r.year, r.id),
+            PDF,
             bytes,
-        })
+        ))
     }
 }

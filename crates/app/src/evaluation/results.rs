@@ -143,12 +143,14 @@ pub struct SummaryTable {
     pub last_run_id: Option<i64>,
 }
 
-/// The scope of results for a role: the city administrator sees all; county and cluster
+/// The scope of results for a role: the city administrator and the approving leader see all; county and cluster
 /// officers their enterprises; an enterprise itself. Departments, the system administrator and
 /// the auditor see no results (departments get their objections and policy lists).
 pub(crate) fn results_scope(actor: &Actor) -> Option<Scope> {
     match actor.role {
-        Role::CityAdmin | Role::County | Role::Cluster | Role::Enterprise => Some(actor.enterprise_scope()),
+        Role::CityAdmin | Role::Leader | Role::County | Role::Cluster | Role::Enterprise => {
+            Some(actor.enterprise_scope())
+        }
         Role::Department | Role::SysAdmin | Role::Auditor => None,
     }
 }
@@ -183,7 +185,7 @@ impl App {
             .ok_or(AppError::NotFound("评价批次"))?;
         drop(c);
         let state = RunState::parse(&run.state).unwrap_or(RunState::Failed);
-        let allowed = if Self::runs_evaluations(actor) {
+        let allowed = if Self::reads_all_runs(actor) {
             !matches!(state, RunState::Running | RunState::Failed)
         } else {
             state.visible_to_enterprises()

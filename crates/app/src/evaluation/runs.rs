@@ -1,6 +1,7 @@
 //! Starting an evaluation run and the background job that evaluates it: the quality check, the
 //! immutable input snapshot, the engine, and every result stored in one transaction.
 
+use mujun_store::jobs::{self, Job};
 use mujun_store::runs::{self, Run};
 use mujun_store::{StoreError, objections};
 use serde_json::json;
@@ -23,13 +24,14 @@ pub struct StartRun {
     pub previous_run_id: Option<i64>,
 }
 
-/// A started run: its id and the job evaluating it (the web ignores the handle and polls the
-/// run's progress; tests and the CLI await it).
+/// A started run: its id and the task evaluating it on this server (the web ignores the handle
+/// and polls the run's progress; tests and the CLI await it). The work itself is a durable job:
+/// if this server dies, another takes it over.
 #[derive(Debug)]
 pub struct RunStarted {
     /// The run.
     pub id: i64,
-    /// The background job.
+    /// The task working on the run's job here.
     pub job: tokio::task::JoinHandle<()>,
 }
 
@@ -50,6 +52,12 @@ impl App {
         actor.role == Role::CityAdmin
     }
 
+    /// Whether the caller reads every run from its draft on (the city administrator, and the
+    /// approving leader); others see a run once its notice has started.
+    pub(crate) fn reads_all_runs(actor: &Actor) -> bool {
+        matches!(actor.role, Role::CityAdmin | Role::Leader)
+    }
+
     /// Starts a run (city administrator): refuses when the year's data quality report has
     /// blocking findings; otherwise records the run and evaluates it in the background.
     pub async fn start_run(&self, actor: &Actor, form: &StartRun) -> Result<RunStarted, AppError> {
@@ -67,25 +75,7 @@ impl App {
             return Err(AppError::invalid("year", format!("年度“{}”无效", form.year)));
         }
         let resolved = self.resolve_method(&form.method).await?;
-        if let Some(prev) = form.previous_run_id {
-            let mut c = self.store.read().await?;
-            let p = runs::get(&mut c, prev)
-                .await?
-                .ok_or(AppError::NotFound("原评价批次"))?;
-            let state = RunState::parse(&p.state).unwrap_or(RunState::Failed);
-            if p.year != form.year {
-                return Err(AppError::invalid(
-                    "previous_run_id",
-                    "重算批次必须与原批次同一年度",
-                ));
-            }
-            if !state.rerunnable() {
-                return Err(AppError::invalid(
-                    "previous_run_id",
-                    format!("原批次状态为“{}”，不能重算", state.label()),
-                ));
-            }
-        }
+        self.check_one_run_per_year(form).await?;
         // The blocking part of the data quality report (the whole report is shown on the page
         // that starts a run; here only what stops one is computed).
         let (findings, _, _) = self.quality_findings(form.year, true).await?;
@@ -130,39 +120,118 @@ impl App {
             },
         )
         .await?;
+        let job = jobs::enqueue(
+            &mut tx,
+            crate::jobs::EVALUATE_RUN,
+            &crate::jobs::run_payload(id),
+            self.jobs.max_attempts,
+        )
+        .await?;
         write(
             &mut tx,
             Who::Actor(actor),
             "run.start",
             ("evaluation_run", &id.to_string()),
-            json!({"year": form.year, "method": resolved.reference, "method_hash": m.hash, "previous_run_id": form.previous_run_id}),
+            json!({"year": form.year, "method": resolved.reference, "method_hash": m.hash,
+                   "previous_run_id": form.previous_run_id, "job": job}),
             "ok",
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        let app = self.clone();
-        let actor = actor.clone();
-        let method = resolved.method;
-        let job = tokio::spawn(async move {
-            if let Err(e) = app.evaluate_run(&actor, id, method).await {
-                app.fail_run(&actor, id, &e.to_string()).await;
-            }
-        });
-        Ok(RunStarted { id, job })
+        Ok(RunStarted {
+            id,
+            job: self.spawn_job(job),
+        })
     }
 
-    async fn evaluate_run(
-        &self,
-        actor: &Actor,
-        id: i64,
-        method: mujun_engine::Method,
-    ) -> Result<(), AppError> {
+    /// At most one run of a year is on its way to publication: a new run is refused while the
+    /// year is published (locked) or has a run being evaluated, and otherwise must re-run the
+    /// year's run in progress, if there is one.
+    async fn check_one_run_per_year(&self, form: &StartRun) -> Result<(), AppError> {
+        let mut c = self.store.read().await?;
+        if let Some(p) = runs::published_for_year(&mut c, form.year).await? {
+            return Err(AppError::invalid(
+                "year",
+                format!(
+                    "{} 年度已发布评价结果（批次 #{}），不能再发起评价。如确需重新评价，请先在该批次页面“重新开放年度”",
+                    form.year, p.id
+                ),
+            ));
+        }
+        let in_progress = runs::of_year(&mut c, form.year, &RunState::in_progress_ids()).await?;
+        if let Some(r) = in_progress.iter().find(|r| r.state == RunState::Running.id()) {
+            return Err(AppError::invalid(
+                "year",
+                format!(
+                    "{} 年度的批次 #{} 正在评价中，请等它完成后再发起",
+                    form.year, r.id
+                ),
+            ));
+        }
+        match (in_progress.first(), form.previous_run_id) {
+            (None, None) => Ok(()),
+            (None, Some(prev)) => {
+                let p = runs::get(&mut c, prev)
+                    .await?
+                    .ok_or(AppError::NotFound("原评价批次"))?;
+                let state = RunState::parse(&p.state).unwrap_or(RunState::Failed);
+                Err(AppError::invalid(
+                    "previous_run_id",
+                    format!("原批次状态为“{}”，不能重算", state.label()),
+                ))
+            }
+            (Some(current), None) => Err(AppError::invalid(
+                "previous_run_id",
+                format!(
+                    "{} 年度已有进行中的批次 #{}（{}），同一年度同时只能有一个批次；如需按新的数据或方法重新评价，请在该批次页面发起重算",
+                    form.year,
+                    current.id,
+                    RunState::parse(&current.state).map_or("", RunState::label)
+                ),
+            )),
+            (Some(current), Some(prev)) => {
+                let state = RunState::parse(&current.state).unwrap_or(RunState::Failed);
+                if current.id != prev || current.year != form.year {
+                    return Err(AppError::invalid(
+                        "previous_run_id",
+                        format!("只能重算 {} 年度当前进行中的批次 #{}", form.year, current.id),
+                    ));
+                }
+                if !state.rerunnable() {
+                    return Err(AppError::invalid(
+                        "previous_run_id",
+                        format!("原批次状态为“{}”，不能重算", state.label()),
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The work of a run's job: snapshot, engine, and every result stored in one transaction,
+    /// which also marks the job done — only if it is still this server's (a job taken over
+    /// after a stall stores nothing here).
+    pub(crate) async fn evaluate_run(&self, id: i64, job: &Job) -> Result<(), AppError> {
         let run = {
             let mut c = self.store.read().await?;
             runs::get(&mut c, id)
                 .await?
                 .ok_or(AppError::NotFound("评价批次"))?
         };
+        if RunState::parse(&run.state) != Some(RunState::Running) {
+            // Finished or failed meanwhile: nothing to do.
+            let mut tx = self.store.begin().await?;
+            jobs::finish(&mut tx, job.id, &self.owner).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            return Ok(());
+        }
+        let method = mujun_engine::Method::parse(&run.method_source)?;
+        let actor = self.job_actor(&run).await?;
+        let actor = &actor;
+        if job.attempts > 1 {
+            self.progress(id, 1, &format!("第 {} 次尝试（上次未完成）", job.attempts))
+                .await?;
+        }
         self.progress(id, 5, "读取采集数据").await?;
         let clock = std::time::Instant::now();
         let rows = snapshot::take(&self.store, id, run.year).await?;
@@ -188,6 +257,14 @@ impl App {
         let clock = std::time::Instant::now();
         let backend = self.store.backend();
         let mut tx = self.store.begin().await?;
+        if !jobs::finish(&mut tx, job.id, &self.owner).await? {
+            return Err(AppError::Internal(
+                "评价任务已由另一台服务器接手，本服务器的结果不予保存".into(),
+            ));
+        }
+        // An earlier attempt's rows, if any (each attempt stores in one transaction, so there
+        // are none unless it committed — then the run is no longer `running`).
+        runs::clear_results(&mut tx, id).await?;
         runs::insert_inputs(&mut tx, backend, &rows).await?;
         runs::insert_results(&mut tx, backend, &results).await?;
         runs::insert_pools(&mut tx, backend, &pools).await?;
@@ -232,14 +309,26 @@ impl App {
         Ok(())
     }
 
-    async fn fail_run(&self, actor: &Actor, id: i64, why: &str) {
+    /// Who a run's job works for: the account that started the run.
+    async fn job_actor(&self, run: &Run) -> Result<Actor, AppError> {
+        let mut c = self.store.read().await?;
+        let user = match run.created_by {
+            Some(u) => mujun_store::users::get(&mut c, u).await?,
+            None => None,
+        };
+        user.and_then(|u| Actor::from_user(&u, "background"))
+            .ok_or(AppError::NotFound("发起评价的账号"))
+    }
+
+    /// Marks a run failed (its job failed for good), with the reason.
+    pub(crate) async fn fail_run(&self, id: i64, why: &str) {
         let result = async {
             let mut tx = self.store.begin().await?;
             runs::clear_results(&mut tx, id).await?;
             runs::fail(&mut tx, id, why).await?;
             write(
                 &mut tx,
-                Who::Actor(actor),
+                Who::System,
                 "run.fail",
                 ("evaluation_run", &id.to_string()),
                 json!({"reason": why}),
@@ -253,29 +342,6 @@ impl App {
         if let Err(e) = result {
             tracing::error!(run = id, error = %e, "could not record the failure of a run");
         }
-    }
-
-    /// Marks runs left `running` by a stopped server as failed (called at start-up).
-    pub async fn recover_interrupted_runs(&self) -> Result<usize, AppError> {
-        let mut c = self.store.read().await?;
-        let stale = runs::list(&mut c, &["running"]).await?;
-        drop(c);
-        for r in &stale {
-            let mut tx = self.store.begin().await?;
-            runs::clear_results(&mut tx, r.id).await?;
-            runs::fail(&mut tx, r.id, "服务重启，评价中断，请重新发起").await?;
-            write(
-                &mut tx,
-                Who::Cli,
-                "run.fail",
-                ("evaluation_run", &r.id.to_string()),
-                json!({"reason": "interrupted"}),
-                "failed",
-            )
-            .await?;
-            tx.commit().await.map_err(StoreError::from)?;
-        }
-        Ok(stale.len())
     }
 
     /// The runs the caller may see, newest first: all of them for the city administrator;
@@ -296,7 +362,7 @@ impl App {
         let mut out = Vec::new();
         for run in all {
             let state = RunState::parse(&run.state).unwrap_or(RunState::Failed);
-            if !Self::runs_evaluations(actor) && !state.visible_to_enterprises() {
+            if !Self::reads_all_runs(actor) && !state.visible_to_enterprises() {
                 continue;
             }
             let created_by = match run.created_by {

@@ -15,33 +15,23 @@ use crate::collection::land::derive;
 
 /// Reads the inputs of year `year` for run `run_id`: every enterprise not closed, its scale,
 /// its current figures, its bonus and veto items, and its land derived from the land records
-/// when it has any. The four reads run at once on separate connections.
+/// when it has any — all in one read transaction that sees a single state of the database
+/// (REPEATABLE READ on PostgreSQL), so an import committing meanwhile is either wholly in the
+/// snapshot or wholly out of it.
 pub(crate) async fn take(store: &Store, run_id: i64, year: i64) -> Result<Vec<RunInput>, AppError> {
-    let roster = async {
-        let mut c = store.read().await?;
-        Ok::<_, AppError>(enterprises::collection_roster(&mut c, year).await?)
-    };
+    let mut tx = store.snapshot().await?;
+    let roster = enterprises::collection_roster(&mut tx, year).await?;
     // One row per enterprise: the twelve figures, then the scale (1 规上, 0 规下).
-    let table = async {
-        let ids: Vec<&str> = Field::ALL.iter().map(|f| f.id()).chain(["scale"]).collect();
-        let mut c = store.read().await?;
-        Ok::<_, AppError>(figures::year_table(&mut c, year, &ids).await?)
-    };
-    let items = async {
-        let mut c = store.read().await?;
-        Ok::<_, AppError>(enterprises::items_for_year(&mut c, year).await?)
-    };
-    let land = async {
-        let mut c = store.read().await?;
-        let mut derived: HashMap<i64, (f64, String)> = HashMap::new();
-        for id in land::enterprises_with_records(&mut c).await? {
-            if let Some(d) = derive(&mut c, id, year).await? {
-                derived.insert(id, (d.total_mu, d.explain()));
-            }
+    let ids: Vec<&str> = Field::ALL.iter().map(|f| f.id()).chain(["scale"]).collect();
+    let table = figures::year_table(&mut tx, year, &ids).await?;
+    let item_rows = enterprises::items_for_year(&mut tx, year).await?;
+    let mut derived: HashMap<i64, (f64, String)> = HashMap::new();
+    for id in land::enterprises_with_records(&mut tx).await? {
+        if let Some(d) = derive(&mut tx, id, year).await? {
+            derived.insert(id, (d.total_mu, d.explain()));
         }
-        Ok::<_, AppError>(derived)
-    };
-    let (roster, table, item_rows, mut derived) = tokio::try_join!(roster, table, items, land)?;
+    }
+    tx.commit().await.map_err(mujun_store::StoreError::from)?;
     let mut values: HashMap<i64, [Option<f64>; Field::COUNT]> = HashMap::with_capacity(roster.len());
     let mut scale_figure: HashMap<i64, f64> = HashMap::new();
     for (e, row) in table {

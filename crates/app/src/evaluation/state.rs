@@ -7,6 +7,7 @@
 //!               │                                   ^
 //!               └──(re-run only: notice already held)┘
 //! draft / notice / review ──(a re-run of it finishes)──> superseded
+//! published ──(the city reopens the year)──> reopened
 //! ```
 
 /// A run's state.
@@ -28,6 +29,9 @@ pub enum RunState {
     Published,
     /// Replaced by a re-run.
     Superseded,
+    /// Was published; the city reopened its year (reason recorded). Its classes stay in force
+    /// until a new run of the year, which goes through 公示 again, is published.
+    Reopened,
 }
 
 /// A step of the workflow.
@@ -47,11 +51,13 @@ pub enum Step {
     Publish,
     /// A re-run of this run finished.
     Supersede,
+    /// The city reopens a published year.
+    ReopenYear,
 }
 
 impl RunState {
     /// Every state.
-    pub const ALL: [RunState; 8] = [
+    pub const ALL: [RunState; 9] = [
         RunState::Running,
         RunState::Failed,
         RunState::Draft,
@@ -60,6 +66,7 @@ impl RunState {
         RunState::Approved,
         RunState::Published,
         RunState::Superseded,
+        RunState::Reopened,
     ];
 
     /// The id stored in the database.
@@ -73,6 +80,7 @@ impl RunState {
             RunState::Approved => "approved",
             RunState::Published => "published",
             RunState::Superseded => "superseded",
+            RunState::Reopened => "reopened",
         }
     }
 
@@ -87,6 +95,7 @@ impl RunState {
             RunState::Approved => "已审定",
             RunState::Published => "已发布",
             RunState::Superseded => "已被重算替代",
+            RunState::Reopened => "已重新开放",
         }
     }
 
@@ -99,13 +108,30 @@ impl RunState {
     pub fn visible_to_enterprises(self) -> bool {
         matches!(
             self,
-            RunState::Notice | RunState::Review | RunState::Approved | RunState::Published
+            RunState::Notice
+                | RunState::Review
+                | RunState::Approved
+                | RunState::Published
+                | RunState::Reopened
         )
     }
 
-    /// Whether the public list shows the run (during the notice, and once published).
-    pub fn public(self) -> bool {
-        matches!(self, RunState::Notice | RunState::Published)
+    /// Whether the run is still on its way to publication (at most one such run per year,
+    /// besides the re-run that will replace it).
+    pub fn in_progress(self) -> bool {
+        matches!(
+            self,
+            RunState::Running | RunState::Draft | RunState::Notice | RunState::Review | RunState::Approved
+        )
+    }
+
+    /// The ids of the states in progress.
+    pub fn in_progress_ids() -> Vec<&'static str> {
+        RunState::ALL
+            .into_iter()
+            .filter(|s| s.in_progress())
+            .map(RunState::id)
+            .collect()
     }
 
     /// Whether classes may still be adjusted by hand.
@@ -130,6 +156,7 @@ impl Step {
             Step::Reopen => "退回复核",
             Step::Publish => "发布",
             Step::Supersede => "被重算替代",
+            Step::ReopenYear => "重新开放年度",
         }
     }
 }
@@ -146,6 +173,7 @@ pub fn next(state: RunState, step: Step, is_rerun: bool) -> Result<RunState, Str
         (S::Approved, Step::Reopen) => S::Review,
         (S::Approved, Step::Publish) => S::Published,
         (S::Draft | S::Notice | S::Review, Step::Supersede) => S::Superseded,
+        (S::Published, Step::ReopenYear) => S::Reopened,
         (S::Draft, Step::SkipNotice) => {
             return Err("只有重算批次可以不经公示直接进入复核".to_owned());
         }
@@ -164,7 +192,7 @@ pub fn next(state: RunState, step: Step, is_rerun: bool) -> Result<RunState, Str
 mod tests {
     use super::*;
 
-    const STEPS: [Step; 7] = [
+    const STEPS: [Step; 8] = [
         Step::StartNotice,
         Step::EndNotice,
         Step::SkipNotice,
@@ -172,6 +200,7 @@ mod tests {
         Step::Reopen,
         Step::Publish,
         Step::Supersede,
+        Step::ReopenYear,
     ];
 
     #[test]
@@ -205,15 +234,20 @@ mod tests {
             (S::Approved, Step::Reopen, true, S::Review),
             (S::Approved, Step::Publish, false, S::Published),
             (S::Approved, Step::Publish, true, S::Published),
+            (S::Published, Step::ReopenYear, false, S::Reopened),
+            (S::Published, Step::ReopenYear, true, S::Reopened),
         ];
         assert_eq!(allowed, want);
     }
 
     #[test]
-    fn a_published_run_never_moves() {
-        for step in STEPS {
+    fn a_published_run_only_leaves_by_reopening_its_year() {
+        for step in STEPS.into_iter().filter(|s| *s != Step::ReopenYear) {
             let err = next(RunState::Published, step, true).unwrap_err();
             assert!(err.contains("已发布"), "{err}");
+        }
+        for step in STEPS {
+            assert!(next(RunState::Reopened, step, true).is_err(), "{step:?}");
         }
     }
 

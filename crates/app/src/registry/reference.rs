@@ -34,6 +34,16 @@ impl App {
 }
 
 impl App {
+    /// Every county-level code ever registered → its name (for workbooks and lists).
+    pub async fn region_names(&self) -> Result<std::collections::HashMap<String, String>, AppError> {
+        let mut c = self.store.read().await?;
+        Ok(regions::list_all(&mut c)
+            .await?
+            .into_iter()
+            .map(|r| (r.code, r.name))
+            .collect())
+    }
+
     /// The caller's scope in words for the page header, e.g. `驿城区（411702）` or a cluster's or
     /// enterprise's name.
     pub async fn scope_label(&self, actor: &Actor) -> Result<String, AppError> {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use mujun_app::collection::imports::ImportOutcome;
+use mujun_app::collection::imports::{Confirm, ImportOutcome};
 
 /// Arguments of `import`.
 #[derive(clap::Args)]
@@ -22,6 +22,9 @@ pub struct Args {
     /// 确认所有警告（可疑但可能正确的数值）后导入
     #[arg(long)]
     pub confirm_warnings: bool,
+    /// 覆盖经异议或自核争议采纳的更正值时必须写明的理由
+    #[arg(long)]
+    pub overwrite_reason: Option<String>,
     /// 有错误时把标注了问题的工作簿写到这里
     #[arg(long)]
     pub errors_out: Option<PathBuf>,
@@ -48,7 +51,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         let app = super::serve::open(&config).await?;
         let actor = app.cli_actor(&args.user).await?;
         let started = std::time::Instant::now();
-        let outcome = app.import_upload(&actor, &args.department, args.year, &name, &bytes, args.confirm_warnings).await?;
+        let confirm = Confirm {
+            warnings: args.confirm_warnings,
+            overwrite_reason: args.overwrite_reason.as_deref(),
+        };
+        let outcome = app.import_upload(&actor, &args.department, args.year, &name, &bytes, confirm).await?;
         app.store().close().await;
         match outcome {
             ImportOutcome::Imported { batch_id, rows, values, warnings_confirmed } => {
@@ -58,11 +65,35 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                 );
                 Ok(())
             }
-            ImportOutcome::NeedsConfirmation { warnings, values, .. } => {
+            ImportOutcome::NeedsConfirmation { warnings, values, overwrites, .. } => {
                 for w in &warnings {
                     eprintln!("警告：{w}");
                 }
-                anyhow::bail!("有 {} 条警告，{values} 个数值尚未导入；核实无误后加 --confirm-warnings 重新执行", warnings.len())
+                for o in &overwrites {
+                    eprintln!(
+                        "覆盖：{}（{}）{}：{} → {}（{}，{} 于 {} 采纳，理由：{}）",
+                        o.name,
+                        o.credit_code,
+                        o.item,
+                        o.old.map_or_else(|| "空".to_owned(), |v| v.to_string()),
+                        o.new,
+                        o.source,
+                        o.accepted_by,
+                        o.accepted_at,
+                        o.note
+                    );
+                }
+                let mut how = Vec::new();
+                if !warnings.is_empty() {
+                    how.push(format!("{} 条警告核实无误后加 --confirm-warnings", warnings.len()));
+                }
+                if !overwrites.is_empty() {
+                    how.push(format!(
+                        "会覆盖 {} 个已采纳的更正值，须加 --overwrite-reason \"理由\"",
+                        overwrites.len()
+                    ));
+                }
+                anyhow::bail!("{values} 个数值尚未导入：{}，再重新执行", how.join("；"))
             }
             ImportOutcome::Rejected { errors, marked, .. } => {
                 for e in &errors {

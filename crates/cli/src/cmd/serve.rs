@@ -107,11 +107,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             eprintln!("  mujun user create-admin --username admin");
             eprintln!("（或用 mujun serve --demo 体验演示数据）");
         }
-        // Runs left `running` by a stopped server can never finish: mark them failed.
-        let interrupted = app.recover_interrupted_runs().await?;
-        if interrupted > 0 {
-            eprintln!("有 {interrupted} 个评价批次因服务停止而中断，已标记为失败，请重新发起。");
-        }
+        // Background jobs (evaluation runs): this server takes its share, and takes over the
+        // jobs of servers that died (stale heartbeat) — never one a live server is working on.
+        let _worker = app.start_worker();
         let listener = tokio::net::TcpListener::bind(&config.bind)
             .await
             .with_context(|| format!("无法监听 {}（端口被占用？可用 --bind 换一个地址）", config.bind))?;

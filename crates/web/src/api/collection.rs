@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mujun_app::AppError;
-use mujun_app::collection::imports::ImportOutcome;
+use mujun_app::collection::imports::{Confirm, ImportOutcome, Overwrite};
 use mujun_collect::upload::Issue;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoResponses, ToSchema};
@@ -200,6 +200,10 @@ pub struct PushBody {
     /// 确认提示信息后仍然导入（默认 `false`：有提示时返回 422 `warnings`，不写入）
     #[serde(default)]
     pub confirm_warnings: bool,
+    /// 覆盖经异议或自核争议采纳的更正值的理由：会覆盖这类数值时必填（否则返回 422 `overwrites`，
+    /// 逐项列出原值、新值、采纳人和采纳理由，不写入）
+    #[serde(default)]
+    pub overwrite_reason: Option<String>,
     /// 数值列表（同一企业同一数据项只能出现一次）
     pub values: Vec<PushValue>,
 }
@@ -250,6 +254,32 @@ pub struct ImportProblems {
     /// 每一条提示
     #[serde(default)]
     pub warnings: Vec<IssueBody>,
+    /// 会被覆盖的已采纳更正值（仅 `overwrites`）
+    #[serde(default)]
+    pub overwrites: Vec<OverwriteBody>,
+}
+
+/// 一个会被本次报送覆盖的、经异议或自核争议采纳的更正值
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+pub struct OverwriteBody {
+    /// 统一社会信用代码
+    pub credit_code: String,
+    /// 企业名称
+    pub name: String,
+    /// 数据项
+    pub item: String,
+    /// 采纳的更正值
+    pub old: Option<f64>,
+    /// 本次报送的值
+    pub new: f64,
+    /// 更正来源：异议更正、自核争议更正
+    pub source: String,
+    /// 采纳人
+    pub accepted_by: String,
+    /// 采纳时间（北京时间）
+    pub accepted_at: String,
+    /// 采纳理由
+    pub note: String,
 }
 
 /// 409 and 422 of a push.
@@ -262,7 +292,8 @@ pub enum PushErrors {
     #[response(
         status = 422,
         description = "未导入：error 为 `rejected`（有错误，errors 逐项列出，什么也没有写入）、`warnings`（需确认的提示，\
-                       确认后以 confirm_warnings=true 重新提交）或 `invalid`（请求格式或年度有误，见 fields）"
+                       确认后以 confirm_warnings=true 重新提交）、`overwrites`（会覆盖经异议或自核争议采纳的更正值，\
+                       overwrites 逐项列出，写明 overwrite_reason 后重新提交）或 `invalid`（请求格式或年度有误，见 fields）"
     )]
     Invalid(ImportProblems),
 }
@@ -278,7 +309,39 @@ fn cell_text(v: &serde_json::Value) -> Option<String> {
     }
 }
 
-fn problems(error: &str, message: String, errors: &[Issue], warnings: &[Issue], codes: &[&str]) -> Response {
+impl ImportProblems {
+    /// The 422 response.
+    fn into_response(self) -> Response {
+        (StatusCode::UNPROCESSABLE_ENTITY, Json(self)).into_response()
+    }
+
+    /// Lists the accepted corrections the push would overwrite.
+    fn with_overwrites(mut self, overwrites: &[Overwrite]) -> Response {
+        self.overwrites = overwrites
+            .iter()
+            .map(|o| OverwriteBody {
+                credit_code: o.credit_code.clone(),
+                name: o.name.clone(),
+                item: o.item.clone(),
+                old: o.old,
+                new: o.new,
+                source: o.source.to_owned(),
+                accepted_by: o.accepted_by.clone(),
+                accepted_at: o.accepted_at.clone(),
+                note: o.note.clone(),
+            })
+            .collect();
+        self.into_response()
+    }
+}
+
+fn problems(
+    error: &str,
+    message: String,
+    errors: &[Issue],
+    warnings: &[Issue],
+    codes: &[&str],
+) -> ImportProblems {
     let issue = |i: &Issue| IssueBody {
         row: i.row,
         credit_code: i
@@ -290,14 +353,14 @@ fn problems(error: &str, message: String, errors: &[Issue], warnings: &[Issue], 
         value: i.value.clone(),
         message: i.message.clone(),
     };
-    let body = ImportProblems {
+    ImportProblems {
         error: error.to_owned(),
         message,
         fields: None,
         errors: errors.iter().map(issue).collect(),
         warnings: warnings.iter().map(issue).collect(),
-    };
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+        overwrites: Vec::new(),
+    }
 }
 
 /// 报送数值
@@ -364,7 +427,16 @@ pub async fn push_values(
     }
     let outcome = state
         .app
-        .push_values(&actor, &department, year, &values, body.confirm_warnings)
+        .push_values(
+            &actor,
+            &department,
+            year,
+            &values,
+            Confirm {
+                warnings: body.confirm_warnings,
+                overwrite_reason: body.overwrite_reason.as_deref(),
+            },
+        )
         .await?;
     Ok(match outcome {
         ImportOutcome::Imported {
@@ -382,6 +454,24 @@ pub async fn push_values(
             }),
         )
             .into_response(),
+        ImportOutcome::NeedsConfirmation {
+            warnings,
+            values,
+            overwrites,
+            ..
+        } if !overwrites.is_empty() => problems(
+            "overwrites",
+            format!(
+                "本次报送会覆盖 {} 个经异议或自核争议采纳的更正值；核对无误后以 overwrite_reason 写明覆盖理由重新提交\
+                 （将写入 {values} 个数值{}）",
+                overwrites.len(),
+                if warnings.is_empty() { "" } else { "，另有提示须以 confirm_warnings=true 确认" }
+            ),
+            &[],
+            &warnings,
+            &codes,
+        )
+        .with_overwrites(&overwrites),
         ImportOutcome::NeedsConfirmation { warnings, values, .. } => problems(
             "warnings",
             format!(
@@ -391,14 +481,16 @@ pub async fn push_values(
             &[],
             &warnings,
             &codes,
-        ),
+        )
+        .into_response(),
         ImportOutcome::Rejected { errors, warnings, .. } => problems(
             "rejected",
             format!("发现 {} 处错误，没有写入任何数据", errors.len()),
             &errors,
             &warnings,
             &codes,
-        ),
+        )
+        .into_response(),
     })
 }
 

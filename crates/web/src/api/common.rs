@@ -91,6 +91,20 @@ pub enum WriteErrors {
     Invalid(ErrorBody),
 }
 
+/// 409 and 422 of a workflow step or a small change.
+#[derive(IntoResponses)]
+pub enum StepErrors {
+    /// 409.
+    #[response(status = 409, description = "冲突：对象的状态已被他人改变，请重新读取")]
+    Conflict(ErrorBody),
+    /// 422.
+    #[response(
+        status = 422,
+        description = "不能执行：fields 给出中文原因（当前状态不允许、缺少理由等）；请求体不是合法 JSON 时字段为 body"
+    )]
+    Invalid(ErrorBody),
+}
+
 /// A JSON request body; a malformed one is a 422 [`ApiError`] with the field `body`.
 #[derive(Debug)]
 pub struct ApiJson<T>(pub T);
@@ -232,16 +246,7 @@ pub fn time(ms: i64) -> String {
     )
 }
 
-/// The Chinese label of a class (`A` … `D`, `X` for not evaluated).
-pub fn class_label(class: &str) -> String {
-    match class {
-        "A" => "A 类 优先发展".to_owned(),
-        "B" => "B 类 鼓励提升".to_owned(),
-        "C" => "C 类 倒逼转型".to_owned(),
-        "X" => "未参评".to_owned(),
-        other => format!("{other} 类"),
-    }
-}
+pub use mujun_app::evaluation::format::class_label;
 
 /// 规上 / 规下 of `above` / `below`
 pub fn scale_label(scale: &str) -> String {

@@ -85,7 +85,7 @@ pub struct ListQuery {
     /// 规模：`above`（规上）或 `below`（规下），也可写“规上”“规下”
     #[param(value_type = Option<String>, example = "above")]
     pub scale: Option<String>,
-    /// 档次（A、B、C、D；X 为未参评），指该年度的档次
+    /// 档次（A、B、C、D；X 为不参评），指该年度的档次
     #[param(example = "A")]
     pub class: Option<String>,
     /// 规模与档次的年度；不填为有数据的最近年度
@@ -202,7 +202,7 @@ pub struct EnterpriseRow {
     pub scale: Option<String>,
     /// 规上 / 规下
     pub scale_label: Option<String>,
-    /// 该年度档次（A、B、C、D；X 为未参评）
+    /// 该年度档次（A、B、C、D；X 为不参评）
     pub class: Option<String>,
     /// 档次名称, e.g. `A 类 优先发展`
     pub class_label: Option<String>,
@@ -323,7 +323,7 @@ pub struct YearScale {
 pub struct YearClass {
     /// 年度
     pub year: i64,
-    /// 档次：A … D，X 为未参评
+    /// 档次：A … D，X 为不参评
     pub class: String,
     /// 档次名称
     pub label: String,

@@ -12,6 +12,7 @@ pub mod collection;
 pub mod common;
 pub mod enterprises;
 pub mod me;
+pub mod messages;
 pub mod objections;
 pub mod openapi;
 pub mod reference;
@@ -51,6 +52,8 @@ macro_rules! endpoints {
 
 endpoints! {
     get "/me" => me::get_me,
+    get "/messages" => messages::list_messages,
+    post "/messages/{id}/read" => messages::read_message,
     get "/enterprises" => enterprises::list_enterprises,
     post "/enterprises" => enterprises::create_enterprise,
     get "/enterprises/{id}" => enterprises::get_enterprise,
@@ -67,6 +70,7 @@ endpoints! {
     get "/runs/{id}" => runs::get_run,
     get "/runs/{id}/results" => runs::list_results,
     get "/runs/{id}/results/{enterprise_id}" => runs::get_score_card,
+    post "/runs/{id}/reopen-year" => runs::reopen_year,
     get "/objections" => objections::list_objections,
     get "/openapi.json" => openapi::get_openapi,
 }

@@ -32,7 +32,7 @@ pub struct Run {
     /// 标题
     pub title: String,
     /// 状态：`running` 评价中、`failed` 失败、`draft` 草稿、`notice` 公示中、`review` 复核中、
-    /// `approved` 已审定、`published` 已发布、`superseded` 已被重算替代
+    /// `approved` 已审定、`published` 已发布、`superseded` 已被重算替代、`reopened` 已重新开放
     pub state: Labeled,
     /// 评价进度（0–100）
     pub progress: i64,
@@ -56,6 +56,14 @@ pub struct Run {
     pub notice_start: Option<String>,
     /// 公示结束日期 `YYYY-MM-DD`
     pub notice_end: Option<String>,
+    /// 公示类型：`full` 完整公示、`supplementary` 补充公示（仅类别变化的企业）
+    pub notice_kind: Labeled,
+    /// 提前结束公示的理由（未提前结束为空）
+    pub notice_end_reason: String,
+    /// 重新开放年度的时间（仅已重新开放的批次）
+    pub reopened_at: Option<String>,
+    /// 重新开放年度的理由
+    pub reopen_reason: String,
     /// 发起人
     pub created_by: String,
     /// 发起时间（北京时间，RFC 3339）
@@ -85,6 +93,14 @@ impl From<RunView> for Run {
             previous_run_id: r.previous_run_id,
             notice_start: r.notice_start,
             notice_end: r.notice_end,
+            notice_kind: if r.notice_kind == "supplementary" {
+                Labeled::new("supplementary", "补充公示")
+            } else {
+                Labeled::new("full", "完整公示")
+            },
+            notice_end_reason: r.notice_end_reason,
+            reopened_at: r.reopened_at.map(time),
+            reopen_reason: r.reopen_reason,
             created_by: v.created_by,
             created_at: time(r.created_at),
             finished_at: r.finished_at.map(time),
@@ -735,4 +751,40 @@ pub async fn get_score_card(
         what_if,
         reproduced: v.reproduced,
     }))
+}
+
+/// 重新开放年度的理由
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ReopenYear {
+    /// 理由（必填，记入审计日志并在公示页面显示）
+    pub reason: String,
+}
+
+/// 重新开放年度
+///
+/// 仅市级评价管理员，仅对已发布的批次：该年度数据解除锁定，可重新导入和更正；已发布的类别在新结果发布前继续有效；
+/// 新的评价批次必须重新公示后才能发布。浏览器会话须带 `X-CSRF-Token`。
+#[utoipa::path(
+    post,
+    path = "/runs/{id}/reopen-year",
+    tag = "综合评价",
+    operation_id = "reopen_year",
+    params(("id" = i64, Path, description = "已发布批次的 id")),
+    request_body = ReopenYear,
+    responses(
+        (status = 200, description = "已重新开放", body = Run),
+        AuthErrors,
+        NotFoundError,
+        super::common::StepErrors,
+    )
+)]
+pub async fn reopen_year(
+    State(state): State<AppState>,
+    ApiUser { actor }: ApiUser,
+    Path(id): Path<String>,
+    super::common::ApiJson(body): super::common::ApiJson<ReopenYear>,
+) -> Result<Json<Run>, ApiError> {
+    let id = path_id(&id, "评价批次")?;
+    state.app.reopen_year(&actor, id, &body.reason).await?;
+    Ok(Json(Run::from(state.app.get_run(&actor, id).await?)))
 }

@@ -247,7 +247,7 @@ fn scope_text(u: &User, o: &AccountFormOptions) -> String {
         Some(Role::Enterprise) => u
             .enterprise_id
             .map_or_else(|| "未设置企业".to_owned(), |id| format!("企业 #{id}")),
-        Some(Role::CityAdmin) => "全市".to_owned(),
+        Some(Role::CityAdmin | Role::Leader) => "全市".to_owned(),
         Some(Role::SysAdmin | Role::Auditor) => "—".to_owned(),
         None => "未知角色".to_owned(),
     }
@@ -273,6 +273,10 @@ struct AccountView {
     created: String,
     updated: String,
     password_changed: String,
+    /// An enterprise account (activated by a one-time code).
+    enterprise: bool,
+    /// Awaiting activation until (Beijing time).
+    activation_until: Option<String>,
 }
 
 impl AccountView {
@@ -285,6 +289,12 @@ impl AccountView {
             scope: scope_text(u, o),
             active: u.active == 1,
             locked_until: u.locked_until.filter(|t| *t > now).map(super::format_time),
+            enterprise: Role::parse(&u.role) == Some(Role::Enterprise),
+            activation_until: u
+                .activation_hash
+                .as_ref()
+                .and(u.activation_expires_at)
+                .map(super::format_time),
             failed_attempts: u.failed_attempts,
             must_change_password: u.must_change_password == 1,
             created: super::format_time(u.created_at),

@@ -22,61 +22,14 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/audit", get(search))
+        .route("/audit.xlsx", get(export))
         .route("/audit/verify", get(verify_form).post(verify))
 }
 
 /// Entries per page.
 pub const PER_PAGE: i64 = 50;
 
-/// Known actions and their Chinese names (other actions are shown by their code only).
-const ACTIONS: &[(&str, &str)] = &[
-    ("login", "登录"),
-    ("login_failed", "登录失败"),
-    ("logout", "退出"),
-    ("password_change", "修改密码"),
-    ("user.create", "新建账号"),
-    ("user.create_admin", "创建管理员"),
-    ("user.update", "修改账号"),
-    ("user.reset_password", "重置密码"),
-    ("user.unlock", "解锁账号"),
-    ("user.list", "查看账号列表"),
-    ("user.view", "查看账号"),
-    ("user.form", "打开账号表单"),
-    ("token.create", "签发令牌"),
-    ("enterprise.create", "登记企业"),
-    ("enterprise.update", "修改企业"),
-    ("enterprise.edit", "编辑企业"),
-    ("enterprise.view", "查看企业"),
-    ("enterprise.list", "查询企业名录"),
-    ("figure.history", "查看数据历史"),
-    ("cluster.create", "新建集聚区"),
-    ("cluster.update", "修改集聚区"),
-    ("cluster.view", "查看集聚区"),
-    ("cluster.list", "查看集聚区列表"),
-    ("audit.search", "查询审计日志"),
-    ("audit.verify", "校验审计日志"),
-    ("demo.seed", "写入演示数据"),
-    ("export", "导出"),
-];
-
-/// The Chinese name of an action.
-pub fn action_label(action: &str) -> Option<&'static str> {
-    ACTIONS.iter().find(|(a, _)| *a == action).map(|(_, l)| *l)
-}
-
-/// The Chinese name of an object type.
-fn object_label(object_type: &str) -> &str {
-    match object_type {
-        "user" => "账号",
-        "enterprise" => "企业",
-        "cluster" => "集聚区",
-        "api_token" => "API 令牌",
-        "audit_log" => "审计日志",
-        "database" => "数据库",
-        "figure" => "数据",
-        other => other,
-    }
-}
+use mujun_app::audit_trail::{ACTIONS, action_label, object_label};
 
 /// Outcomes: code, Chinese name, tag class.
 const OUTCOMES: [(&str, &str, &str); 3] = [
@@ -166,6 +119,11 @@ impl SearchQuery {
 
     fn page(&self) -> i64 {
         self.page.trim().parse::<i64>().unwrap_or(1).max(1)
+    }
+
+    /// The export of these filters.
+    fn export_href(&self) -> String {
+        self.href(1).replacen("/audit", "/audit.xlsx", 1)
     }
 
     /// The query string of these filters on another page.
@@ -263,6 +221,16 @@ impl SearchPage {
             .find(|e| e.field == field)
             .map(|e| e.message.as_str())
     }
+}
+
+/// `GET /audit.xlsx`: every entry the filters match (the same query as the page).
+async fn export(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<SearchQuery>,
+) -> Result<Response, PageError> {
+    let filter = q.filter().map_err(mujun_app::AppError::Invalid)?;
+    Ok(super::send(state.app.export_audit(&user.actor, &filter).await?))
 }
 
 async fn search(

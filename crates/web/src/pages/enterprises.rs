@@ -35,6 +35,7 @@ const PER_PAGE: i64 = 50;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/enterprises", get(list))
+        .route("/enterprises.xlsx", get(export))
         .route("/enterprises/new", get(new_form).post(create))
         .route("/enterprises/{id}", get(detail))
         .route("/enterprises/{id}/history", get(history))
@@ -205,16 +206,7 @@ fn scale_label(scale: &str) -> &'static str {
     }
 }
 
-fn class_label(class: &str) -> &'static str {
-    match class {
-        "A" => "A 类 优先发展",
-        "B" => "B 类 鼓励提升",
-        "C" => "C 类 倒逼转型",
-        "D" => "D 类",
-        "X" => "不参评",
-        _ => "",
-    }
-}
+use mujun_app::evaluation::format::class_label;
 
 fn source_label(source: &str) -> &str {
     match source {
@@ -451,10 +443,24 @@ struct ListPage {
     pages: Vec<PageLink>,
     can_edit: bool,
     filtered: bool,
+    /// The export of the list as filtered and sorted.
+    export_href: String,
 }
 
 fn pager(state: &ListState, page: i64, pages: i64) -> Vec<PageLink> {
     numbered(page, pages, |p| state.href(&state.sort, state.desc, p))
+}
+
+/// `GET /enterprises.xlsx`: every enterprise the list's filters select, in its order.
+async fn export(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(p): Query<ListParams>,
+) -> Result<Response, PageError> {
+    let st = ListState::from_params(&p);
+    Ok(super::send(
+        state.app.export_enterprises(&user.actor, &st.query()).await?,
+    ))
 }
 
 async fn list(
@@ -644,6 +650,9 @@ async fn list(
         pages: pager(&st, page.page, pages_total),
         can_edit: a.edits_registry(),
         filtered,
+        export_href: st
+            .href(&st.sort, st.desc, 1)
+            .replacen("/enterprises", "/enterprises.xlsx", 1),
     };
     Ok(super::render(&body)?.into_response())
 }
@@ -669,7 +678,7 @@ struct YearRow {
     year: i64,
     scale: &'static str,
     class: String,
-    class_label: &'static str,
+    class_label: String,
     source: String,
     href: String,
     current: bool,
@@ -793,7 +802,7 @@ async fn detail(
                     .find(|(sy, _)| *sy == y)
                     .map_or("", |(_, s)| scale_label(s)),
                 class: class.map_or(String::new(), |c| c.1.clone()),
-                class_label: class.map_or("", |c| class_label(&c.1)),
+                class_label: class.map_or_else(String::new, |c| class_label(&c.1)),
                 source: class.map_or(String::new(), |c| c.2.clone()),
                 href: format!("/enterprises/{id}?year={y}"),
                 current: y == d.year,

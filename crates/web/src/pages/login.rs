@@ -28,6 +28,7 @@ struct LoginPage {
     next: String,
     username: String,
     error: Option<String>,
+    notice: Option<String>,
     demo_accounts: Vec<DemoAccount>,
     demo_password: &'static str,
 }
@@ -36,6 +37,8 @@ struct LoginPage {
 struct NextQuery {
     #[serde(default)]
     next: String,
+    #[serde(default)]
+    msg: String,
 }
 
 /// Only same-site paths may be a login's destination (no open redirect).
@@ -48,34 +51,32 @@ fn safe_next(next: &str) -> String {
 }
 
 fn demo_accounts(state: &AppState) -> Vec<DemoAccount> {
-    if !state.demo {
-        return Vec::new();
+    if state.demo {
+        mujun_app::demo::demo_accounts()
+    } else {
+        Vec::new()
     }
-    [
-        ("admin", "系统管理员", "账号管理"),
-        ("city", "市级评价管理员", "全市"),
-        ("tax", "部门数据员", "税务局"),
-        ("yicheng", "县区人员", "驿城区"),
-        ("zhuangbei", "集聚区人员", "驻马店装备产业集聚区"),
-        ("qiye", "企业用户", "本企业"),
-        ("auditor", "审计员", "审计日志"),
-    ]
-    .into_iter()
-    .map(|(u, r, s)| DemoAccount {
-        username: u.into(),
-        role: r.into(),
-        scope: s.into(),
-    })
-    .collect()
 }
 
 fn page(state: &AppState, status: StatusCode, next: &str, username: &str, error: Option<String>) -> Response {
+    page_with(state, status, next, username, error, None)
+}
+
+fn page_with(
+    state: &AppState,
+    status: StatusCode,
+    next: &str,
+    username: &str,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Response {
     let csrf = random_token();
     let body = LoginPage {
         csrf: csrf.clone(),
         next: safe_next(next),
         username: username.to_owned(),
         error,
+        notice,
         demo_accounts: demo_accounts(state),
         demo_password: DEMO_PASSWORD,
     };
@@ -93,7 +94,8 @@ fn page(state: &AppState, status: StatusCode, next: &str, username: &str, error:
 }
 
 async fn form(State(state): State<AppState>, Query(q): Query<NextQuery>) -> Response {
-    page(&state, StatusCode::OK, &q.next, "", None)
+    let notice = crate::layout::flash_text(&q.msg);
+    page_with(&state, StatusCode::OK, &q.next, "", None, notice)
 }
 
 #[derive(Deserialize)]

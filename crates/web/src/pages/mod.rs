@@ -1,6 +1,8 @@
 //! HTML pages, one module per area. Each module's `routes()` lists its pages.
 
 pub mod accounts;
+pub mod accounts_bulk;
+pub mod activate;
 pub mod audit;
 pub mod clusters;
 pub mod collection;
@@ -8,6 +10,7 @@ pub mod enterprises;
 pub mod evaluation;
 pub mod home;
 pub mod login;
+pub mod messages;
 mod pager;
 pub mod password;
 
@@ -25,6 +28,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(login::routes())
+        .merge(activate::routes())
         .merge(home::routes())
         .merge(password::routes())
         .merge(enterprises::routes())
@@ -32,7 +36,9 @@ pub fn routes() -> Router<AppState> {
         .merge(collection::routes())
         .merge(evaluation::routes())
         .merge(accounts::routes())
+        .merge(accounts_bulk::routes())
         .merge(audit::routes())
+        .merge(messages::routes())
 }
 
 /// Renders a template.
@@ -52,7 +58,9 @@ pub async fn layout(
     msg: Option<&str>,
 ) -> Result<Layout, PageError> {
     let scope = state.app.scope_label(&user.actor).await?;
-    Ok(Layout::new(user, scope, title, active, msg))
+    let mut l = Layout::new(user, scope, title, active, msg);
+    l.unread = state.app.unread_messages(&user.actor).await?;
+    Ok(l)
 }
 
 /// Builds `?a=1&b=2` from pairs, skipping empty values.
@@ -94,6 +102,52 @@ pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spr
 
 /// A file to download: its type, and its (Chinese) name in `filename*` with an ASCII fallback.
 pub(crate) fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    with_download_headers(
+        (StatusCode::OK, bytes).into_response(),
+        content_type,
+        file_name,
+        None,
+    )
+}
+
+/// A download handed out by a use case: bytes, or a temporary file streamed in chunks of
+/// 64 KiB (a whole scope's table never sits in memory).
+pub(crate) fn send(file: mujun_app::download::Download) -> Response {
+    use mujun_app::download::Content;
+    let len = file.len();
+    match file.content {
+        Content::Bytes(b) => download(b, file.content_type, &file.file_name),
+        Content::File(table) => {
+            use tokio::io::AsyncReadExt;
+            let handle = tokio::fs::File::from_std(table.file);
+            let stream = futures_util::stream::unfold(Some(handle), |state| async move {
+                let mut f = state?;
+                let mut buf = vec![0u8; 64 * 1024];
+                match f.read(&mut buf).await {
+                    Ok(0) => None,
+                    Ok(n) => {
+                        buf.truncate(n);
+                        Some((Ok::<_, std::io::Error>(buf), Some(f)))
+                    }
+                    Err(e) => Some((Err(e), None)),
+                }
+            });
+            with_download_headers(
+                axum::body::Body::from_stream(stream).into_response(),
+                file.content_type,
+                &file.file_name,
+                Some(len),
+            )
+        }
+    }
+}
+
+fn with_download_headers(
+    mut res: Response,
+    content_type: &'static str,
+    file_name: &str,
+    len: Option<u64>,
+) -> Response {
     let ext = file_name.rsplit_once('.').map_or("bin", |(_, e)| e);
     // Old clients read only `filename`: an ASCII name, the real one when it is plain ASCII.
     let plain = file_name
@@ -108,11 +162,13 @@ pub(crate) fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &s
         "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
         pct_encode(file_name)
     );
-    let mut res = (StatusCode::OK, bytes).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if let Some(len) = len {
+        h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     }
     res
 }

@@ -14,7 +14,8 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use mujun_app::collection::imports::ImportOutcome;
+use mujun_app::collection::imports::{Confirm, ImportOutcome, Overwrite};
+use mujun_app::evaluation::format::number;
 use mujun_app::{AppError, Role};
 use mujun_collect::upload::Issue;
 use mujun_store::departments::Department;
@@ -358,7 +359,43 @@ struct ResultPage {
     pending_id: i64,
     errors: Vec<IssueView>,
     warnings: Vec<IssueView>,
+    /// Accepted corrections the upload would overwrite (a reason is required).
+    overwrites: Vec<OverwriteView>,
     marked: String,
+}
+
+/// An accepted correction an upload would overwrite.
+struct OverwriteView {
+    credit_code: String,
+    name: String,
+    item: String,
+    old: String,
+    new: String,
+    source: &'static str,
+    accepted: String,
+    note: String,
+}
+
+impl From<&Overwrite> for OverwriteView {
+    fn from(o: &Overwrite) -> OverwriteView {
+        let unit = |v: String| {
+            if o.unit.is_empty() {
+                v
+            } else {
+                format!("{v} {}", o.unit)
+            }
+        };
+        OverwriteView {
+            credit_code: o.credit_code.clone(),
+            name: o.name.clone(),
+            item: o.item.clone(),
+            old: unit(o.old.map_or_else(|| "（空）".to_owned(), |v| number(v, 2))),
+            new: unit(number(o.new, 2)),
+            source: o.source,
+            accepted: format!("{} · {}", o.accepted_by, o.accepted_at),
+            note: o.note.clone(),
+        }
+    }
 }
 
 /// Shows what happened to an upload: 200 when stored or waiting for a confirmation, 422 when
@@ -392,6 +429,7 @@ async fn render_result(
         pending_id: 0,
         errors: Vec::new(),
         warnings: Vec::new(),
+        overwrites: Vec::new(),
         marked: String::new(),
     };
     match outcome {
@@ -410,11 +448,13 @@ async fn render_result(
             pending_id,
             warnings,
             values,
+            overwrites,
         } => {
             page.outcome = "confirm";
             page.pending_id = pending_id;
             page.values = values;
             page.warnings = warnings.iter().map(IssueView::from).collect();
+            page.overwrites = overwrites.iter().map(OverwriteView::from).collect();
         }
         ImportOutcome::Rejected {
             errors,
@@ -463,7 +503,14 @@ async fn upload(State(state): State<AppState>, form: UploadForm) -> Result<Respo
     };
     match state
         .app
-        .import_upload(&user.actor, &department, year, &file.name, &file.bytes, false)
+        .import_upload(
+            &user.actor,
+            &department,
+            year,
+            &file.name,
+            &file.bytes,
+            Confirm::NONE,
+        )
         .await
     {
         Ok(outcome) => render_result(&state, user, &department, year, &file.name, outcome).await,
@@ -493,9 +540,13 @@ struct ConfirmForm {
     year: String,
     #[serde(default)]
     file_name: String,
+    /// Why accepted corrections may be overwritten (when the upload overwrites any).
+    #[serde(default)]
+    overwrite_reason: String,
 }
 
-/// `POST /collection/import/confirm`: stores an upload whose warnings the sender accepts.
+/// `POST /collection/import/confirm`: stores an upload whose warnings the sender accepts (and
+/// whose overwrites of accepted corrections it explains).
 async fn confirm(
     State(state): State<AppState>,
     CsrfForm { user, form }: CsrfForm<ConfirmForm>,
@@ -504,7 +555,8 @@ async fn confirm(
         return Err(AppError::NotFound("待确认的上传").into());
     };
     let year = super::year_or_default(&state, &user, Some(&form.year)).await?;
-    let outcome = state.app.confirm_import(&user.actor, pending).await?;
+    let reason = Some(form.overwrite_reason.trim()).filter(|r| !r.is_empty());
+    let outcome = state.app.confirm_import(&user.actor, pending, reason).await?;
     render_result(&state, &user, &form.department, year, &form.file_name, outcome).await
 }
 

@@ -8,16 +8,16 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use mujun_app::AppError;
 use mujun_app::collection::quality::{Finding, FindingKind, QualityReport};
+use mujun_app::download::TableFormat;
 use mujun_store::departments::Department;
-use rust_xlsxwriter::{Format, Workbook};
 use serde::Deserialize;
 
-use super::{Opt, XLSX, department_name, download};
+use super::{Opt, department_name};
 use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::layout::Layout;
+use crate::pages::send;
 use crate::state::AppState;
 
 /// Routes of this module.
@@ -236,35 +236,18 @@ async fn page(
     Ok(crate::pages::render(&page)?.into_response())
 }
 
-const HEADER: [&str; 7] = [
-    "类型",
-    "阻断",
-    "统一社会信用代码",
-    "企业名称",
-    "责任部门",
-    "数据项",
-    "说明",
-];
-
-/// The rows of an export.
-fn export_rows(f: &Filtered) -> Vec<[String; 7]> {
-    f.findings()
-        .map(|x| {
-            [
-                x.kind.label().to_owned(),
-                if x.blocking { "是" } else { "否" }.to_owned(),
-                x.credit_code.clone(),
-                x.name.clone(),
-                department_name(&f.departments, &x.department_code),
-                f.items_text(x),
-                x.message.clone(),
-            ]
-        })
-        .collect()
-}
-
-fn file_name(f: &Filtered, ext: &str) -> String {
-    format!("{}年度-数据质量报告.{ext}", f.report.year)
+async fn export(
+    state: &AppState,
+    user: &PageUser,
+    q: &ReportQuery,
+    format: TableFormat,
+) -> Result<Response, PageError> {
+    let year = super::year_or_default(state, user, q.year.as_deref()).await?;
+    let file = state
+        .app
+        .export_quality(&user.actor, year, q.kind.trim(), q.department.trim(), format)
+        .await?;
+    Ok(send(file))
 }
 
 async fn export_xlsx(
@@ -272,29 +255,7 @@ async fn export_xlsx(
     user: PageUser,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, PageError> {
-    let f = filtered(&state, &user, &q).await?;
-    let bytes = quality_workbook(&f).map_err(|e| AppError::Crypto(format!("无法生成工作簿：{e}")))?;
-    Ok(download(bytes, XLSX, &file_name(&f, "xlsx")))
-}
-
-fn quality_workbook(f: &Filtered) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
-    let sheet = book.add_worksheet();
-    sheet.set_name("数据质量")?;
-    for (c, h) in HEADER.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
-    }
-    for (r, row) in export_rows(f).iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            sheet.write_string(r as u32 + 1, c as u16, v)?;
-        }
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    for (c, w) in [10.0, 6.0, 22.0, 30.0, 24.0, 24.0, 60.0].into_iter().enumerate() {
-        sheet.set_column_width(c as u16, w)?;
-    }
-    book.save_to_buffer()
+    export(&state, &user, &q, TableFormat::Xlsx).await
 }
 
 async fn export_csv(
@@ -302,38 +263,7 @@ async fn export_csv(
     user: PageUser,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, PageError> {
-    let f = filtered(&state, &user, &q).await?;
-    // A UTF-8 byte order mark, so that Excel opens the Chinese text correctly.
-    let mut out = String::from("\u{feff}");
-    let mut push = |cells: &[&str]| {
-        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    };
-    push(&HEADER);
-    for row in export_rows(&f) {
-        push(&row.each_ref().map(String::as_str));
-    }
-    Ok(download(
-        out.into_bytes(),
-        "text/csv; charset=utf-8",
-        &file_name(&f, "csv"),
-    ))
-}
-
-/// A CSV cell, quoted when needed; a leading `=`, `+`, `-` or `@` is neutralised so that a
-/// spreadsheet never runs it as a formula.
-fn csv_cell(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@']) {
-        format!("'{v}")
-    } else {
-        v.to_owned()
-    };
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v
-    }
+    export(&state, &user, &q, TableFormat::Csv).await
 }
 
 #[cfg(test)]
@@ -341,10 +271,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_cells() {
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("说\"明"), "\"说\"\"明\"");
-        assert_eq!(csv_cell("=1+1"), "'=1+1");
+    fn kinds_have_ids() {
         assert_eq!(kind_id(FindingKind::Jump), "jump");
     }
 }

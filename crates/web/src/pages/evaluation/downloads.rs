@@ -1,6 +1,6 @@
 //! Downloads of a run (each audited by its use case): the result workbook and the input
-//! snapshot with its method file (city administrator) — with them `mujun evaluate` reproduces
-//! the run — and the summary PDF within the caller's scope.
+//! snapshot with its method file and the manual adjustments (city administrator) — with them
+//! `mujun evaluate` reproduces every final class — and the summary PDF within the caller's scope.
 
 use axum::Router;
 use axum::extract::State;
@@ -10,7 +10,7 @@ use axum::routing::get;
 use super::Id;
 use crate::auth::PageUser;
 use crate::error::PageError;
-use crate::pages::download;
+use crate::pages::send;
 use crate::state::AppState;
 
 /// Routes of this module.
@@ -19,29 +19,40 @@ pub fn routes() -> Router<AppState> {
         .route("/runs/{id}/results.xlsx", get(results))
         .route("/runs/{id}/snapshot.csv", get(snapshot))
         .route("/runs/{id}/method.toml", get(method))
+        .route("/runs/{id}/adjustments.csv", get(adjustments))
         .route("/runs/{id}/summary.pdf", get(summary))
 }
 
 /// `GET /runs/{id}/results.xlsx`: the workbook `mujun evaluate` writes.
 async fn results(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Result<Response, PageError> {
     let file = state.app.export_results(&user.actor, id).await?;
-    Ok(download(file.bytes, file.content_type, &file.file_name))
+    Ok(send(file))
 }
 
 /// `GET /runs/{id}/snapshot.csv`: the input snapshot in the format `mujun evaluate` reads.
 async fn snapshot(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Result<Response, PageError> {
     let (csv, _) = state.app.export_snapshot(&user.actor, id).await?;
-    Ok(download(csv.bytes, csv.content_type, &csv.file_name))
+    Ok(send(csv))
 }
 
 /// `GET /runs/{id}/method.toml`: the method file the run used.
 async fn method(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Result<Response, PageError> {
     let (_, toml) = state.app.export_snapshot(&user.actor, id).await?;
-    Ok(download(toml.bytes, toml.content_type, &toml.file_name))
+    Ok(send(toml))
+}
+
+/// `GET /runs/{id}/adjustments.csv`: the manual adjustments as `mujun evaluate --adjustments`
+/// reads them.
+async fn adjustments(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+) -> Result<Response, PageError> {
+    Ok(send(state.app.export_adjustments(&user.actor, id).await?))
 }
 
 /// `GET /runs/{id}/summary.pdf`: counts per pool and county, 亩均税收.
 async fn summary(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Result<Response, PageError> {
     let file = state.app.run_summary_pdf(&user.actor, id).await?;
-    Ok(download(file.bytes, file.content_type, &file.file_name))
+    Ok(send(file))
 }

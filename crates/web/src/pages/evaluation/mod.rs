@@ -124,17 +124,7 @@ fn query_id(text: &str) -> Option<i64> {
     text.trim().parse::<i64>().ok().filter(|id| *id > 0)
 }
 
-/// The Chinese name of a class.
-fn class_label(class: &str) -> String {
-    match class {
-        "A" => "A 类 优先发展".to_owned(),
-        "B" => "B 类 鼓励提升".to_owned(),
-        "C" => "C 类 倒逼转型".to_owned(),
-        "D" => "D 类".to_owned(),
-        "X" => "不参评".to_owned(),
-        other => format!("{other} 类"),
-    }
-}
+use mujun_app::evaluation::format::class_label;
 
 /// The stored reason of a class in words: `quota A`, `default B`, `quantile C`, `threshold A`,
 /// `veto:<item>`, `manual:<reason>` or `excluded:<id>` as the engine writes them.

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use mujun_app::Role;
 use mujun_app::evaluation::RunState;
+use mujun_app::evaluation::actions::RunActions;
 use mujun_app::evaluation::results::{SummaryTable, indicator_label, indicator_unit};
-use mujun_app::evaluation::state::{Step, next};
 use mujun_store::runs::SummaryBy;
 use serde::Deserialize;
 
@@ -124,30 +124,6 @@ struct Change {
     to: String,
 }
 
-/// The workflow steps valid now (city administrator only).
-#[derive(Default)]
-struct Actions {
-    start_notice: bool,
-    end_notice: bool,
-    skip_notice: bool,
-    approve: bool,
-    reopen: bool,
-    publish: bool,
-    rerun: bool,
-}
-
-impl Actions {
-    fn any(&self) -> bool {
-        self.start_notice
-            || self.end_notice
-            || self.skip_notice
-            || self.approve
-            || self.reopen
-            || self.publish
-            || self.rerun
-    }
-}
-
 #[derive(Template)]
 #[template(path = "evaluation/overview.html")]
 struct OverviewPage {
@@ -179,10 +155,19 @@ struct OverviewPage {
     /// The county and the cluster summaries with their headings.
     summaries: Vec<(&'static str, SummaryView)>,
     changes: Vec<Change>,
-    city: bool,
-    actions: Actions,
+    actions: RunActions,
     today: String,
     week: String,
+    /// Last day of a supplementary notice of the shortest length.
+    short_end: String,
+    /// `补充公示（仅类别变化的企业）` or empty for a full notice.
+    notice_kind: &'static str,
+    /// Why the notice was cut short, if it was.
+    notice_end_reason: String,
+    /// When and why the year was reopened (a reopened run).
+    reopened: String,
+    /// Minimum notice length in days.
+    notice_min_days: i64,
     /// The enterprise user's own score card, else empty.
     own_card: String,
     errors: Vec<String>,
@@ -236,29 +221,30 @@ pub(super) async fn render(
         pools: Vec::new(),
         summaries: Vec::new(),
         changes: Vec::new(),
-        city: a.role == Role::CityAdmin,
-        actions: Actions::default(),
+        actions: state.app.run_actions(a, &run).await?,
         today: super::beijing_date(0),
-        week: super::beijing_date(7),
+        week: super::beijing_date(state.app.workflow().notice_min_days - 1),
+        short_end: super::beijing_date(state.app.workflow().supplementary_notice_min_days - 1),
+        notice_kind: if run.notice_kind == "supplementary" {
+            "补充公示（仅类别发生变化的企业）"
+        } else {
+            ""
+        },
+        notice_end_reason: run.notice_end_reason.clone(),
+        reopened: run.reopened_at.map_or_else(String::new, |at| {
+            format!(
+                "{} 由市级评价管理员重新开放，理由：{}",
+                crate::pages::format_time(at),
+                run.reopen_reason
+            )
+        }),
+        notice_min_days: state.app.workflow().notice_min_days,
         own_card: match (a.role, a.enterprise_id) {
             (Role::Enterprise, Some(e)) => format!("/runs/{id}/enterprises/{e}"),
             _ => String::new(),
         },
         errors,
     };
-    if page.city {
-        let rerun = run.previous_run_id.is_some();
-        let can = |step| next(st, step, rerun).is_ok();
-        page.actions = Actions {
-            start_notice: can(Step::StartNotice),
-            end_notice: can(Step::EndNotice),
-            skip_notice: can(Step::SkipNotice),
-            approve: can(Step::Approve),
-            reopen: can(Step::Reopen),
-            publish: can(Step::Publish),
-            rerun: st.rerunnable(),
-        };
-    }
     if has_results {
         let overview = state.app.run_overview(a, id).await?;
         let counties = state.app.run_summary(a, id, SummaryBy::County).await?;

@@ -15,7 +15,7 @@ use super::{Opt, class_label, number, query_id, region_name};
 use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::layout::Layout;
-use crate::pages::download;
+use crate::pages::send;
 use crate::state::AppState;
 
 /// Routes of this module.
@@ -181,5 +181,5 @@ async fn export(
         .app
         .export_department_policy_list(&user.actor, run, &c.department)
         .await?;
-    Ok(download(file.bytes, file.content_type, &file.file_name))
+    Ok(send(file))
 }

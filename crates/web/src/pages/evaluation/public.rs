@@ -1,6 +1,7 @@
-//! The public list (公示名单), without login: the runs under notice or published, and for each
-//! the enterprises' names, credit codes, counties, clusters and classes — nothing else (the use
-//! case returns only these columns) — with an xlsx download audited with the client address.
+//! The public list (公示名单), without login: one result per year — the list under notice or
+//! the published list, never several — and for each the enterprises' names, credit codes,
+//! counties, clusters and classes — nothing else (the use case returns only these columns) —
+//! with an xlsx download audited with the client address. A reopened year says so.
 
 use askama::Template;
 use axum::Router;
@@ -9,12 +10,13 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use mujun_app::evaluation::RunState;
+use mujun_app::evaluation::public::PublicRun;
 use serde::Deserialize;
 
 use super::{Id, Opt, class_label, region_name};
 use crate::auth::client_ip;
 use crate::error::PageError;
-use crate::pages::download;
+use crate::pages::send;
 use crate::state::AppState;
 
 /// Rows per page.
@@ -46,6 +48,35 @@ struct RunLine {
     title: String,
     state: &'static str,
     notice: String,
+    note: String,
+}
+
+/// How the public reads a run's state.
+fn public_state(r: &PublicRun) -> &'static str {
+    match (r.state, r.supplementary) {
+        (RunState::Published, _) => "已发布",
+        (RunState::Reopened, _) => "已发布（该年度已重新开放）",
+        (_, true) => "补充公示中",
+        _ => "公示中",
+    }
+}
+
+/// What the public is told about a reopened year or a supplementary notice.
+fn public_note(r: &PublicRun) -> String {
+    let mut note = String::new();
+    if let Some((date, reason)) = &r.reopening {
+        note = if r.state == RunState::Reopened {
+            format!(
+                "该年度已于 {date} 重新开放评价（理由：{reason}），新的评价结果将重新公示；在新结果发布前本名单继续有效。"
+            )
+        } else {
+            format!("该年度已于 {date} 重新开放评价（理由：{reason}），本名单为重新评价的结果。")
+        };
+    }
+    if r.supplementary && r.state == RunState::Notice {
+        note.push_str("本次为补充公示，仅列出重新评价后类别发生变化的企业。");
+    }
+    note
 }
 
 #[derive(Template)]
@@ -62,14 +93,11 @@ async fn runs(State(state): State<AppState>) -> Result<Response, PageError> {
         .await?
         .into_iter()
         .map(|r| RunLine {
+            state: public_state(&r),
+            note: public_note(&r),
             id: r.id,
             year: r.year,
             title: r.title,
-            state: if r.state == RunState::Published {
-                "已发布"
-            } else {
-                "公示中"
-            },
             notice: match (r.notice_start, r.notice_end) {
                 (Some(s), Some(e)) => format!("{s} 至 {e}"),
                 _ => String::new(),
@@ -117,6 +145,7 @@ struct ListPage {
     id: i64,
     state: &'static str,
     notice: String,
+    note: String,
     classes: Vec<Opt>,
     q: String,
     lines: Vec<Line>,
@@ -180,13 +209,10 @@ async fn list(
         }
     }
     let body = ListPage {
+        state: public_state(&run),
+        note: public_note(&run),
         title: run.title,
         id,
-        state: if run.state == RunState::Published {
-            "已发布"
-        } else {
-            "公示中"
-        },
         notice: match (run.notice_start, run.notice_end) {
             (Some(s), Some(e)) => format!("{s} 至 {e}"),
             _ => String::new(),
@@ -220,5 +246,5 @@ async fn export(
     ClientIp(ip): ClientIp,
 ) -> Result<Response, PageError> {
     let file = state.app.export_public_list(id, &ip).await?;
-    Ok(download(file.bytes, file.content_type, &file.file_name))
+    Ok(send(file))
 }

@@ -15,8 +15,8 @@ use super::{Id, Opt, class_label, number, region_name};
 use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::layout::Layout;
-use crate::pages::download;
 use crate::pages::pager::{PageLink, numbered};
+use crate::pages::send;
 use crate::state::AppState;
 
 /// Rows per page.
@@ -377,7 +377,7 @@ async fn export(
 ) -> Result<Response, PageError> {
     let f = Filters::from_query(&q);
     let file = state.app.export_ranking(&user.actor, id, &f.filter()).await?;
-    Ok(download(file.bytes, file.content_type, &file.file_name))
+    Ok(send(file))
 }
 
 #[cfg(test)]

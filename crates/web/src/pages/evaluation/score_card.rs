@@ -27,7 +27,7 @@ use super::{
 use crate::auth::{CsrfForm, PageUser};
 use crate::error::PageError;
 use crate::layout::Layout;
-use crate::pages::download;
+use crate::pages::send;
 use crate::state::AppState;
 
 /// Routes of this module.
@@ -388,5 +388,5 @@ async fn pdf(
         .app
         .score_card_pdf(&user.actor, ids.run, ids.enterprise)
         .await?;
-    Ok(download(file.bytes, file.content_type, &file.file_name))
+    Ok(send(file))
 }

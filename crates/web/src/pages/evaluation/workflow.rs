@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/runs/{id}/skip-notice", post(skip_notice))
         .route("/runs/{id}/approve", post(approve))
         .route("/runs/{id}/reopen", post(reopen))
+        .route("/runs/{id}/reopen-year", post(reopen_year))
         .route("/runs/{id}/publish", post(publish))
         .route("/runs/{id}/rerun", post(rerun))
 }
@@ -38,6 +39,16 @@ struct NoticeForm {
     start: String,
     #[serde(default)]
     end: String,
+    /// `supplementary` for a supplementary notice of the enterprises a re-run moved.
+    #[serde(default)]
+    kind: String,
+}
+
+#[derive(Deserialize)]
+struct SkipForm {
+    /// The number of changed enterprises the officer saw listed and confirms.
+    #[serde(default)]
+    confirm_changes: String,
 }
 
 #[derive(Deserialize)]
@@ -79,12 +90,20 @@ async fn done(
     }
 }
 
-/// `POST /runs/{id}/notice`: 公示 from `start` to `end`.
+/// `POST /runs/{id}/notice`: 公示 from `start` to `end` (or a supplementary notice).
 async fn start_notice(
     State(state): State<AppState>,
     Id(id): Id,
     CsrfForm { user, form }: CsrfForm<NoticeForm>,
 ) -> Result<Response, PageError> {
+    if form.kind == "supplementary" {
+        let result = state
+            .app
+            .start_supplementary_notice(&user.actor, id, &form.start, &form.end)
+            .await
+            .map(|_| ());
+        return done(&state, &user, id, result, "supplementary_notice_started").await;
+    }
     let result = state
         .app
         .start_notice(&user.actor, id, &form.start, &form.end)
@@ -92,24 +111,35 @@ async fn start_notice(
     done(&state, &user, id, result, "notice_started").await
 }
 
-/// `POST /runs/{id}/end-notice`.
+/// `POST /runs/{id}/end-notice` (with a reason when the notice is cut short).
 async fn end_notice(
     State(state): State<AppState>,
     Id(id): Id,
-    CsrfForm { user, .. }: CsrfForm<NoFields>,
+    CsrfForm { user, form }: CsrfForm<ReasonForm>,
 ) -> Result<Response, PageError> {
-    let result = state.app.end_notice(&user.actor, id).await;
+    let result = state.app.end_notice(&user.actor, id, &form.reason).await;
     done(&state, &user, id, result, "notice_ended").await
 }
 
-/// `POST /runs/{id}/skip-notice` (re-runs only).
+/// `POST /runs/{id}/skip-notice` (re-runs only; the changed classes confirmed).
 async fn skip_notice(
     State(state): State<AppState>,
     Id(id): Id,
-    CsrfForm { user, .. }: CsrfForm<NoFields>,
+    CsrfForm { user, form }: CsrfForm<SkipForm>,
 ) -> Result<Response, PageError> {
-    let result = state.app.skip_notice(&user.actor, id).await;
+    let confirmed = form.confirm_changes.trim().parse::<usize>().ok();
+    let result = state.app.skip_notice(&user.actor, id, confirmed).await;
     done(&state, &user, id, result, "notice_skipped").await
+}
+
+/// `POST /runs/{id}/reopen-year` with the reason: the published year opens again.
+async fn reopen_year(
+    State(state): State<AppState>,
+    Id(id): Id,
+    CsrfForm { user, form }: CsrfForm<ReasonForm>,
+) -> Result<Response, PageError> {
+    let result = state.app.reopen_year(&user.actor, id, &form.reason).await;
+    done(&state, &user, id, result, "year_reopened").await
 }
 
 /// `POST /runs/{id}/approve`.
