@@ -25,6 +25,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("user.bulk_enterprises", "批量创建企业账号"),
     ("user.activate", "激活账号"),
     ("user.activation_letters", "导出激活通知书"),
+    ("user.reissue_activation", "重新发放激活码"),
+    ("message.read", "阅读消息"),
     ("token.create", "签发令牌"),
     ("enterprise.create", "登记企业"),
     ("enterprise.update", "修改企业"),

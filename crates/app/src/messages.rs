@@ -61,21 +61,30 @@ impl App {
         Ok(messages::unread_count(&mut c, actor.user_id, actor.enterprise_id).await?)
     }
 
-    /// Marks one of the caller's messages read; another user's message is not found.
+    /// Marks one of the caller's messages read; another account's message is refused (and the
+    /// refusal audited, like any id changed in a URL).
     pub async fn mark_message_read(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
-        let mut tx = self.store.begin().await?;
-        let ok = messages::mark_read(&mut tx, id, actor.user_id, actor.enterprise_id).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        if ok {
-            Ok(())
-        } else {
-            // Already read, or not the caller's: both look the same from outside.
-            let mine = self.messages(actor).await?.iter().any(|m| m.id == id);
-            if mine {
-                Ok(())
-            } else {
-                Err(AppError::NotFound("消息"))
-            }
+        let message = {
+            let mut c = self.store.read().await?;
+            messages::get(&mut c, id)
+                .await?
+                .ok_or(AppError::NotFound("消息"))?
+        };
+        let mine = message.user_id == Some(actor.user_id)
+            || (message.enterprise_id.is_some() && message.enterprise_id == actor.enterprise_id);
+        if !mine {
+            return Err(self
+                .deny(
+                    actor,
+                    "message.read",
+                    ("message", &id.to_string()),
+                    "不是本账号的消息",
+                )
+                .await);
         }
+        let mut tx = self.store.begin().await?;
+        messages::mark_read(&mut tx, id, actor.user_id, actor.enterprise_id).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
     }
 }

@@ -115,3 +115,13 @@ pub async fn mark_read(
     .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// One message.
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Message>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT id, user_id, enterprise_id, title, body, link, created_at, read_at FROM messages WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}

@@ -22,9 +22,9 @@ enum Expect {
 use Expect::{A, D, L};
 
 /// A form submission: path, fields, expectation per role.
-type Post = (&'static str, Vec<(&'static str, &'static str)>, [Expect; 8]);
+type Post = (&'static str, Vec<(&'static str, &'static str)>, [Expect; 9]);
 
-const ROLES: [&str; 8] = [
+const ROLES: [&str; 9] = [
     "(anonymous)",
     "admin",
     "city",
@@ -33,6 +33,7 @@ const ROLES: [&str; 8] = [
     "zhuangbei",
     "qiye",
     "auditor",
+    "leader",
 ];
 
 async fn denied_count(s: &TestServer) -> i64 {
@@ -221,32 +222,32 @@ async fn every_route_for_every_role() {
             .unwrap();
 
         // Expectations for an enterprise / a cluster, from the facts (not from the system).
-        let ent = |id: i64, region: &str, cluster: Option<&str>| -> [Expect; 8] {
+        let ent = |id: i64, region: &str, cluster: Option<&str>| -> [Expect; 9] {
             let county = if region == "411702" { A } else { D };
             let clus = if cluster == Some(zb.name.as_str()) { A } else { D };
             let me = if id == own.id { A } else { D };
-            [L, D, A, A, county, clus, me, D]
+            [L, D, A, A, county, clus, me, D, A]
         };
-        let clu = |id: i64, region: &str| -> [Expect; 8] {
+        let clu = |id: i64, region: &str| -> [Expect; 9] {
             let county = if region == "411702" { A } else { D };
             let clus = if id == zb.id { A } else { D };
             let me = if Some(id) == own_cluster { A } else { D };
-            [L, D, A, A, county, clus, me, D]
+            [L, D, A, A, county, clus, me, D, A]
         };
-        let everyone = [L, A, A, A, A, A, A, A];
-        let business = [L, D, A, A, A, A, A, D];
-        let city_only = [L, D, A, D, D, D, D, D];
-        let admin_only = [L, A, D, D, D, D, D, D];
-        let auditor_only = [L, D, D, D, D, D, D, A];
-        let collectors = [L, D, A, A, D, D, D, D];
-        let department_only = [L, D, D, A, D, D, D, D];
-        let enterprise_only = [L, D, D, D, D, D, A, D];
+        let everyone = [L, A, A, A, A, A, A, A, A];
+        let business = [L, D, A, A, A, A, A, D, A];
+        let city_only = [L, D, A, D, D, D, D, D, D];
+        let admin_only = [L, A, D, D, D, D, D, D, D];
+        let auditor_only = [L, D, D, D, D, D, D, A, D];
+        let collectors = [L, D, A, A, D, D, D, D, D];
+        let department_only = [L, D, D, A, D, D, D, D, D];
+        let enterprise_only = [L, D, D, D, D, D, A, D, D];
 
         let own_e = ent(own.id, &own.region_code, own.cluster_name.as_deref());
         let far_e = ent(far.id, &far.region_code, far.cluster_name.as_deref());
         // Evaluation results: no department, and a score card only within the scope.
-        let results = [L, D, A, D, A, A, A, D];
-        let card = |id: i64, region: &str, cluster: Option<&str>| -> [Expect; 8] {
+        let results = [L, D, A, D, A, A, A, D, A];
+        let card = |id: i64, region: &str, cluster: Option<&str>| -> [Expect; 9] {
             let mut e = ent(id, region, cluster);
             e[3] = D;
             e
@@ -258,11 +259,14 @@ async fn every_route_for_every_role() {
             far_result.cluster.as_deref(),
         );
         let far_id = far_result.enterprise_id;
-        let public = [A, A, A, A, A, A, A, A];
-        let routes: Vec<(String, [Expect; 8])> = vec![
+        let public = [A, A, A, A, A, A, A, A, A];
+        let routes: Vec<(String, [Expect; 9])> = vec![
             ("/".into(), everyone),
             ("/password".into(), everyone),
             ("/enterprises".into(), business),
+            ("/enterprises.xlsx?region=411702".into(), business),
+            ("/messages".into(), everyone),
+            ("/api/v1/messages".into(), everyone),
             ("/enterprises?class=A&sort=name&page=2".into(), business),
             (format!("/enterprises/{}", own.id), own_e),
             (format!("/enterprises/{}", far.id), far_e),
@@ -285,9 +289,11 @@ async fn every_route_for_every_role() {
             ("/clusters/new".into(), city_only),
             (format!("/clusters/{}/edit", zb.id), city_only),
             ("/accounts".into(), admin_only),
+            ("/accounts/bulk".into(), admin_only),
             ("/accounts/new".into(), admin_only),
             (format!("/accounts/{account}/edit"), admin_only),
             ("/audit".into(), auditor_only),
+            ("/audit.xlsx?outcome=denied".into(), auditor_only),
             ("/audit/verify".into(), auditor_only),
             ("/collection".into(), collectors),
             (format!("/collection/rounds/{round}"), collectors),
@@ -328,6 +334,7 @@ async fn every_route_for_every_role() {
             (format!("/runs/{run}/results.xlsx"), city_only),
             (format!("/runs/{run}/snapshot.csv"), city_only),
             (format!("/runs/{run}/method.toml"), city_only),
+            (format!("/runs/{run}/adjustments.csv"), city_only),
             (format!("/runs/{run}/enterprises/{}", own.id), own_card),
             (format!("/runs/{run}/enterprises/{far_id}"), far_card),
             (format!("/runs/{run}/enterprises/{}/card.pdf", own.id), own_card),
@@ -350,6 +357,7 @@ async fn every_route_for_every_role() {
                 collectors,
             ),
             ("/public/runs".into(), public),
+            ("/activate".into(), public),
             (format!("/public/runs/{run}"), public),
             (format!("/public/runs/{run}?class=A&q=%E9%A9%BB"), public),
             (format!("/public/runs/{run}/list.xlsx"), public),
@@ -404,7 +412,30 @@ async fn state_changing_routes_refuse_other_roles() {
             .unwrap()
             .actor;
         let own = qiye.enterprise_id.unwrap();
-        let city_only = [L, D, A, D, D, D, D, D];
+        let city_only = [L, D, A, D, D, D, D, D, D];
+        // A message to the enterprise user's enterprise; an account to re-issue a code for.
+        let mut tx = s.app.store().begin().await.unwrap();
+        let message = mujun_store::messages::insert(
+            &mut tx,
+            mujun_store::messages::Recipient::Enterprise(own),
+            "权限测试",
+            "正文",
+            "",
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let message_path: &'static str = Box::leak(format!("/messages/{message}/read").into_boxed_str());
+        // Not an enterprise account: the administrator is refused for the content (422), so the
+        // enterprise user keeps its password for the rest of the matrix.
+        let auditor = s
+            .app
+            .login("auditor", PASSWORD, "127.0.0.1", None)
+            .await
+            .unwrap()
+            .actor;
+        let account_path: &'static str =
+            Box::leak(format!("/accounts/{}/activation", auditor.user_id).into_boxed_str());
         let run_path = |p: &str| -> &'static str { Box::leak(format!("/runs/{run}{p}").into_boxed_str()) };
         let objection_path: &'static str = Box::leak(format!("/objections/{objection}").into_boxed_str());
         let mut posts: Vec<Post> = vec![
@@ -420,7 +451,9 @@ async fn state_changing_routes_refuse_other_roles() {
             ),
             (run_path("/end-notice"), vec![], city_only),
             (run_path("/skip-notice"), vec![], city_only),
-            (run_path("/approve"), vec![], city_only),
+            // Approval: the city administrator and the approving leader.
+            (run_path("/approve"), vec![], [L, D, A, D, D, D, D, D, A]),
+            (run_path("/reopen-year"), vec![("reason", "")], city_only),
             (run_path("/reopen"), vec![("reason", "权限测试")], city_only),
             (run_path("/publish"), vec![("confirm", "1")], city_only),
             (
@@ -437,7 +470,7 @@ async fn state_changing_routes_refuse_other_roles() {
             (
                 objection_path,
                 vec![("action", "reject"), ("reason", "权限测试")],
-                [L, D, A, A, D, D, D, D],
+                [L, D, A, A, D, D, D, D, D],
             ),
             ("/methods", vec![("source", "x"), ("based_on", "")], city_only),
             ("/policies", vec![("class", "Z")], city_only),
@@ -447,15 +480,22 @@ async fn state_changing_routes_refuse_other_roles() {
             (
                 "/enterprises/new",
                 vec![("credit_code", "x")],
-                [L, D, A, D, D, D, D, D],
+                [L, D, A, D, D, D, D, D, D],
             ),
-            ("/clusters/new", vec![("name", "")], [L, D, A, D, D, D, D, D]),
-            ("/accounts/new", vec![("username", "")], [L, A, D, D, D, D, D, D]),
-            ("/audit/verify", vec![], [L, D, D, D, D, D, D, A]),
+            ("/clusters/new", vec![("name", "")], [L, D, A, D, D, D, D, D, D]),
+            (
+                "/accounts/new",
+                vec![("username", "")],
+                [L, A, D, D, D, D, D, D, D],
+            ),
+            ("/accounts/bulk", vec![("scope", "")], [L, A, D, D, D, D, D, D, D]),
+            (account_path, vec![], [L, A, D, D, D, D, D, D, D]),
+            (message_path, vec![], [L, D, D, D, D, D, A, D, D]),
+            ("/audit/verify", vec![], [L, D, D, D, D, D, D, A, D]),
             (
                 "/collection/rounds",
                 vec![("year", "2031")],
-                [L, D, A, D, D, D, D, D],
+                [L, D, A, D, D, D, D, D, D],
             ),
             (
                 "/land/parcels",
@@ -466,7 +506,7 @@ async fn state_changing_routes_refuse_other_roles() {
                     ("holder_code_1", ""),
                     ("holder_share_1", ""),
                 ],
-                [L, D, A, D, D, D, D, D],
+                [L, D, A, D, D, D, D, D, D],
             ),
         ]);
         let mut mismatches = Vec::new();
@@ -494,7 +534,7 @@ async fn state_changing_routes_refuse_other_roles() {
         // Objections are multipart forms (with the attachment): only the enterprise user files
         // one (refused for its content here: the notice is over).
         let path = format!("/runs/{run}/objections");
-        let expected = [L, D, D, D, D, D, A, D];
+        let expected = [L, D, D, D, D, D, A, D, D];
         for (i, role) in ROLES.iter().enumerate() {
             let browser = if i == 0 { None } else { Some(s.login(role).await) };
             let before = denied_count(s).await;

@@ -378,11 +378,10 @@ impl App {
         checked: &Checked,
         overwrite_reason: Option<&str>,
     ) -> Result<ImportOutcome, AppError> {
-        let value_count = checked.value_count();
         let mut tx = self.store.begin().await?;
         super::year_lock::lock_figures(&mut tx, year, &[ctx.dept.id]).await?;
         // Under the lock: no correction can be accepted meanwhile.
-        let overwritten = overwrites(&mut tx, ctx, year, checked).await?;
+        let (overwritten, unchanged) = corrections_met(&mut tx, ctx, year, checked).await?;
         if !overwritten.is_empty() && overwrite_reason.is_none() {
             return Err(AppError::invalid(
                 "overwrite_reason",
@@ -392,6 +391,8 @@ impl App {
                 ),
             ));
         }
+        // Cells carrying an accepted correction's value again are not written.
+        let value_count = checked.value_count() - unchanged.len();
         let batch_id = imports::insert(
             &mut tx,
             &imports::NewBatch {
@@ -419,6 +420,9 @@ impl App {
         let mut flags: Vec<(i64, &str, &str, bool)> = Vec::new();
         for row in &checked.rows {
             for v in &row.values {
+                if unchanged.contains(&(row.enterprise_id, v.item)) {
+                    continue;
+                }
                 let item = &ctx.items[v.item];
                 values.push(figures::NewFigure {
                     enterprise_id: row.enterprise_id,
@@ -484,6 +488,7 @@ impl App {
         let dept = self
             .acting_department(actor, department, "import.copy_last_year")
             .await?;
+        self.refuse_locked_year(year).await?;
         let ctx = self.collection_context(dept, year).await?;
         let slow: Vec<(usize, &CatalogueItem)> = ctx
             .items
@@ -627,10 +632,23 @@ async fn overwrites(
     year: i64,
     checked: &Checked,
 ) -> Result<Vec<Overwrite>, AppError> {
+    Ok(corrections_met(conn, ctx, year, checked).await?.0)
+}
+
+/// The accepted corrections `checked` meets: those it would replace by a different value, and
+/// the cells that carry the accepted value again (not written: the correction stays current
+/// with its provenance, and keeps its protection).
+async fn corrections_met(
+    conn: &mut mujun_store::AnyConnection,
+    ctx: &Context,
+    year: i64,
+    checked: &Checked,
+) -> Result<(Vec<Overwrite>, std::collections::HashSet<(i64, usize)>), AppError> {
+    let mut unchanged = std::collections::HashSet::new();
     let fields: Vec<&str> = ctx.items.iter().map(|i| i.id.as_str()).collect();
     let accepted = figures::accepted_corrections(conn, year, &fields).await?;
     if accepted.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), unchanged));
     }
     let by_key: HashMap<(i64, &str), &figures::AcceptedCorrection> = accepted
         .iter()
@@ -644,6 +662,7 @@ async fn overwrites(
                 continue;
             };
             if a.value == Some(v.value) {
+                unchanged.insert((row.enterprise_id, v.item));
                 continue;
             }
             let name = ctx
@@ -668,7 +687,7 @@ async fn overwrites(
             });
         }
     }
-    Ok(out)
+    Ok((out, unchanged))
 }
 
 fn csv_writer() -> csv::Writer<Vec<u8>> {

@@ -102,6 +102,10 @@ impl App {
             return Err(AppError::NotFound("数据项"));
         };
         let mut tx = self.store.begin().await?;
+        if dispute {
+            // A published year's figures are final: a dispute could change nothing.
+            super::year_lock::ensure_year_open(&mut tx, year).await?;
+        }
         let figure = figures::current(&mut tx, eid, year)
             .await?
             .into_iter()

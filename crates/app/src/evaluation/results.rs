@@ -126,7 +126,7 @@ pub struct SummaryLine {
     pub value_added_per_energy: Option<f64>,
     /// R&D intensity = Σ R&D / Σ revenue (%).
     pub rd_intensity: Option<f64>,
-    /// Last year's 亩均税收 for the same key (from that year's published run).
+    /// Last year's 亩均税收 for the same key (from that year's published run, else its figures).
     pub last_tax_per_mu: Option<f64>,
     /// Last year's count per class.
     pub last_counts: Vec<i64>,
@@ -141,6 +141,8 @@ pub struct SummaryTable {
     pub lines: Vec<SummaryLine>,
     /// The run of last year compared with, if any.
     pub last_run_id: Option<i64>,
+    /// Last year compared from its collected figures (it has no published run).
+    pub last_from_figures: bool,
 }
 
 /// The scope of results for a role: the city administrator and the approving leader see all; county and cluster
@@ -406,12 +408,20 @@ impl App {
         let mut c = self.store.read().await?;
         let now = runs::summary(&mut c, id, &scope, by).await?;
         let last_run = runs::published_for_year(&mut c, run.year - 1).await?;
+        // Last year beside this one: its published run, else its collected figures (and the
+        // classes published or imported for it), when there are any.
         let last = match &last_run {
             Some(r) => runs::summary(&mut c, r.id, &scope, by).await?,
-            None => Vec::new(),
+            None => runs::figure_summary(&mut c, run.year - 1, &scope, by).await?,
         };
+        let last_from_figures = last_run.is_none() && !last.is_empty();
         drop(c);
-        let mut classes: Vec<String> = now.iter().chain(&last).map(|r| r.class.clone()).collect();
+        let mut classes: Vec<String> = now
+            .iter()
+            .chain(&last)
+            .map(|r| r.class.clone())
+            .filter(|c| !c.is_empty())
+            .collect();
         class_order(&mut classes);
         let mut keys: Vec<String> = now.iter().map(|r| r.key.clone()).collect();
         keys.sort();
@@ -483,6 +493,7 @@ impl App {
             classes,
             lines,
             last_run_id: last_run.map(|r| r.id),
+            last_from_figures,
         })
     }
 }

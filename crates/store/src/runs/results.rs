@@ -425,3 +425,67 @@ pub async fn clear_results(conn: &mut AnyConnection, run_id: i64) -> Result<(), 
     }
     Ok(())
 }
+
+/// A year's sums per key and published class from the collected figures, for a year that has
+/// no published run (the comparison with last year): every enterprise with a current value of
+/// a summed field, grouped by its county or cluster as registered now, its class being the
+/// year's class if one was published or imported (`""` otherwise). Shaped like [`summary`].
+pub async fn figure_summary(
+    conn: &mut AnyConnection,
+    year: i64,
+    scope: &Scope,
+    by: SummaryBy,
+) -> Result<Vec<SummaryRow>, StoreError> {
+    let key = match by {
+        SummaryBy::City => "'all'",
+        SummaryBy::County => "e.region_code",
+        SummaryBy::Cluster => "COALESCE(c.name, '')",
+    };
+    let (scope_cond, text, int) = match scope {
+        Scope::All => ("", None, None),
+        Scope::Nothing => (" AND 1 = 0", None, None),
+        Scope::Region(r) => (" AND e.region_code = $2", Some(r.clone()), None),
+        Scope::Cluster(c) => (" AND e.cluster_id = $2", None, Some(*c)),
+        Scope::Enterprise(e) => (" AND e.id = $2", None, Some(*e)),
+    };
+    let field = |f: &str| format!("MAX(CASE WHEN f.field = '{f}' THEN f.value END) AS {f}");
+    let fields = [
+        "land_area_mu",
+        "tax_paid",
+        "profit_total",
+        "main_revenue",
+        "rd_expense",
+        "gross_output",
+        "energy_tce",
+        "value_added",
+    ];
+    // Built from the constant field ids above and placeholders only.
+    let sql = format!(
+        "SELECT key, class, COUNT(*) AS enterprises, {sums} FROM (\
+           SELECT {key} AS key, COALESCE(ec.class, '') AS class, {pivot} \
+           FROM figures f JOIN enterprises e ON e.id = f.enterprise_id \
+           LEFT JOIN clusters c ON c.id = e.cluster_id \
+           LEFT JOIN enterprise_classes ec ON ec.enterprise_id = e.id AND ec.year = $1 \
+           WHERE f.year = $1 AND f.superseded_at IS NULL AND f.field IN ({list}){scope_cond} \
+           GROUP BY f.enterprise_id, 1, 2) t GROUP BY 1, 2 ORDER BY 1, 2",
+        sums = fields
+            .iter()
+            .map(|f| format!("SUM({f}) AS {f}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        pivot = fields.iter().map(|f| field(f)).collect::<Vec<_>>().join(", "),
+        list = fields
+            .iter()
+            .map(|f| format!("'{f}'"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let mut q = sqlx::query_as(AssertSqlSafe(sql)).bind(year);
+    if let Some(t) = text {
+        q = q.bind(t);
+    }
+    if let Some(i) = int {
+        q = q.bind(i);
+    }
+    Ok(q.fetch_all(conn).await?)
+}

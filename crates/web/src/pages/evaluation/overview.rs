@@ -83,6 +83,8 @@ struct SummaryView {
     lines: Vec<SummaryRow>,
     /// Last year's published run compared with (0: none).
     last_run: i64,
+    /// Last year compared from its collected figures.
+    last_from_figures: bool,
 }
 
 impl SummaryView {
@@ -111,6 +113,7 @@ impl SummaryView {
                 .collect(),
             classes: t.classes,
             last_run: t.last_run_id.unwrap_or(0),
+            last_from_figures: t.last_from_figures,
         }
     }
 }
