@@ -29,10 +29,24 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Largest uploaded file in bytes (department workbooks).
     pub max_upload_bytes: usize,
+    /// Shortest public notice in calendar days, both ends counted.
+    pub notice_min_days: i64,
+    /// Shortest supplementary notice (the enterprises a re-run moved) in calendar days.
+    pub supplementary_notice_min_days: i64,
+    /// Whoever adjusted classes in a run may not also approve it.
+    pub two_person_rule: bool,
+    /// Seconds between the heartbeats of a server working on a background job.
+    pub job_heartbeat_seconds: u64,
+    /// Seconds without a heartbeat after which another server takes a job over.
+    pub job_stale_seconds: u64,
+    /// The issuing agency shown on letters and documents.
+    pub agency: String,
+    /// The address users reach the system at (printed on activation letters).
+    pub public_url: String,
 }
 
 /// The keys of [`Config`] (what `MUJUN_<KEY>` variables may set).
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 16] = [
     "database",
     "bind",
     "secure_cookies",
@@ -42,6 +56,13 @@ const KEYS: [&str; 9] = [
     "lockout_minutes",
     "max_body_bytes",
     "max_upload_bytes",
+    "notice_min_days",
+    "supplementary_notice_min_days",
+    "two_person_rule",
+    "job_heartbeat_seconds",
+    "job_stale_seconds",
+    "agency",
+    "public_url",
 ];
 
 impl Default for Config {
@@ -56,6 +77,13 @@ impl Default for Config {
             lockout_minutes: 15,
             max_body_bytes: 2 * 1024 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
+            notice_min_days: 7,
+            supplementary_notice_min_days: 3,
+            two_person_rule: true,
+            job_heartbeat_seconds: 5,
+            job_stale_seconds: 60,
+            agency: "驻马店市发展和改革委员会".into(),
+            public_url: String::new(),
         }
     }
 }
@@ -88,6 +116,35 @@ impl Config {
             }
         }
         out
+    }
+
+    /// The workflow rules the use cases apply.
+    pub fn workflow(&self) -> mujun_app::Workflow {
+        mujun_app::Workflow {
+            notice_min_days: self.notice_min_days.max(1),
+            supplementary_notice_min_days: self.supplementary_notice_min_days.max(1),
+            two_person_rule: self.two_person_rule,
+        }
+    }
+
+    /// The timing of background jobs (a stale limit below three heartbeats is raised to it, so
+    /// a live server is never taken for dead).
+    pub fn jobs(&self) -> mujun_app::JobSettings {
+        let heartbeat = self.job_heartbeat_seconds.max(1);
+        mujun_app::JobSettings {
+            heartbeat: std::time::Duration::from_secs(heartbeat),
+            stale_after: std::time::Duration::from_secs(self.job_stale_seconds.max(3 * heartbeat)),
+            poll: std::time::Duration::from_secs(heartbeat.min(2)),
+            ..mujun_app::JobSettings::default()
+        }
+    }
+
+    /// How the site presents itself.
+    pub fn site(&self) -> mujun_app::Site {
+        mujun_app::Site {
+            agency: self.agency.clone(),
+            url: self.public_url.clone(),
+        }
     }
 
     /// The security settings the use cases need.

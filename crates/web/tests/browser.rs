@@ -129,16 +129,24 @@ async fn login(c: &Client, base: &str, username: &str) {
         .unwrap();
 }
 
-/// The text of the first element matching `css`, once it is there.
+/// The text of the first element matching `css`, once it is there (looked up again if the
+/// page was replaced meanwhile, as a self-refreshing page does).
 async fn text_of(c: &Client, css: &str) -> String {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
+    let mut last = String::new();
+    for _ in 0..20 {
+        let element = c
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        match element.text().await {
+            Ok(text) => return text,
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("{css}: {last}")
 }
 
 /// The application on a fresh SQLite database with 150 demo enterprises.
@@ -418,6 +426,180 @@ async fn an_enterprise_objects_during_the_notice_and_the_department_accepts() {
         .unwrap();
     assert_eq!((tax.value, tax.source.as_str()), (Some(8888.5), "objection"));
     drop(conn);
+
+    c.close().await.unwrap();
+    server.stop().await;
+    store.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_city_confirms_moved_classes_before_skipping_the_notice_and_the_enterprise_is_told() {
+    if !enabled() {
+        return;
+    }
+    // A run of 2024 whose notice ended after the tax department accepted the enterprise
+    // user's objection with a value that moves its class.
+    let (store, app) = demo_app().await;
+    let login_as = |u: &'static str| {
+        let app = app.clone();
+        async move {
+            app.login(u, mujun_app::demo::DEMO_PASSWORD, "127.0.0.1", None)
+                .await
+                .unwrap()
+                .actor
+        }
+    };
+    let city = login_as("city").await;
+    let qiye = login_as("qiye").await;
+    let tax = login_as("tax").await;
+    let started = app
+        .start_run(
+            &city,
+            &mujun_app::evaluation::runs::StartRun {
+                year: 2024,
+                method: "preset:henan-2019".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    started.job.await.unwrap();
+    let run = started.id;
+    let today = (mujun_store::now_ms() / 1000 + 8 * 3600).div_euclid(86_400);
+    let date = |d: i64| mujun_domain::Date::from_days_since_epoch(d).unwrap().to_string();
+    app.start_notice(&city, run, &date(today), &date(today + 6))
+        .await
+        .unwrap();
+    let own = qiye.enterprise_id.unwrap();
+    let card = app.score_card(&qiye, run, own).await.unwrap();
+    let objection = app
+        .file_objection(
+            &qiye,
+            run,
+            &mujun_app::evaluation::objections::ObjectionForm {
+                item: "tax_paid".into(),
+                text: "漏计税款".into(),
+                attachment: None,
+            },
+        )
+        .await
+        .unwrap();
+    let corrected = if card.result.final_class == "A" {
+        0.0
+    } else {
+        card.input.tax_paid.unwrap_or(0.0) * 20.0 + 10_000.0
+    };
+    app.resolve_objection(
+        &tax,
+        objection,
+        &mujun_app::evaluation::objections::Decision::Accept {
+            corrected_value: Some(corrected),
+            note: "补录入库税款".into(),
+        },
+    )
+    .await
+    .unwrap();
+    app.end_notice(&city, run, "异议已全部收到").await.unwrap();
+    let server = serve(app.clone()).await;
+    let base = server.base.clone();
+    let (c, _driver, _profile) = browser().await;
+    let shots = screenshots();
+
+    // The city re-runs from the run's page; the new run's page follows its progress.
+    login(&c, &base, "city").await;
+    c.goto(&format!("{base}/runs/{run}")).await.unwrap();
+    c.find(Locator::Css(&format!(
+        "form[action='/runs/{run}/rerun'] button[type=submit]"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let state = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::XPath("//span[@id='run-state' and text()='草稿']"))
+        .await
+        .unwrap();
+    assert_eq!(state.text().await.unwrap(), "草稿");
+    let rerun: i64 = c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .trim_start_matches("/runs/")
+        .parse()
+        .unwrap();
+    // The changed enterprises are listed before the notice can be skipped.
+    let changes = text_of(&c, "table.changes tbody").await;
+    assert!(changes.contains(&card.input.name), "{changes}");
+    let skip = c
+        .find(Locator::Css(&format!("form[action='/runs/{rerun}/skip-notice']")))
+        .await
+        .unwrap();
+    let warning = skip.text().await.unwrap();
+    assert!(warning.contains("类别发生变化"), "{warning}");
+    std::fs::write(shots.join("7-rerun-changes.png"), c.screenshot().await.unwrap()).unwrap();
+    skip.find(Locator::Css("input[name=confirm_changes]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    skip.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let flash = text_of(&c, ".flash.ok").await;
+    assert!(flash.contains("直接进入复核"), "{flash}");
+    assert_eq!(text_of(&c, "#run-state").await, "复核中");
+
+    // The moved enterprise finds the message in its portal.
+    c.find(Locator::Css("header.top form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("input[name=username]"))
+        .await
+        .unwrap();
+    login(&c, &base, "qiye").await;
+    assert_eq!(text_of(&c, "header.top .messages .count").await, "1");
+    c.find(Locator::Css("header.top .messages"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let message = text_of(&c, "ul.messages-list li.unread").await;
+    assert!(
+        message.contains("类别变更通知") && message.contains("变更为"),
+        "{message}"
+    );
+    std::fs::write(shots.join("8-message.png"), c.screenshot().await.unwrap()).unwrap();
+    // Opening it marks it read and leads to the new score card.
+    c.find(Locator::Css("ul.messages-list li.unread form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let title = text_of(&c, "main h1").await;
+    assert!(title.starts_with("评分卡"), "{title}");
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with(&format!("/runs/{rerun}/enterprises/"))
+    );
+    assert_eq!(app.unread_messages(&qiye).await.unwrap(), 0);
 
     c.close().await.unwrap();
     server.stop().await;

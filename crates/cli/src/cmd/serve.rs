@@ -45,7 +45,10 @@ pub async fn open(config: &mujun_web::Config) -> anyhow::Result<mujun_app::App> 
     let store = mujun_store::Store::connect(&config.database)
         .await
         .with_context(|| format!("无法打开数据库 {}", mujun_store::redact_url(&config.database)))?;
-    Ok(mujun_app::App::new(store, config.security()))
+    Ok(mujun_app::App::new(store, config.security())
+        .with_workflow(config.workflow())
+        .with_jobs(config.jobs())
+        .with_site(config.site()))
 }
 
 /// Opens the application for the server: also fills missing reference data (departments,

@@ -251,3 +251,29 @@ impl TestServer {
         }
     }
 }
+
+impl TestServer {
+    /// A form POST whose answer is kept as bytes (a download); `_csrf` added from the browser.
+    pub async fn raw_post(&self, path: &str, b: &Browser, fields: &[(&str, &str)]) -> Raw {
+        let mut pairs: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        pairs.push(("_csrf".into(), b.csrf.clone()));
+        let body = serde_urlencoded::to_string(&pairs).unwrap();
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("mujun_session={}", b.cookie))
+            .body(Body::from(body))
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        Raw {
+            status,
+            headers,
+            bytes,
+        }
+    }
+}

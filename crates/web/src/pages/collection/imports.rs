@@ -176,6 +176,8 @@ struct BatchView {
     warnings: i64,
     source: &'static str,
     user: String,
+    /// 代报, a correction's reason, an overwrite's reason.
+    note: String,
 }
 
 #[derive(Template)]
@@ -193,6 +195,8 @@ struct ImportPage {
     history: Vec<BatchView>,
     errors: Vec<String>,
     max_mb: usize,
+    /// Why the year takes no more data (its result is published), if it is locked.
+    locked: Option<String>,
 }
 
 async fn render_page(
@@ -244,6 +248,19 @@ async fn render_page(
             values: b.value_count,
             warnings: b.warnings_confirmed,
             source: source_label(&b.source),
+            note: {
+                let mut parts = Vec::new();
+                if b.on_behalf == 1 {
+                    parts.push("市级代部门报送".to_owned());
+                }
+                if !b.note.is_empty() {
+                    parts.push(format!("理由：{}", b.note));
+                }
+                if !b.overwrite_reason.is_empty() {
+                    parts.push(format!("覆盖已采纳更正的理由：{}", b.overwrite_reason));
+                }
+                parts.join("；")
+            },
             user: match (b.user_id, b.user_name) {
                 (Some(id), _) if id == user.actor.user_id => format!("{}（本人）", user.actor.display_name),
                 (Some(_), Some(name)) => name,
@@ -269,6 +286,7 @@ async fn render_page(
         history,
         errors,
         max_mb: state.config.max_upload_bytes / (1024 * 1024),
+        locked: state.app.year_lock(year).await?.map(|l| l.message),
     };
     Ok((status, crate::pages::render(&page)?).into_response())
 }

@@ -135,8 +135,9 @@ fn source_label(source: &str) -> &'static str {
         "csv" => "CSV 导入",
         "manual" => "手工录入",
         "api" => "接口报送",
-        "objection" => "异议更正",
-        "correction" => "异议更正",
+        "objection" => "公示异议更正",
+        "correction" => "自核争议更正",
+        "history" => "历史数据导入",
         "copy_last_year" => "沿用上年",
         _ => "其他",
     }
