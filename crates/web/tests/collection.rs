@@ -768,7 +768,7 @@ async fn an_enterprise_disputes_a_figure_and_the_department_corrects_it() {
         let start = page.body.find("data-item=\"tax_paid\"").unwrap();
         let row = &page.body[start..start + page.body[start..].find("</tr>").unwrap()];
         assert!(
-            row.contains("88 万元") && row.contains("已更正") && row.contains("异议更正"),
+            row.contains("88 万元") && row.contains("已更正") && row.contains("自核争议更正"),
             "{}: {row}",
             s.name
         );
