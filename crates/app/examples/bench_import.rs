@@ -183,7 +183,7 @@ async fn main() {
             previous: &previous,
         };
         let t = Instant::now();
-        let checked = mujun_collect::upload::check_upload(name, &bytes, &ctx).unwrap();
+        let checked = mujun_collect::upload::check_upload(name, &bytes, &ctx, Default::default()).unwrap();
         println!(
             "{label}: read + check {} values in {:.2}s",
             checked.value_count(),

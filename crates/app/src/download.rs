@@ -16,6 +16,13 @@ pub enum Content {
     Bytes(Vec<u8>),
     /// An anonymous temporary file, positioned at its start (removed when dropped).
     File(TableFile),
+    /// A named temporary file (removed when dropped): read from its start on download.
+    Named {
+        /// The file.
+        file: tempfile::NamedTempFile,
+        /// Its size in bytes.
+        len: u64,
+    },
 }
 
 /// A file to download.
@@ -44,6 +51,7 @@ impl Download {
         match &self.content {
             Content::Bytes(b) => b.len() as u64,
             Content::File(f) => f.len,
+            Content::Named { len, .. } => *len,
         }
     }
 
@@ -58,7 +66,10 @@ impl Download {
             Content::Bytes(b) => Ok(b),
             Content::File(f) => f
                 .into_bytes()
-                .map_err(|e| crate::AppError::invalid("export", e.to_string())),
+                .map_err(|e| crate::AppError::Internal(e.to_string())),
+            Content::Named { file, .. } => {
+                std::fs::read(file.path()).map_err(|e| crate::AppError::Internal(e.to_string()))
+            }
         }
     }
 }

@@ -101,6 +101,9 @@ pub struct App {
     workflow: Workflow,
     jobs: JobSettings,
     site: Site,
+    upload_limits: mujun_collect::upload::Limits,
+    /// Permits for CPU-heavy work on the blocking pool (see [`App::cpu`]).
+    cpu: std::sync::Arc<tokio::sync::Semaphore>,
     /// This process among the servers sharing the database (owner of the jobs it claims).
     owner: std::sync::Arc<str>,
     cache: std::sync::Arc<cache::Cache>,
@@ -115,9 +118,41 @@ impl App {
             workflow: Workflow::default(),
             jobs: JobSettings::default(),
             site: Site::default(),
+            upload_limits: mujun_collect::upload::Limits::default(),
+            cpu: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism()
+                    .map_or(1, std::num::NonZero::get)
+                    .saturating_sub(1)
+                    .max(1),
+            )),
             owner: jobs::new_owner().into(),
             cache: std::sync::Arc::default(),
         }
+    }
+
+    /// The same application with other limits on uploaded files.
+    pub fn with_upload_limits(mut self, limits: mujun_collect::upload::Limits) -> App {
+        self.upload_limits = limits;
+        self
+    }
+
+    /// CPU-heavy work (checking an upload, writing a marked workbook, the engine) runs on
+    /// tokio's blocking pool, a bounded number at a time (one core is always left to the async
+    /// workers): requests keep their normal latency while a big import or a run computes, and
+    /// further heavy work waits its turn in the semaphore's queue.
+    pub(crate) async fn cpu<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _permit = self
+            .cpu
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| AppError::Internal("计算队列已关闭".into()))?;
+        tokio::task::spawn_blocking(f)
+            .await
+            .map_err(|e| AppError::Internal(format!("后台计算异常终止：{e}")))
     }
 
     /// The same application presented as another site.

@@ -143,7 +143,25 @@ async fn one_bad_row_stores_nothing_and_marks_the_cell() {
             ImportOutcome::Rejected { errors, marked, .. } => {
                 assert_eq!(errors.len(), 1, "{name}");
                 assert_eq!((errors[0].row, errors[0].value.as_str()), (15, "七十七"));
-                assert!(!marked.is_empty());
+                // The marked workbook, made again from the kept upload, for its sender only.
+                let id = marked.unwrap();
+                let file = app.marked_workbook(&tax, id).await.unwrap();
+                let bytes = file.into_bytes().unwrap();
+                assert_eq!(&bytes[..2], b"PK");
+                use calamine::Reader;
+                let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+                let list = book.worksheet_range("问题清单").unwrap();
+                assert_eq!(list.get_size().0, 2, "{name}: header and the one error");
+                let stats = login(&app, "stats").await;
+                assert!(matches!(
+                    app.marked_workbook(&stats, id).await,
+                    Err(AppError::NotFound(_))
+                ));
+                // Never confirmable.
+                assert!(matches!(
+                    app.confirm_import(&tax, id, None).await,
+                    Err(AppError::NotFound(_))
+                ));
             }
             other => panic!("{name}: {other:?}"),
         }

@@ -4,13 +4,17 @@
 //! storable unless the whole file is free of errors. Warnings (suspicious but possible values:
 //! a value about 10,000 times last year's suggests 元 typed into a 万元 column) must be confirmed
 //! by the sender. [`marked_workbook`] gives back the same cells with every problem marked.
+//!
+//! The file is read through `mujun-sheet` within its [`Limits`] and checked row by row as it is
+//! read: no grid of the whole file is kept, so a large upload costs what its problems and its
+//! storable values cost, not what its cells cost.
 
 use std::collections::HashMap;
-use std::io::Cursor;
 
-use calamine::{Data, DataType, Reader, Xlsx};
 use mujun_domain::units::{AreaUnit, MoneyUnit};
 use mujun_domain::{CreditCode, DomainError, Scale, normalize_text, number::parse_number};
+use mujun_sheet::Workbook as Upload;
+pub use mujun_sheet::{Cell, Limits};
 use rust_xlsxwriter::{Color, Format, Note, Workbook};
 use sha2::{Digest, Sha256};
 
@@ -96,30 +100,6 @@ pub struct CheckedRow {
     pub values: Vec<CheckedValue>,
 }
 
-/// A cell of the upload.
-#[derive(Clone, Debug, PartialEq)]
-enum Cell {
-    Empty,
-    Text(String),
-    Number(f64),
-}
-
-impl Cell {
-    fn text(&self) -> String {
-        match self {
-            Cell::Empty => String::new(),
-            Cell::Text(t) => t.clone(),
-            Cell::Number(n) => {
-                if n.fract() == 0.0 && n.abs() < 1e15 {
-                    format!("{}", *n as i64)
-                } else {
-                    n.to_string()
-                }
-            }
-        }
-    }
-}
-
 /// The result of checking an upload.
 #[derive(Clone, Debug)]
 pub struct Checked {
@@ -133,7 +113,6 @@ pub struct Checked {
     pub errors: Vec<Issue>,
     /// Warnings: storable after explicit confirmation.
     pub warnings: Vec<Issue>,
-    grid: Vec<Vec<Cell>>,
 }
 
 impl Checked {
@@ -146,7 +125,6 @@ impl Checked {
             rows,
             errors: Vec::new(),
             warnings: Vec::new(),
-            grid: Vec::new(),
         }
     }
 
@@ -154,6 +132,25 @@ impl Checked {
     pub fn value_count(&self) -> usize {
         self.rows.iter().map(|r| r.values.len()).sum()
     }
+}
+
+/// At most `per_column` issues of each column (and of whole rows), in order, and how many
+/// were left out: what a page or an API answer shows of a long list (the marked workbook
+/// carries every one).
+pub fn sample(issues: &[Issue], per_column: usize) -> (Vec<Issue>, usize) {
+    let mut shown: HashMap<Option<usize>, usize> = HashMap::new();
+    let mut out = Vec::new();
+    let mut left = 0;
+    for i in issues {
+        let n = shown.entry(i.col).or_insert(0);
+        if *n < per_column {
+            *n += 1;
+            out.push(i.clone());
+        } else {
+            left += 1;
+        }
+    }
+    (out, left)
 }
 
 /// Conversion of a column's unit into the item's unit.
@@ -205,110 +202,62 @@ fn match_item(header: &str, item: &CatalogueItem) -> Option<Result<Unit, String>
     Some(Err(format!("单位“{unit}”不支持，应为“{}”", item.unit)))
 }
 
-fn read_grid(
+/// Opens an upload, checks the template's marker (a template of another department or year is
+/// an error) and picks the data sheet.
+fn open<'b>(
     file_name: &str,
-    bytes: &[u8],
+    bytes: &'b [u8],
     ctx: &UploadContext<'_>,
+    limits: Limits,
     errors: &mut Vec<Issue>,
-) -> Result<Vec<Vec<Cell>>, CollectError> {
-    let unreadable = |why: String| CollectError::Unreadable {
-        file: file_name.to_owned(),
-        why,
-    };
-    let lower = file_name.to_ascii_lowercase();
-    if lower.ends_with(".csv") || lower.ends_with(".txt") {
-        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let text = match std::str::from_utf8(body) {
-            Ok(s) => std::borrow::Cow::Borrowed(s),
-            Err(_) => encoding_rs::GB18030.decode(body).0,
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut grid = Vec::new();
-        for rec in reader.records() {
-            let rec = rec.map_err(|e| unreadable(format!("CSV 格式错误：{e}")))?;
-            grid.push(
-                rec.iter()
-                    .map(|c| {
-                        if c.trim().is_empty() {
-                            Cell::Empty
-                        } else {
-                            Cell::Text(c.to_owned())
-                        }
-                    })
-                    .collect(),
-            );
-        }
-        return Ok(grid);
-    }
-    if !lower.ends_with(".xlsx") && !lower.ends_with(".xlsm") {
-        return Err(unreadable("只接受 .xlsx 或 .csv 文件".into()));
-    }
-    let mut book =
-        Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(format!("不是有效的 xlsx 文件（{e}）")))?;
+) -> Result<(Upload<'b>, String), CollectError> {
+    let mut book = Upload::open(file_name, bytes, limits)?;
     let names = book.sheet_names();
-    if names.iter().any(|n| n == "_meta")
-        && let Ok(meta) = book.worksheet_range("_meta")
-        && meta.get_value((0, 0)).map(|d| d.to_string()) == Some(META_MARKER.to_owned())
-    {
-        let dept = meta.get_value((1, 1)).map(|d| d.to_string()).unwrap_or_default();
-        let year = meta.get_value((2, 1)).and_then(|d| d.as_f64()).unwrap_or(0.0) as u16;
-        if dept != ctx.department_code || year != ctx.year {
-            errors.push(Issue {
-                row: 0,
-                col: None,
-                column: String::new(),
-                value: String::new(),
-                message: format!(
-                    "这是“{dept}”部门 {year} 年度的模板，不能导入到“{}”部门 {} 年度的任务；请下载本任务的模板",
-                    ctx.department_code, ctx.year
-                ),
-            });
+    if names.iter().any(|n| n == "_meta") {
+        let meta = book.small_sheet("_meta", 3)?;
+        let cell = |r: usize, c: usize| {
+            meta.iter()
+                .find(|(row, _)| *row == r)
+                .and_then(|(_, cells)| cells.get(c))
+                .cloned()
+                .unwrap_or(Cell::Empty)
+        };
+        if cell(0, 0).text() == META_MARKER {
+            let dept = cell(1, 1).text();
+            let year = match cell(2, 1) {
+                Cell::Number(n) => n as u16,
+                other => other.text().parse().unwrap_or(0),
+            };
+            if dept != ctx.department_code || year != ctx.year {
+                errors.push(Issue {
+                    row: 0,
+                    col: None,
+                    column: String::new(),
+                    value: String::new(),
+                    message: format!(
+                        "这是“{dept}”部门 {year} 年度的模板，不能导入到“{}”部门 {} 年度的任务；请下载本任务的模板",
+                        ctx.department_code, ctx.year
+                    ),
+                });
+            }
         }
     }
-    let sheet = names
+    let sheet = data_sheet(file_name, &names)?;
+    Ok((book, sheet))
+}
+
+/// The sheet holding the data: the template's data sheet, else the first that is not hidden
+/// bookkeeping (`_meta`).
+fn data_sheet(file_name: &str, names: &[String]) -> Result<String, CollectError> {
+    names
         .iter()
         .find(|n| n.as_str() == DATA_SHEET)
         .or_else(|| names.iter().find(|n| !n.starts_with('_')))
-        .cloned();
-    let Some(sheet) = sheet else {
-        return Err(unreadable("工作簿中没有工作表".into()));
-    };
-    let range = book
-        .worksheet_range(&sheet)
-        .map_err(|e| unreadable(format!("无法读取工作表“{sheet}”：{e}")))?;
-    let (h, w) = range.get_size();
-    let mut grid = vec![vec![Cell::Empty; w]; h];
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    for (r, row) in range.rows().enumerate() {
-        for (c, d) in row.iter().enumerate() {
-            grid[r][c] = match d {
-                Data::Empty => Cell::Empty,
-                Data::String(s) if s.trim().is_empty() => Cell::Empty,
-                Data::String(s) => Cell::Text(s.clone()),
-                Data::Float(f) => Cell::Number(*f),
-                Data::Int(i) => Cell::Number(*i as f64),
-                Data::Bool(b) => Cell::Text(if *b { "是".into() } else { "否".into() }),
-                other => Cell::Text(other.to_string()),
-            };
-        }
-    }
-    // Keep sheet coordinates: pad the rows and columns before the used range.
-    if c0 > 0 {
-        for row in &mut grid {
-            let mut padded = vec![Cell::Empty; c0 as usize];
-            padded.append(row);
-            *row = padded;
-        }
-    }
-    if r0 > 0 {
-        let mut padded = vec![Vec::new(); r0 as usize];
-        padded.append(&mut grid);
-        grid = padded;
-    }
-    Ok(grid)
+        .cloned()
+        .ok_or_else(|| CollectError::Unreadable {
+            file: file_name.to_owned(),
+            why: "工作簿中没有工作表".into(),
+        })
 }
 
 fn parse_flag(text: &str) -> Option<bool> {
@@ -319,32 +268,16 @@ fn parse_flag(text: &str) -> Option<bool> {
     }
 }
 
-/// Checks an upload. `Err` only when the file cannot be read at all; cell problems are in the
-/// returned [`Checked`].
-pub fn check_upload(file_name: &str, bytes: &[u8], ctx: &UploadContext<'_>) -> Result<Checked, CollectError> {
-    let file_hash = hex::encode(Sha256::digest(bytes));
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let grid = read_grid(file_name, bytes, ctx, &mut errors)?;
-    let mut checked = Checked {
-        file_name: file_name.to_owned(),
-        file_hash,
-        rows: Vec::new(),
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        grid,
-    };
-    let Some(header) = checked.grid.first() else {
-        errors.push(Issue {
-            row: 1,
-            col: None,
-            column: String::new(),
-            value: String::new(),
-            message: "文件是空的，没有表头".into(),
-        });
-        checked.errors = errors;
-        return Ok(checked);
-    };
+/// How the columns of an upload map to the department's items.
+struct Layout {
+    written: Vec<String>,
+    code_col: usize,
+    columns: Vec<(usize, usize, Unit)>,
+}
+
+/// Reads the header row: which column holds the credit code and which the department's items
+/// (with their units). `None` when the header makes the file unusable (its problems pushed).
+fn layout(header: &[Cell], ctx: &UploadContext<'_>, errors: &mut Vec<Issue>) -> Option<Layout> {
     // Headers as written (for messages) and normalised (for matching: full-width → half-width).
     let written: Vec<String> = header.iter().map(|c| c.text().trim().to_owned()).collect();
     let headers: Vec<String> = written.iter().map(|h| normalize_text(h).into_owned()).collect();
@@ -412,8 +345,7 @@ pub fn check_upload(file_name: &str, bytes: &[u8], ctx: &UploadContext<'_>) -> R
             value: String::new(),
             message: "缺少“统一社会信用代码”列".into(),
         });
-        checked.errors = errors;
-        return Ok(checked);
+        return None;
     };
     if columns.is_empty() {
         errors.push(Issue {
@@ -424,21 +356,92 @@ pub fn check_upload(file_name: &str, bytes: &[u8], ctx: &UploadContext<'_>) -> R
             message: "没有找到本部门负责的数据项列（列标题应与模板一致）".into(),
         });
     }
+    Some(Layout {
+        written,
+        code_col,
+        columns,
+    })
+}
 
+/// Checks an upload, row by row as it is read. `Err` only when the file cannot be read at all
+/// or is beyond the [`Limits`]; cell problems are in the returned [`Checked`].
+pub fn check_upload(
+    file_name: &str,
+    bytes: &[u8],
+    ctx: &UploadContext<'_>,
+    limits: Limits,
+) -> Result<Checked, CollectError> {
+    let file_hash = hex::encode(Sha256::digest(bytes));
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut rows = Vec::new();
+    let (mut book, sheet) = open(file_name, bytes, ctx, limits, &mut errors)?;
+    let mut layout_of: Option<Option<Layout>> = None;
     let mut seen: HashMap<CreditCode, usize> = HashMap::new();
-    for (r, cells) in checked.grid.iter().enumerate().skip(1) {
-        let row = r + 1;
-        if cells.iter().all(|c| *c == Cell::Empty) {
-            continue;
-        }
-        let cell = |c: usize| cells.get(c).cloned().unwrap_or(Cell::Empty);
-        let issue = |col: usize, message: String| Issue {
-            row,
-            col: Some(col),
-            column: written.get(col).cloned().unwrap_or_default(),
-            value: cell(col).text(),
-            message,
+    book.rows(&sheet, |r, cells| {
+        let Some(layout) = &layout_of else {
+            // The first non-empty row is the header.
+            layout_of = Some(layout(cells, ctx, &mut errors));
+            return true;
         };
+        let Some(layout) = layout else {
+            // An unusable header: nothing else to check.
+            return false;
+        };
+        check_row(
+            r + 1,
+            cells,
+            layout,
+            ctx,
+            &mut seen,
+            &mut errors,
+            &mut warnings,
+            &mut rows,
+        );
+        true
+    })?;
+    if layout_of.is_none() {
+        errors.push(Issue {
+            row: 1,
+            col: None,
+            column: String::new(),
+            value: String::new(),
+            message: "文件是空的，没有表头".into(),
+        });
+    }
+    errors.sort_by_key(|e| (e.row, e.col));
+    warnings.sort_by_key(|e| (e.row, e.col));
+    Ok(Checked {
+        file_name: file_name.to_owned(),
+        file_hash,
+        rows,
+        errors,
+        warnings,
+    })
+}
+
+/// Checks one data row (`row` is its sheet row number).
+#[allow(clippy::too_many_arguments)]
+fn check_row(
+    row: usize,
+    cells: &[Cell],
+    layout: &Layout,
+    ctx: &UploadContext<'_>,
+    seen: &mut HashMap<CreditCode, usize>,
+    errors: &mut Vec<Issue>,
+    warnings: &mut Vec<Issue>,
+    rows: &mut Vec<CheckedRow>,
+) {
+    let (written, code_col, columns) = (&layout.written, layout.code_col, &layout.columns);
+    let cell = |c: usize| cells.get(c).cloned().unwrap_or(Cell::Empty);
+    let issue = |col: usize, message: String| Issue {
+        row,
+        col: Some(col),
+        column: written.get(col).cloned().unwrap_or_default(),
+        value: cell(col).text(),
+        message,
+    };
+    {
         let code_text = cell(code_col).text();
         let code = match CreditCode::parse(&code_text) {
             Ok(c) => Some(c),
@@ -473,7 +476,7 @@ pub fn check_upload(file_name: &str, bytes: &[u8], ctx: &UploadContext<'_>) -> R
             errors.push(issue(code_col, format!("与第 {first} 行重复")));
         }
         let mut values = Vec::new();
-        for &(col, i, unit) in &columns {
+        for &(col, i, unit) in columns {
             let item = &ctx.items[i];
             let raw = cell(col);
             if raw == Cell::Empty {
@@ -543,7 +546,7 @@ pub fn check_upload(file_name: &str, bytes: &[u8], ctx: &UploadContext<'_>) -> R
             }
         }
         if let Some((c, k)) = known {
-            checked.rows.push(CheckedRow {
+            rows.push(CheckedRow {
                 row,
                 enterprise_id: k.id,
                 credit_code: c.to_string(),
@@ -551,16 +554,25 @@ pub fn check_upload(file_name: &str, bytes: &[u8], ctx: &UploadContext<'_>) -> R
             });
         }
     }
-    errors.sort_by_key(|e| (e.row, e.col));
-    warnings.sort_by_key(|e| (e.row, e.col));
-    checked.errors = errors;
-    checked.warnings = warnings;
-    Ok(checked)
 }
 
-/// The upload with every problem marked: error cells red, warning cells yellow, each with a
-/// note; a last column 问题说明 per row; and a sheet 问题清单 listing them all.
-pub fn marked_workbook(checked: &Checked) -> Result<Vec<u8>, CollectError> {
+/// Problem cells that get a note (past these, the cell's colour and the row's 问题说明 say it,
+/// and the sheet 问题清单 lists every problem): notes are kept in memory until the workbook is
+/// written.
+const MAX_NOTES: usize = 2_000;
+
+/// The upload with every problem marked, written to `out`: error cells red, warning cells
+/// yellow, the first problem cells with a note; a last column 问题说明 per row; and a sheet
+/// 问题清单 listing them all. The upload is read again row by row and the workbook written in
+/// constant memory, so a large file costs little whatever its number of problems.
+pub fn marked_workbook<W: std::io::Write + std::io::Seek + Send>(
+    checked: &Checked,
+    bytes: &[u8],
+    limits: Limits,
+    out: W,
+) -> Result<(), CollectError> {
+    let mut upload = Upload::open(&checked.file_name, bytes, limits)?;
+    let sheet_name = data_sheet(&checked.file_name, &upload.sheet_names())?;
     let mut book = Workbook::new();
     let red = Format::new().set_background_color(Color::RGB(0xF8CBAD));
     let yellow = Format::new().set_background_color(Color::RGB(0xFFE699));
@@ -586,53 +598,80 @@ pub fn marked_workbook(checked: &Checked) -> Result<Vec<u8>, CollectError> {
             }
         }
     }
-    let width = checked.grid.iter().map(Vec::len).max().unwrap_or(0);
+    // The widest row, for the column of 问题说明: read once more (cheap next to writing).
+    let mut width = 0;
+    upload.rows(&sheet_name, |_, cells| {
+        width = width.max(cells.len());
+        true
+    })?;
     {
-        let sheet = book.add_worksheet();
+        let sheet = book.add_worksheet_with_constant_memory()?;
         sheet.set_name(DATA_SHEET)?;
-        for (r, cells) in checked.grid.iter().enumerate() {
-            let row = r + 1;
-            for (c, cell) in cells.iter().enumerate() {
-                let (r32, c16) = (r as u32, c as u16);
-                let format = by_cell
-                    .get(&(row, c))
-                    .map(|(is_error, _)| if *is_error { &red } else { &yellow });
-                match (cell, format) {
-                    (Cell::Empty, Some(f)) => {
-                        sheet.write_blank(r32, c16, f)?;
-                    }
-                    (Cell::Empty, None) => {}
-                    (Cell::Number(n), Some(f)) => {
-                        sheet.write_number_with_format(r32, c16, *n, f)?;
-                    }
-                    (Cell::Number(n), None) => {
-                        sheet.write_number(r32, c16, *n)?;
-                    }
-                    (Cell::Text(t), Some(f)) => {
-                        sheet.write_string_with_format(r32, c16, t, f)?;
-                    }
-                    (Cell::Text(t), None) => {
-                        sheet.write_string(r32, c16, t)?;
-                    }
-                }
-                if let Some((_, messages)) = by_cell.get(&(row, c)) {
-                    sheet.insert_note(r32, c16, &Note::new(messages.join("\n")).set_author("mujun"))?;
-                }
-            }
-            if r == 0 {
-                sheet.write_string_with_format(0, width as u16, "问题说明", &bold)?;
-            } else if let Some(list) = by_row.get(&row) {
-                sheet.write_string(r as u32, width as u16, list.join("；"))?;
-            }
-        }
         sheet.set_column_width(width as u16, 60)?;
+        let mut notes = 0;
+        let mut failure = None;
+        let mut header_done = false;
+        upload.rows(&sheet_name, |r, cells| {
+            let row = r + 1;
+            let result = (|| -> Result<(), rust_xlsxwriter::XlsxError> {
+                let r32 = r as u32;
+                for (c, cell) in cells.iter().enumerate() {
+                    let c16 = c as u16;
+                    let format = by_cell
+                        .get(&(row, c))
+                        .map(|(is_error, _)| if *is_error { &red } else { &yellow });
+                    match (cell, format) {
+                        (Cell::Empty, Some(f)) => {
+                            sheet.write_blank(r32, c16, f)?;
+                        }
+                        (Cell::Empty, None) => {}
+                        (Cell::Number(n), Some(f)) => {
+                            sheet.write_number_with_format(r32, c16, *n, f)?;
+                        }
+                        (Cell::Number(n), None) => {
+                            sheet.write_number(r32, c16, *n)?;
+                        }
+                        (Cell::Text(t), Some(f)) => {
+                            sheet.write_string_with_format(r32, c16, t, f)?;
+                        }
+                        (Cell::Text(t), None) => {
+                            sheet.write_string(r32, c16, t)?;
+                        }
+                    }
+                    if let Some((_, messages)) = by_cell.get(&(row, c))
+                        && notes < MAX_NOTES
+                    {
+                        notes += 1;
+                        sheet.insert_note(r32, c16, &Note::new(messages.join("\n")).set_author("mujun"))?;
+                    }
+                }
+                if !header_done {
+                    header_done = true;
+                    sheet.write_string_with_format(r32, width as u16, "问题说明", &bold)?;
+                } else if let Some(list) = by_row.get(&row) {
+                    sheet.write_string(r32, width as u16, list.join("；"))?;
+                }
+                Ok(())
+            })();
+            match result {
+                Ok(()) => true,
+                Err(e) => {
+                    failure = Some(e);
+                    false
+                }
+            }
+        })?;
+        if let Some(e) = failure {
+            return Err(e.into());
+        }
     }
     {
-        let sheet = book.add_worksheet();
+        let sheet = book.add_worksheet_with_constant_memory()?;
         sheet.set_name("问题清单")?;
         for (c, h) in ["行", "列", "值", "类型", "说明"].iter().enumerate() {
             sheet.write_string_with_format(0, c as u16, *h, &bold)?;
         }
+        sheet.set_column_width(4, 70)?;
         let mut r = 1u32;
         for (kind, list) in [("错误", &checked.errors), ("警告", &checked.warnings)] {
             for i in list {
@@ -644,7 +683,7 @@ pub fn marked_workbook(checked: &Checked) -> Result<Vec<u8>, CollectError> {
                 r += 1;
             }
         }
-        sheet.set_column_width(4, 70)?;
     }
-    Ok(book.save_to_buffer()?)
+    book.save_to_writer(out)?;
+    Ok(())
 }

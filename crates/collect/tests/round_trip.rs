@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use mujun_collect::catalogue::default_catalogue;
 use mujun_collect::template::{Prefill, TemplateRow, TemplateSpec, write_template};
-use mujun_collect::upload::{Checked, KnownEnterprise, UploadContext, check_upload, marked_workbook};
+use mujun_collect::upload::{Checked, KnownEnterprise, Limits, UploadContext, check_upload, marked_workbook};
 use mujun_collect::{CatalogueItem, ValueKind};
 use mujun_domain::CreditCode;
 use proptest::prelude::*;
@@ -61,7 +61,7 @@ impl Fixture {
             lookup: &lookup,
             previous: &previous,
         };
-        check_upload(file, bytes, &ctx).unwrap()
+        check_upload(file, bytes, &ctx, Limits::default()).unwrap()
     }
 }
 
@@ -320,7 +320,14 @@ fn the_marked_workbook_lists_every_problem() {
             &format!("{},90", code(1)),
         ]),
     );
-    let bytes = marked_workbook(&c).unwrap();
+    let bytes = csv(&[
+        "统一社会信用代码,实缴税收（万元）",
+        &format!("{},abc", code(0)),
+        &format!("{},90", code(1)),
+    ]);
+    let mut out = std::io::Cursor::new(Vec::new());
+    marked_workbook(&c, &bytes, Limits::default(), &mut out).unwrap();
+    let bytes = out.into_inner();
     let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let list = book.worksheet_range("问题清单").unwrap();
     assert_eq!(list.get_size().0, 3, "header + one error + one warning");
@@ -344,8 +351,8 @@ proptest! {
         let lookup = |c: &CreditCode| f.registry.get(c.as_str()).copied();
         let previous = |_: i64, _: &str| None;
         let ctx = UploadContext { department_code: "tax", year: 2024, items: &mine, other_items: &others, lookup: &lookup, previous: &previous };
-        let _ = check_upload("x.xlsx", &bytes, &ctx);
-        let _ = check_upload("x.csv", &bytes, &ctx);
+        let _ = check_upload("x.xlsx", &bytes, &ctx, Limits::default());
+        let _ = check_upload("x.csv", &bytes, &ctx, Limits::default());
     }
 
     #[test]
@@ -358,6 +365,6 @@ proptest! {
         let lookup = |c: &CreditCode| f.registry.get(c.as_str()).copied();
         let previous = |_: i64, _: &str| None;
         let ctx = UploadContext { department_code: "tax", year: 2024, items: &mine, other_items: &others, lookup: &lookup, previous: &previous };
-        let _ = check_upload("x.xlsx", &bytes, &ctx);
+        let _ = check_upload("x.xlsx", &bytes, &ctx, Limits::default());
     }
 }

@@ -130,9 +130,12 @@ pub struct Pending {
     pub content: Vec<u8>,
     /// When (ms).
     pub created_at: i64,
+    /// 1: refused for errors, kept only for its marked workbook (never confirmable).
+    pub rejected: i64,
 }
 
-/// Keeps an upload until its warnings are confirmed.
+/// Keeps an upload until its warnings are confirmed (or, `rejected`, for its marked workbook).
+#[allow(clippy::too_many_arguments)]
 pub async fn insert_pending(
     conn: &mut AnyConnection,
     user_id: i64,
@@ -141,10 +144,11 @@ pub async fn insert_pending(
     file_name: &str,
     file_hash: &str,
     content: &[u8],
+    rejected: bool,
 ) -> Result<i64, StoreError> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO pending_uploads (user_id, department_id, year, file_name, file_hash, content, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO pending_uploads (user_id, department_id, year, file_name, file_hash, content, created_at, rejected) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(user_id)
     .bind(department_id)
@@ -153,6 +157,7 @@ pub async fn insert_pending(
     .bind(file_hash)
     .bind(content)
     .bind(now_ms())
+    .bind(i64::from(rejected))
     .fetch_one(conn)
     .await?;
     Ok(id)
@@ -165,7 +170,8 @@ pub async fn get_pending(
     user_id: i64,
 ) -> Result<Option<Pending>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT id, user_id, department_id, year, file_name, file_hash, content, created_at FROM pending_uploads WHERE id = $1 AND user_id = $2",
+        "SELECT id, user_id, department_id, year, file_name, file_hash, content, created_at, rejected FROM pending_uploads \
+         WHERE id = $1 AND user_id = $2",
     )
     .bind(id)
     .bind(user_id)

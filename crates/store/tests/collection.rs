@@ -203,7 +203,7 @@ async fn batches_pending_uploads_and_counts() {
         )
         .await
         .unwrap();
-        let pending = imports::insert_pending(&mut c, u, tax, 2024, "x.xlsx", "cd", &[0, 159, 255, 1])
+        let pending = imports::insert_pending(&mut c, u, tax, 2024, "x.xlsx", "cd", &[0, 159, 255, 1], false)
             .await
             .unwrap();
         c.commit().await.unwrap();

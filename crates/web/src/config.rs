@@ -29,6 +29,12 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Largest uploaded file in bytes (department workbooks).
     pub max_upload_bytes: usize,
+    /// Most rows an uploaded sheet may hold (header included).
+    pub max_upload_rows: usize,
+    /// Most columns an uploaded sheet may hold.
+    pub max_upload_columns: usize,
+    /// Most megabytes an uploaded workbook may decompress to.
+    pub max_upload_unzipped_mb: u64,
     /// Shortest public notice in calendar days, both ends counted.
     pub notice_min_days: i64,
     /// Shortest supplementary notice (the enterprises a re-run moved) in calendar days.
@@ -46,7 +52,7 @@ pub struct Config {
 }
 
 /// The keys of [`Config`] (what `MUJUN_<KEY>` variables may set).
-const KEYS: [&str; 16] = [
+const KEYS: [&str; 19] = [
     "database",
     "bind",
     "secure_cookies",
@@ -56,6 +62,9 @@ const KEYS: [&str; 16] = [
     "lockout_minutes",
     "max_body_bytes",
     "max_upload_bytes",
+    "max_upload_rows",
+    "max_upload_columns",
+    "max_upload_unzipped_mb",
     "notice_min_days",
     "supplementary_notice_min_days",
     "two_person_rule",
@@ -77,6 +86,9 @@ impl Default for Config {
             lockout_minutes: 15,
             max_body_bytes: 2 * 1024 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
+            max_upload_rows: 500_000,
+            max_upload_columns: 200,
+            max_upload_unzipped_mb: 512,
             notice_min_days: 7,
             supplementary_notice_min_days: 3,
             two_person_rule: true,
@@ -136,6 +148,15 @@ impl Config {
             stale_after: std::time::Duration::from_secs(self.job_stale_seconds.max(3 * heartbeat)),
             poll: std::time::Duration::from_secs(heartbeat.min(2)),
             ..mujun_app::JobSettings::default()
+        }
+    }
+
+    /// The limits on what an uploaded file may hold.
+    pub fn upload_limits(&self) -> mujun_collect::upload::Limits {
+        mujun_collect::upload::Limits {
+            max_uncompressed_bytes: self.max_upload_unzipped_mb.max(1) * 1024 * 1024,
+            max_rows: self.max_upload_rows.max(2),
+            max_columns: self.max_upload_columns.max(2),
         }
     }
 

@@ -6,8 +6,7 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use common::*;
 use mujun_app::Actor;
 use mujun_store::figures;
@@ -17,48 +16,6 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 /// The actor behind a signed-in browser (to ask the use cases what to expect).
 async fn actor(s: &TestServer, b: &Browser) -> Actor {
     s.app.session(&b.cookie, "127.0.0.1").await.unwrap().actor
-}
-
-/// Posts a `multipart/form-data` form built by hand, as a browser sends it: the text fields
-/// (with the browser's `_csrf` unless `fields` has one) and a file.
-async fn upload(s: &TestServer, b: &Browser, fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Page {
-    const BOUNDARY: &str = "----mujunTestBoundary7MA4YWxkTrZu0gW";
-    let mut body: Vec<u8> = Vec::new();
-    let mut part = |head: String, content: &[u8]| {
-        body.extend_from_slice(format!("--{BOUNDARY}\r\n{head}\r\n\r\n").as_bytes());
-        body.extend_from_slice(content);
-        body.extend_from_slice(b"\r\n");
-    };
-    if !fields.iter().any(|(k, _)| *k == "_csrf") {
-        part(
-            "Content-Disposition: form-data; name=\"_csrf\"".into(),
-            b.csrf.as_bytes(),
-        );
-    }
-    for (k, v) in fields {
-        part(
-            format!("Content-Disposition: form-data; name=\"{k}\""),
-            v.as_bytes(),
-        );
-    }
-    if let Some((name, bytes)) = file {
-        part(
-            format!(
-                "Content-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream"
-            ),
-            bytes,
-        );
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    let req = Request::post("/collection/import")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .header(header::COOKIE, format!("mujun_session={}", b.cookie))
-        .body(Body::from(body))
-        .unwrap();
-    s.send(req).await
 }
 
 /// Uploads a file and confirms its warnings if it has any; the values must end up stored.

@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 
 use mujun_collect::template::{Prefill, TemplateRow, TemplateSpec, write_template};
-use mujun_collect::upload::{Checked, Issue, KnownEnterprise, UploadContext, check_upload, marked_workbook};
+use mujun_collect::upload::{
+    Checked, Issue, KnownEnterprise, Limits, UploadContext, check_upload, marked_workbook,
+};
 use mujun_collect::{CatalogueItem, ValueKind};
 use mujun_domain::{CreditCode, IndustryCode, RegionCode};
 use mujun_store::departments::Department;
@@ -14,6 +16,7 @@ use mujun_store::{StoreError, enterprises, figures, imports};
 use serde_json::json;
 
 use crate::audit::{Who, write};
+use crate::download::{Content, Download};
 use crate::{Actor, App, AppError};
 
 /// What happened to an upload.
@@ -48,8 +51,9 @@ pub enum ImportOutcome {
         errors: Vec<Issue>,
         /// Every warning.
         warnings: Vec<Issue>,
-        /// The upload with the problems marked (xlsx).
-        marked: Vec<u8>,
+        /// The kept upload whose marked workbook [`App::marked_workbook`] gives (a file upload;
+        /// `None` for values pushed through the API).
+        marked: Option<i64>,
     },
 }
 
@@ -220,7 +224,14 @@ impl App {
         Ok((format!("{year}年度-{}-数据填报模板.xlsx", ctx.dept.name), bytes))
     }
 
-    fn check(ctx: &Context, year: i64, file_name: &str, bytes: &[u8]) -> Result<Checked, AppError> {
+    /// Checks an upload against the context (CPU-heavy: call it through [`App::cpu`]).
+    fn check(
+        ctx: &Context,
+        year: i64,
+        file_name: &str,
+        bytes: &[u8],
+        limits: Limits,
+    ) -> Result<Checked, AppError> {
         let lookup = |c: &CreditCode| {
             ctx.by_code.get(c.as_str()).map(|&i| {
                 let r = &ctx.roster[i];
@@ -245,7 +256,7 @@ impl App {
             lookup: &lookup,
             previous: &previous,
         };
-        check_upload(file_name, bytes, &upload).map_err(|e| AppError::invalid("file", e.to_string()))
+        check_upload(file_name, bytes, &upload, limits).map_err(|e| AppError::invalid("file", e.to_string()))
     }
 
     /// Checks an upload for a department and year and stores it when it is free of errors and
@@ -262,11 +273,32 @@ impl App {
     ) -> Result<ImportOutcome, AppError> {
         let dept = self.acting_department(actor, department, "import").await?;
         self.refuse_locked_year(year).await?;
-        let ctx = self.collection_context(dept, year).await?;
-        let checked = Self::check(&ctx, year, file_name, bytes)?;
+        let ctx = std::sync::Arc::new(self.collection_context(dept, year).await?);
+        let checked = {
+            let (ctx, name, content, limits) = (
+                ctx.clone(),
+                file_name.to_owned(),
+                bytes.to_vec(),
+                self.upload_limits,
+            );
+            self.cpu(move || Self::check(&ctx, year, &name, &content, limits))
+                .await??
+        };
         if !checked.errors.is_empty() {
-            let marked = marked_workbook(&checked).map_err(|e| AppError::Crypto(e.to_string()))?;
             let mut tx = self.store.begin().await?;
+            imports::delete_pending_before(&mut tx, mujun_store::now_ms() - 86_400_000).await?;
+            // Kept (a day, for its sender) so that any server can mark it on download.
+            let kept = imports::insert_pending(
+                &mut tx,
+                actor.user_id,
+                ctx.dept.id,
+                year,
+                file_name,
+                &checked.file_hash,
+                bytes,
+                true,
+            )
+            .await?;
             write(
                 &mut tx,
                 Who::Actor(actor),
@@ -280,7 +312,7 @@ impl App {
             return Ok(ImportOutcome::Rejected {
                 errors: checked.errors,
                 warnings: checked.warnings,
-                marked,
+                marked: Some(kept),
             });
         }
         let overwrites = {
@@ -301,6 +333,7 @@ impl App {
                 file_name,
                 &checked.file_hash,
                 bytes,
+                false,
             )
             .await?;
             tx.commit().await.map_err(StoreError::from)?;
@@ -318,6 +351,55 @@ impl App {
         };
         self.store_checked(actor, &ctx, year, source, &checked, confirm.reason())
             .await
+    }
+
+    /// The rejected upload `id` of the caller with every problem marked, made again now (the
+    /// registry or last year's figures may have changed since), written to a temporary file.
+    pub async fn marked_workbook(&self, actor: &Actor, id: i64) -> Result<Download, AppError> {
+        let kept = {
+            let mut c = self.store.read().await?;
+            imports::get_pending(&mut c, id, actor.user_id)
+                .await?
+                .filter(|p| p.rejected == 1)
+                .ok_or(AppError::NotFound(
+                    "标注了错误的工作簿（已过期，请重新上传以再次生成）",
+                ))?
+        };
+        let code = {
+            let mut c = self.store.read().await?;
+            mujun_store::departments::get(&mut c, kept.department_id)
+                .await?
+                .ok_or(AppError::NotFound("部门"))?
+        };
+        let ctx = std::sync::Arc::new(self.collection_context(code, kept.year).await?);
+        let limits = self.upload_limits;
+        let name = kept.file_name.clone();
+        let (file, len) = self
+            .cpu(move || -> Result<(tempfile::NamedTempFile, u64), AppError> {
+                let checked = Self::check(&ctx, kept.year, &kept.file_name, &kept.content, limits)?;
+                let mut file = tempfile::NamedTempFile::new()
+                    .map_err(|e| AppError::Internal(format!("无法创建临时文件：{e}")))?;
+                marked_workbook(
+                    &checked,
+                    &kept.content,
+                    limits,
+                    std::io::BufWriter::new(file.as_file_mut()),
+                )
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+                let len = file
+                    .as_file()
+                    .metadata()
+                    .map_err(|e| AppError::Internal(e.to_string()))?
+                    .len();
+                Ok((file, len))
+            })
+            .await??;
+        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+        Ok(Download {
+            file_name: format!("{stem}-错误标注.xlsx"),
+            content_type: crate::download::XLSX,
+            content: Content::Named { file, len },
+        })
     }
 
     /// Refuses at once when the year is published (locked).
@@ -339,6 +421,7 @@ impl App {
             let mut c = self.store.read().await?;
             imports::get_pending(&mut c, pending_id, actor.user_id)
                 .await?
+                .filter(|p| p.rejected == 0)
                 .ok_or(AppError::NotFound("待确认的上传"))?
         };
         let dept_code = {
@@ -597,12 +680,20 @@ impl App {
         let bytes = w
             .into_inner()
             .map_err(|e| AppError::invalid("values", e.to_string()))?;
-        let checked = Self::check(&ctx, year, "api.csv", &bytes)?;
+        let checked = {
+            let (ctx, limits) = (std::sync::Arc::new(ctx), self.upload_limits);
+            let c = ctx.clone();
+            let checked = self
+                .cpu(move || Self::check(&c, year, "api.csv", &bytes, limits))
+                .await??;
+            (checked, ctx)
+        };
+        let (checked, ctx) = checked;
         if !checked.errors.is_empty() {
             return Ok(ImportOutcome::Rejected {
                 errors: checked.errors,
                 warnings: checked.warnings,
-                marked: Vec::new(),
+                marked: None,
             });
         }
         let overwrites = {

@@ -55,28 +55,28 @@ impl App {
         drop(c);
         let year = run.year;
         let source = run.method_source.clone();
-        let bytes = tokio::task::spawn_blocking(move || {
-            let method = Method::parse(&source)?;
-            let input = snapshot::to_engine(year, &rows)?;
-            let adj: Vec<Adjustment> = adjustments
-                .iter()
-                .filter_map(|a| {
-                    let r = rows.iter().find(|r| r.enterprise_id == a.enterprise_id)?;
-                    Some(Adjustment {
-                        credit_code: mujun_domain::CreditCode::parse_lenient(&r.credit_code).ok()?.0,
-                        class: a.class.clone(),
-                        reason: a.reason.clone(),
+        let bytes = self
+            .cpu(move || {
+                let method = Method::parse(&source)?;
+                let input = snapshot::to_engine(year, &rows)?;
+                let adj: Vec<Adjustment> = adjustments
+                    .iter()
+                    .filter_map(|a| {
+                        let r = rows.iter().find(|r| r.enterprise_id == a.enterprise_id)?;
+                        Some(Adjustment {
+                            credit_code: mujun_domain::CreditCode::parse_lenient(&r.credit_code).ok()?.0,
+                            class: a.class.clone(),
+                            reason: a.reason.clone(),
+                        })
                     })
-                })
-                .collect();
-            let eval = mujun_engine::evaluate(&method, &input, &adj)?;
-            let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
-            let batch = BatchInput::from_parts(input, &names);
-            results_xlsx_bytes("评价结果.xlsx", &method, &batch, &eval)
-                .map_err(|e| AppError::invalid("export", e.to_string()))
-        })
-        .await
-        .map_err(|e| AppError::invalid("export", format!("导出异常终止：{e}")))??;
+                    .collect();
+                let eval = mujun_engine::evaluate(&method, &input, &adj)?;
+                let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+                let batch = BatchInput::from_parts(input, &names);
+                results_xlsx_bytes("评价结果.xlsx", &method, &batch, &eval)
+                    .map_err(|e| AppError::Internal(e.to_string()))
+            })
+            .await??;
         self.audit_export(
             Who::Actor(actor),
             "run.export_results",

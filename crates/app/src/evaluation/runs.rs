@@ -239,19 +239,19 @@ impl App {
         self.progress(id, 30, "评价计算").await?;
         let clock = std::time::Instant::now();
         let year = run.year;
-        let (rows, results, pools, input_hash, ignored) = tokio::task::spawn_blocking(move || {
-            let input = snapshot::to_engine(year, &rows)?;
-            let eval = mujun_engine::evaluate(&method, &input, &[])?;
-            let (results, pools) = stored::to_rows(id, &method, &rows, &eval);
-            let ignored: Vec<String> = eval
-                .ignored_items
-                .iter()
-                .map(|i| format!("{}（{} 家）", i.id, i.rows))
-                .collect();
-            Ok::<_, AppError>((rows, results, pools, eval.input_hash, ignored))
-        })
-        .await
-        .map_err(|e| AppError::invalid("job", format!("评价任务异常终止：{e}")))??;
+        let (rows, results, pools, input_hash, ignored) = self
+            .cpu(move || {
+                let input = snapshot::to_engine(year, &rows)?;
+                let eval = mujun_engine::evaluate(&method, &input, &[])?;
+                let (results, pools) = stored::to_rows(id, &method, &rows, &eval);
+                let ignored: Vec<String> = eval
+                    .ignored_items
+                    .iter()
+                    .map(|i| format!("{}（{} 家）", i.id, i.rows))
+                    .collect();
+                Ok::<_, AppError>((rows, results, pools, eval.input_hash, ignored))
+            })
+            .await??;
         let engine_ms = clock.elapsed().as_millis();
         self.progress(id, 60, "保存结果").await?;
         let clock = std::time::Instant::now();

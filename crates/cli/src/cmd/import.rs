@@ -56,8 +56,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             overwrite_reason: args.overwrite_reason.as_deref(),
         };
         let outcome = app.import_upload(&actor, &args.department, args.year, &name, &bytes, confirm).await?;
-        app.store().close().await;
-        match outcome {
+        let result = match outcome {
             ImportOutcome::Imported { batch_id, rows, values, warnings_confirmed } => {
                 eprintln!(
                     "已导入：{rows} 行，{values} 个数值（批次 #{batch_id}，已确认警告 {warnings_confirmed} 条），用时 {:.2}s",
@@ -93,18 +92,21 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                         overwrites.len()
                     ));
                 }
-                anyhow::bail!("{values} 个数值尚未导入：{}，再重新执行", how.join("；"))
+                Err(anyhow::anyhow!("{values} 个数值尚未导入：{}，再重新执行", how.join("；")))
             }
             ImportOutcome::Rejected { errors, marked, .. } => {
                 for e in &errors {
                     eprintln!("错误：{e}");
                 }
-                if let Some(out) = &args.errors_out {
-                    std::fs::write(out, &marked).with_context(|| format!("无法写入 {}", out.display()))?;
+                if let (Some(out), Some(id)) = (&args.errors_out, marked) {
+                    let file = app.marked_workbook(&actor, id).await?;
+                    std::fs::write(out, file.into_bytes()?).with_context(|| format!("无法写入 {}", out.display()))?;
                     eprintln!("已把标注了问题的工作簿写到 {}", out.display());
                 }
-                anyhow::bail!("文件有 {} 处错误，未导入任何数据", errors.len())
+                Err(anyhow::anyhow!("文件有 {} 处错误，未导入任何数据", errors.len()))
             }
-        }
+        };
+        app.store().close().await;
+        result
     })
 }

@@ -48,7 +48,8 @@ pub async fn open(config: &mujun_web::Config) -> anyhow::Result<mujun_app::App> 
     Ok(mujun_app::App::new(store, config.security())
         .with_workflow(config.workflow())
         .with_jobs(config.jobs())
-        .with_site(config.site()))
+        .with_site(config.site())
+        .with_upload_limits(config.upload_limits()))
 }
 
 /// Opens the application for the server: also fills missing reference data (departments,

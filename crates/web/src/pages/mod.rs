@@ -117,29 +117,58 @@ pub(crate) fn send(file: mujun_app::download::Download) -> Response {
     let len = file.len();
     match file.content {
         Content::Bytes(b) => download(b, file.content_type, &file.file_name),
-        Content::File(table) => {
-            use tokio::io::AsyncReadExt;
-            let handle = tokio::fs::File::from_std(table.file);
-            let stream = futures_util::stream::unfold(Some(handle), |state| async move {
-                let mut f = state?;
-                let mut buf = vec![0u8; 64 * 1024];
-                match f.read(&mut buf).await {
-                    Ok(0) => None,
-                    Ok(n) => {
-                        buf.truncate(n);
-                        Some((Ok::<_, std::io::Error>(buf), Some(f)))
-                    }
-                    Err(e) => Some((Err(e), None)),
-                }
-            });
-            with_download_headers(
-                axum::body::Body::from_stream(stream).into_response(),
+        Content::File(table) => stream(
+            tokio::fs::File::from_std(table.file),
+            None,
+            file.content_type,
+            &file.file_name,
+            len,
+        ),
+        Content::Named { file: named, .. } => match std::fs::File::open(named.path()) {
+            // The named file stays until the stream ends (then it is removed).
+            Ok(f) => stream(
+                tokio::fs::File::from_std(f),
+                Some(named),
                 file.content_type,
                 &file.file_name,
-                Some(len),
-            )
-        }
+                len,
+            ),
+            Err(e) => {
+                tracing::error!("a download's file is gone: {e}");
+                PageError::from(mujun_app::AppError::Internal("下载文件已不存在，请重试".into()))
+                    .into_response()
+            }
+        },
     }
+}
+
+/// Streams a file in chunks of 64 KiB.
+fn stream(
+    handle: tokio::fs::File,
+    keep: Option<tempfile::NamedTempFile>,
+    content_type: &'static str,
+    file_name: &str,
+    len: u64,
+) -> Response {
+    use tokio::io::AsyncReadExt;
+    let stream = futures_util::stream::unfold(Some((handle, keep)), |state| async move {
+        let (mut f, keep) = state?;
+        let mut buf = vec![0u8; 64 * 1024];
+        match f.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok::<_, std::io::Error>(buf), Some((f, keep))))
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    });
+    with_download_headers(
+        axum::body::Body::from_stream(stream).into_response(),
+        content_type,
+        file_name,
+        Some(len),
+    )
 }
 
 fn with_download_headers(

@@ -277,3 +277,50 @@ impl TestServer {
         }
     }
 }
+
+/// Posts a `multipart/form-data` form built by hand, as a browser sends it: the text fields
+/// (with the browser's `_csrf` unless `fields` has one) and a file.
+pub async fn upload(
+    s: &TestServer,
+    b: &Browser,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> Page {
+    const BOUNDARY: &str = "----mujunTestBoundary7MA4YWxkTrZu0gW";
+    let mut body: Vec<u8> = Vec::new();
+    let mut part = |head: String, content: &[u8]| {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n{head}\r\n\r\n").as_bytes());
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    };
+    if !fields.iter().any(|(k, _)| *k == "_csrf") {
+        part(
+            "Content-Disposition: form-data; name=\"_csrf\"".into(),
+            b.csrf.as_bytes(),
+        );
+    }
+    for (k, v) in fields {
+        part(
+            format!("Content-Disposition: form-data; name=\"{k}\""),
+            v.as_bytes(),
+        );
+    }
+    if let Some((name, bytes)) = file {
+        part(
+            format!(
+                "Content-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream"
+            ),
+            bytes,
+        );
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    let req = Request::post("/collection/import")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .header(header::COOKIE, format!("mujun_session={}", b.cookie))
+        .body(Body::from(body))
+        .unwrap();
+    s.send(req).await
+}

@@ -4,10 +4,6 @@
 //! slow-moving values, and the import history. The city administrator does the same on behalf
 //! of any department.
 
-use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex, PoisonError};
-use std::time::{Duration, Instant};
-
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -17,7 +13,10 @@ use axum::routing::{get, post};
 use mujun_app::collection::imports::{Confirm, ImportOutcome, Overwrite};
 use mujun_app::evaluation::format::number;
 use mujun_app::{AppError, Role};
-use mujun_collect::upload::Issue;
+use mujun_collect::upload::{Issue, sample};
+
+/// Problems of one column shown on the result page (the marked workbook lists them all).
+const PER_COLUMN: usize = 20;
 use mujun_store::departments::Department;
 use serde::Deserialize;
 
@@ -40,83 +39,26 @@ pub fn routes() -> Router<AppState> {
         .route("/collection/import/confirm", post(confirm))
         .route("/collection/import/cancel", post(cancel))
         .route("/collection/import/copy", post(copy_last_year))
-        .route("/collection/import/marked/{token}", get(marked))
+        .route("/collection/import/marked/{id}", get(marked))
         .route("/collection/template", get(template))
 }
 
 // ---- marked workbooks of rejected uploads ----
 //
 // A rejected upload comes back as the same workbook with every bad cell marked. The result page
-// links to it instead of embedding it (the CSP forbids `data:` downloads, and a page cannot carry
-// a large file). Nothing was stored, so the workbook is not kept in the database either: it
-// stays in this process's memory for its sender only, for 15 minutes, at most 32 workbooks and
-// 256 MB (the oldest go first). After a restart, or behind a load balancer without sticky
-// sessions, the link may have expired: uploading the file again marks it again.
+// links to it (the CSP forbids `data:` downloads, and a page cannot carry a large file). The
+// upload is kept in the database for a day for its sender, so that any server makes the marked
+// workbook on download.
 
-/// A marked workbook waiting for its download.
-struct Marked {
-    user_id: i64,
-    file_name: String,
-    bytes: Vec<u8>,
-    expires: Instant,
-}
-
-const MARKED_TTL: Duration = Duration::from_secs(15 * 60);
-const MARKED_MAX: usize = 32;
-const MARKED_MAX_BYTES: usize = 256 * 1024 * 1024;
-
-static MARKED: LazyLock<Mutex<HashMap<String, Marked>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
-
-/// Keeps a marked workbook for its sender; returns the token of its download link.
-fn keep_marked(user_id: i64, file_name: String, bytes: Vec<u8>) -> String {
-    let token = mujun_app::random_token();
-    let mut cache = MARKED.lock().unwrap_or_else(PoisonError::into_inner);
-    let now = Instant::now();
-    cache.retain(|_, m| m.expires > now);
-    while !cache.is_empty()
-        && (cache.len() >= MARKED_MAX
-            || cache.values().map(|m| m.bytes.len()).sum::<usize>() + bytes.len() > MARKED_MAX_BYTES)
-    {
-        let oldest = cache
-            .iter()
-            .min_by_key(|(_, m)| m.expires)
-            .map(|(k, _)| k.clone());
-        if let Some(k) = oldest {
-            cache.remove(&k);
-        }
-    }
-    cache.insert(
-        token.clone(),
-        Marked {
-            user_id,
-            file_name,
-            bytes,
-            expires: now + MARKED_TTL,
-        },
-    );
-    token
-}
-
-/// The marked workbook of a token, for its sender only.
-fn find_marked(token: &str, user_id: i64) -> Option<(String, Vec<u8>)> {
-    let cache = MARKED.lock().unwrap_or_else(PoisonError::into_inner);
-    cache
-        .get(token)
-        .filter(|m| m.user_id == user_id && m.expires > Instant::now())
-        .map(|m| (m.file_name.clone(), m.bytes.clone()))
-}
-
-async fn marked(user: PageUser, Path(token): Path<String>) -> Result<Response, PageError> {
-    let Some((name, bytes)) = find_marked(&token, user.actor.user_id) else {
-        return Err(AppError::NotFound("标注了错误的工作簿（已过期，请重新上传以再次生成）").into());
-    };
-    Ok(download(bytes, XLSX, &name))
-}
-
-/// `2024年度-税务局-数据填报模板.xlsx` → `2024年度-税务局-数据填报模板-错误标注.xlsx`.
-fn marked_name(file_name: &str) -> String {
-    let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
-    format!("{stem}-错误标注.xlsx")
+async fn marked(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id: i64 = id.parse().map_err(|_| PageError::not_found())?;
+    Ok(crate::pages::send(
+        state.app.marked_workbook(&user.actor, id).await?,
+    ))
 }
 
 // ---- the department of a page ----
@@ -376,6 +318,11 @@ struct ResultPage {
     warnings_confirmed: usize,
     pending_id: i64,
     errors: Vec<IssueView>,
+    /// Every error (the page shows a sample of them).
+    error_total: usize,
+    /// Errors and warnings not shown on the page (in the marked workbook).
+    errors_left: usize,
+    warnings_left: usize,
     warnings: Vec<IssueView>,
     /// Accepted corrections the upload would overwrite (a reason is required).
     overwrites: Vec<OverwriteView>,
@@ -446,6 +393,9 @@ async fn render_result(
         warnings_confirmed: 0,
         pending_id: 0,
         errors: Vec::new(),
+        error_total: 0,
+        errors_left: 0,
+        warnings_left: 0,
         warnings: Vec::new(),
         overwrites: Vec::new(),
         marked: String::new(),
@@ -471,7 +421,9 @@ async fn render_result(
             page.outcome = "confirm";
             page.pending_id = pending_id;
             page.values = values;
-            page.warnings = warnings.iter().map(IssueView::from).collect();
+            let (shown, left) = sample(&warnings, PER_COLUMN);
+            page.warnings = shown.iter().map(IssueView::from).collect();
+            page.warnings_left = left;
             page.overwrites = overwrites.iter().map(OverwriteView::from).collect();
         }
         ImportOutcome::Rejected {
@@ -480,11 +432,16 @@ async fn render_result(
             marked,
         } => {
             page.outcome = "rejected";
-            page.errors = errors.iter().map(IssueView::from).collect();
-            page.warnings = warnings.iter().map(IssueView::from).collect();
-            if !marked.is_empty() {
-                let token = keep_marked(user.actor.user_id, marked_name(file_name), marked);
-                page.marked = format!("/collection/import/marked/{token}");
+            page.error_total = errors.len();
+            // A long list is sampled on the page; the marked workbook carries every problem.
+            let (shown, left) = sample(&errors, PER_COLUMN);
+            page.errors = shown.iter().map(IssueView::from).collect();
+            page.errors_left = left;
+            let (shown, left) = sample(&warnings, PER_COLUMN);
+            page.warnings = shown.iter().map(IssueView::from).collect();
+            page.warnings_left = left;
+            if let Some(id) = marked {
+                page.marked = format!("/collection/import/marked/{id}");
             }
         }
     }
@@ -630,24 +587,5 @@ async fn copy_last_year(
             )
             .await
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn marked_workbooks_are_for_their_sender_only() {
-        let t = keep_marked(7, "a.xlsx".into(), vec![1, 2, 3]);
-        assert_eq!(find_marked(&t, 7), Some(("a.xlsx".to_owned(), vec![1, 2, 3])));
-        assert_eq!(find_marked(&t, 8), None);
-        assert_eq!(find_marked("nope", 7), None);
-        assert_eq!(marked_name("模板.xlsx"), "模板-错误标注.xlsx");
-        assert_eq!(marked_name("t.csv"), "t-错误标注.xlsx");
-        for i in 0..(MARKED_MAX + 3) {
-            keep_marked(9, format!("{i}.xlsx"), vec![0]);
-        }
-        assert!(MARKED.lock().map(|c| c.len()).unwrap_or(0) <= MARKED_MAX);
     }
 }
