@@ -1,10 +1,10 @@
 //! Account administration (system administrator only) and the first administrator.
 
-use mujun_store::{StoreError, api_tokens, clusters, departments, enterprises, sessions, users};
+use mujun_store::{StoreError, clusters, departments, enterprises, sessions, users};
 use serde_json::json;
 
 use crate::audit::{Who, write};
-use crate::{Actor, App, AppError, FieldError, Role, password, random_token, token_hash};
+use crate::{Actor, App, AppError, FieldError, Role, password};
 
 /// The form of a new or edited account.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,7 +41,7 @@ impl App {
     /// Checks a form and resolves it to stored fields: the role's scope must be set and exist,
     /// and no other scope may be set. With `password`, its policy is checked in the same pass,
     /// so that every problem of the form is reported at once.
-    async fn account_fields(
+    pub(crate) async fn account_fields(
         &self,
         f: &AccountForm,
         password: Option<&str>,
@@ -147,7 +147,9 @@ impl App {
         users::get(&mut c, id).await?.ok_or(AppError::NotFound("用户"))
     }
 
-    /// Creates an account with an initial password the user must change at first login.
+    /// Creates an account with an initial password the user must change at first login. A
+    /// privileged account (the administrators, the city administrator, the approving leader)
+    /// is instead created inactive and asked for: see [`App::request_privileged_account`].
     pub async fn create_account(
         &self,
         actor: &Actor,
@@ -155,10 +157,17 @@ impl App {
         initial_password: &str,
     ) -> Result<i64, AppError> {
         self.require_sys_admin(actor, "user.create").await?;
+        if Role::parse(&form.role).is_some_and(Actor::privileged) {
+            return Err(AppError::invalid(
+                "role",
+                "特权账号（系统管理员、安全管理员、审计员、市级评价管理员、审定领导）须提交申请，经安全管理员审批后以分段激活码启用",
+            ));
+        }
         let fields = self.account_fields(form, Some(initial_password)).await?;
         let hash = password::hash(initial_password, self.security.hash_cost).await?;
         let mut tx = self.store.begin().await?;
         let id = users::insert(&mut tx, &fields, &hash, true).await?;
+        mujun_store::security::remember_password(&mut tx, id, &hash).await?;
         write(
             &mut tx,
             Who::Actor(actor),
@@ -181,6 +190,22 @@ impl App {
             return Err(AppError::invalid(
                 "role",
                 "不能停用自己的账号或取消自己的系统管理员角色",
+            ));
+        }
+        // Privilege comes only through an approved request: no role change into or out of a
+        // privileged role, no reactivation of a privileged account here.
+        let was = Role::parse(&before.role).is_some_and(Actor::privileged);
+        let will = Role::parse(&fields.role).is_some_and(Actor::privileged);
+        if (was || will) && fields.role != before.role {
+            return Err(AppError::invalid(
+                "role",
+                "不能把账号改为或改出特权角色；请停用原账号，并为新角色提交账号申请",
+            ));
+        }
+        if was && fields.active && before.active == 0 {
+            return Err(AppError::invalid(
+                "active",
+                "停用的特权账号须重新申请（经安全管理员审批）后才能启用",
             ));
         }
         let mut tx = self.store.begin().await?;
@@ -209,10 +234,18 @@ impl App {
     pub async fn reset_password(&self, actor: &Actor, id: i64, new_password: &str) -> Result<(), AppError> {
         self.require_sys_admin(actor, "user.reset_password").await?;
         let user = self.get_account(actor, id).await?;
+        if Role::parse(&user.role).is_some_and(Actor::privileged) {
+            return Err(AppError::invalid(
+                "password",
+                "特权账号的密码不能由系统管理员直接重置：请提交重置申请，经安全管理员审批后以分段激活码重设",
+            ));
+        }
         password::check_policy(new_password, &user.username)?;
+        self.refuse_reused(&user, new_password).await?;
         let hash = password::hash(new_password, self.security.hash_cost).await?;
         let mut tx = self.store.begin().await?;
         users::set_password(&mut tx, id, &hash, true).await?;
+        mujun_store::security::remember_password(&mut tx, id, &hash).await?;
         sessions::delete_for_user(&mut tx, id).await?;
         write(
             &mut tx,
@@ -230,9 +263,10 @@ impl App {
     /// Lifts a lockout.
     pub async fn unlock_account(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
         self.require_sys_admin(actor, "user.unlock").await?;
-        self.get_account(actor, id).await?;
+        let user = self.get_account(actor, id).await?;
         let mut tx = self.store.begin().await?;
         users::clear_failures(&mut tx, id).await?;
+        mujun_store::security::clear_failures_of(&mut tx, &user.username).await?;
         write(
             &mut tx,
             Who::Actor(actor),
@@ -244,40 +278,6 @@ impl App {
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
-    }
-
-    /// Issues an API token for an account; the token is shown once and only its hash is kept.
-    pub async fn issue_api_token(
-        &self,
-        actor: &Actor,
-        user_id: i64,
-        name: &str,
-        days: i64,
-    ) -> Result<String, AppError> {
-        self.require_sys_admin(actor, "token.create").await?;
-        self.get_account(actor, user_id).await?;
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 50 {
-            return Err(AppError::invalid("name", "请填写令牌用途（不超过 50 字）"));
-        }
-        if !(1..=3650).contains(&days) {
-            return Err(AppError::invalid("days", "有效期应为 1–3650 天"));
-        }
-        let token = random_token();
-        let expires = Some(mujun_store::now_ms() + days * 86_400_000);
-        let mut tx = self.store.begin().await?;
-        let id = api_tokens::insert(&mut tx, user_id, name, &token_hash(&token), expires).await?;
-        write(
-            &mut tx,
-            Who::Actor(actor),
-            "token.create",
-            ("api_token", &id.to_string()),
-            json!({"user_id": user_id, "name": name}),
-            "ok",
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(token)
     }
 
     /// Creates a system administrator from the command line (a fresh installation). The
@@ -303,6 +303,7 @@ impl App {
         let hash = password::hash(password, self.security.hash_cost).await?;
         let mut tx = self.store.begin().await?;
         let id = users::insert(&mut tx, &fields, &hash, false).await?;
+        mujun_store::security::remember_password(&mut tx, id, &hash).await?;
         write(
             &mut tx,
             Who::Cli,

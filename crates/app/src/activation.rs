@@ -15,8 +15,7 @@ use crate::{Actor, App, AppError, Role, password, token_hash};
 /// Days an activation code stays valid.
 pub const ACTIVATION_DAYS: i64 = 30;
 
-/// What the stored password of an account awaiting activation is: no password verifies it.
-const PENDING_PASSWORD: &str = "!awaiting-activation";
+use crate::account_requests::{PENDING_PASSWORD, normal_code};
 
 /// Which enterprises get an account.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,13 +66,6 @@ fn new_code() -> String {
     format!("{}-{}-{}", &raw[..4], &raw[4..8], &raw[8..])
 }
 
-/// The code as typed: dashes and spaces dropped, upper case.
-fn normal_code(code: &str) -> String {
-    code.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
-}
 
 impl App {
     /// Creates enterprise accounts in bulk (system administrator): one per enterprise of the
@@ -412,13 +404,26 @@ impl App {
         if expires < now {
             return Err(fail("expired", Some(user.id)).await);
         }
-        if !crate::same_token(&token_hash(&normal_code(code)), hash) {
+        // A privileged account's code is split: its first half from the system administrator,
+        // its second from the security administrator.
+        let typed = normal_code(code);
+        let matches = match &user.activation_hash_b {
+            Some(second) => {
+                typed.len() == 16
+                    && crate::same_token(&token_hash(&typed[..8]), hash)
+                    && crate::same_token(&token_hash(&typed[8..]), second)
+            }
+            None => crate::same_token(&token_hash(&typed), hash),
+        };
+        if !matches {
             return Err(fail("bad_code", Some(user.id)).await);
         }
         password::check_policy(new_password, &user.username)?;
+        self.refuse_reused(&user, new_password).await?;
         let hash = password::hash(new_password, self.security.hash_cost).await?;
         let mut tx = self.store.begin().await?;
         users::activate(&mut tx, user.id, &hash).await?;
+        mujun_store::security::remember_password(&mut tx, user.id, &hash).await?;
         write(
             &mut tx,
             Who::Anonymous { username, ip },

@@ -9,6 +9,9 @@ use mujun_store::users::User;
 pub enum Role {
     /// 系统管理员: manages accounts; sees no business data (三员分立).
     SysAdmin,
+    /// 安全管理员: approves privileged accounts and their resets; sees no business data and
+    /// cannot create accounts (三员分立).
+    SecurityAdmin,
     /// 市级评价管理员 (市发改委).
     CityAdmin,
     /// 审定领导 (市政府分管领导): reads every result and approves runs — the second person of
@@ -28,8 +31,9 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::SysAdmin,
+        Role::SecurityAdmin,
         Role::CityAdmin,
         Role::Leader,
         Role::Department,
@@ -43,6 +47,7 @@ impl Role {
     pub fn id(self) -> &'static str {
         match self {
             Role::SysAdmin => "sys_admin",
+            Role::SecurityAdmin => "security_admin",
             Role::CityAdmin => "city_admin",
             Role::Leader => "leader",
             Role::Department => "department",
@@ -57,6 +62,7 @@ impl Role {
     pub fn label(self) -> &'static str {
         match self {
             Role::SysAdmin => "系统管理员",
+            Role::SecurityAdmin => "安全管理员",
             Role::CityAdmin => "市级评价管理员",
             Role::Leader => "审定领导",
             Role::Department => "部门数据员",
@@ -94,8 +100,10 @@ pub struct Actor {
     pub enterprise_id: Option<i64>,
     /// Client address (for the audit trail).
     pub ip: String,
-    /// The password must be changed before anything else.
+    /// The password must be changed before anything else (first login, reset, expiry).
     pub must_change_password: bool,
+    /// The second factor must be enrolled before anything else (a privileged role without it).
+    pub must_enrol_totp: bool,
 }
 
 impl Actor {
@@ -112,6 +120,7 @@ impl Actor {
             enterprise_id: u.enterprise_id,
             ip: ip.to_owned(),
             must_change_password: u.must_change_password == 1,
+            must_enrol_totp: false,
         })
     }
 
@@ -123,13 +132,13 @@ impl Actor {
             Role::County => self.region_code.clone().map_or(Scope::Nothing, Scope::Region),
             Role::Cluster => self.cluster_id.map_or(Scope::Nothing, Scope::Cluster),
             Role::Enterprise => self.enterprise_id.map_or(Scope::Nothing, Scope::Enterprise),
-            Role::SysAdmin | Role::Auditor => Scope::Nothing,
+            Role::SysAdmin | Role::SecurityAdmin | Role::Auditor => Scope::Nothing,
         }
     }
 
     /// May read business data (registry, figures)?
     pub fn reads_business_data(&self) -> bool {
-        !matches!(self.role, Role::SysAdmin | Role::Auditor)
+        !matches!(self.role, Role::SysAdmin | Role::SecurityAdmin | Role::Auditor)
     }
 
     /// May create and edit enterprises and clusters?
@@ -140,6 +149,20 @@ impl Actor {
     /// May manage accounts?
     pub fn manages_accounts(&self) -> bool {
         self.role == Role::SysAdmin
+    }
+
+    /// May approve privileged accounts and their resets?
+    pub fn approves_accounts(&self) -> bool {
+        self.role == Role::SecurityAdmin
+    }
+
+    /// Whether the role holds powers that need a second person and a second factor: the three
+    /// administrators of 三员分立, the city administrator and the approving leader.
+    pub fn privileged(role: Role) -> bool {
+        matches!(
+            role,
+            Role::SysAdmin | Role::SecurityAdmin | Role::Auditor | Role::CityAdmin | Role::Leader
+        )
     }
 
     /// May read the audit trail?
@@ -156,6 +179,7 @@ impl Actor {
             Role::Department => format!("部门 #{}", self.department_id.unwrap_or_default()),
             Role::CityAdmin | Role::Leader => "全市".to_owned(),
             Role::SysAdmin => "账号管理".to_owned(),
+            Role::SecurityAdmin => "安全管理".to_owned(),
             Role::Auditor => "审计".to_owned(),
         }
     }

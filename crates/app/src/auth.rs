@@ -1,6 +1,6 @@
 //! Login, sessions, logout, password change and API tokens.
 
-use mujun_store::{StoreError, api_tokens, now_ms, sessions, users};
+use mujun_store::{StoreError, api_tokens, now_ms, security, sessions, users};
 use serde_json::json;
 
 use crate::audit::{Who, write};
@@ -33,10 +33,41 @@ static DUMMY_HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_
 /// Touch a session at most this often (ms), to spare the database a write per request.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
+/// Failed logins of one account name before each further attempt must wait, and the first wait.
+const DELAY_AFTER: i64 = 3;
+
+/// How long an account name must wait after `failures` failures in the window: nothing for the
+/// first three, then 1 s, 2 s, 4 s … at most a minute. A growing delay, never a lock that an
+/// outsider typing wrong passwords could hold the account in.
+fn account_delay_ms(failures: i64) -> i64 {
+    if failures < DELAY_AFTER {
+        0
+    } else {
+        (1_000i64 << (failures - DELAY_AFTER).min(16)).min(60_000)
+    }
+}
+
+/// Why a login failed, for the audit trail only: the caller always reads the same message.
+fn failure_reason(user: Option<&users::User>, blocked: bool, throttled: bool, password_ok: bool) -> &'static str {
+    match (user, blocked, throttled) {
+        (_, true, _) => "address_blocked",
+        (_, _, true) => "throttled",
+        (None, _, _) => "unknown_user",
+        (Some(u), _, _) if u.active == 0 => "disabled",
+        (Some(u), _, _) if u.activation_hash.is_some() => "not_activated",
+        _ if !password_ok => "bad_password",
+        _ => "other",
+    }
+}
+
 impl App {
-    /// Checks a username and password. On success a new session is created (a session the
-    /// browser already had is ended: the id is renewed at login). Failures are counted and lock
-    /// the account after [`crate::Security::max_failures`]. Every attempt is audited.
+    /// Checks a username and password. Every failure — unknown name, wrong password, disabled
+    /// or not yet activated account, an account name still waiting after recent failures, an
+    /// address blocked after many failures — gives the same answer in comparable time (one
+    /// password hash is always checked), and is audited with its real reason. An account with
+    /// a second factor gets [`AppError::SecondFactorRequired`] and a ticket for
+    /// [`App::login_second_factor`]; otherwise a new session (a session the browser already had
+    /// is ended: the id is renewed at login).
     pub async fn login(
         &self,
         username: &str,
@@ -46,93 +77,132 @@ impl App {
     ) -> Result<LoggedIn, AppError> {
         let username = username.trim();
         let now = now_ms();
-        let user = {
+        let s = &self.security;
+        let window = now - s.lockout_minutes * 60_000;
+        let (user, from_address, (of_account, last)) = {
             let mut c = self.store.read().await?;
-            users::get_by_username(&mut c, username).await?
+            (
+                users::get_by_username(&mut c, username).await?,
+                security::failures_from(&mut c, ip, window).await?,
+                security::failures_of(&mut c, username, window).await?,
+            )
         };
-        let anonymous = Who::Anonymous { username, ip };
-        let Some(user) = user else {
-            let cost = self.security.hash_cost;
-            let dummy = DUMMY_HASH
-                .get_or_try_init(|| async move { password::hash(&random_token(), cost).await })
-                .await?;
-            let _ = password::verify(password, dummy).await;
+        let blocked = from_address >= s.max_failures;
+        let throttled = last.is_some_and(|at| now - at < account_delay_ms(of_account));
+        // The same work whatever happens: one hash check.
+        let password_ok = match &user {
+            Some(u) if !blocked && !throttled => password::verify(password, &u.password_hash).await,
+            _ => {
+                let cost = s.hash_cost;
+                let dummy = DUMMY_HASH
+                    .get_or_try_init(|| async move { password::hash(&random_token(), cost).await })
+                    .await?;
+                let _ = password::verify(password, dummy).await;
+                false
+            }
+        };
+        let usable = user
+            .as_ref()
+            .is_some_and(|u| u.active == 1 && u.activation_hash.is_none());
+        let reason = failure_reason(user.as_ref(), blocked, throttled, password_ok);
+        let Some(user) = user.filter(|_| password_ok && usable && !blocked && !throttled) else {
             let mut tx = self.store.begin().await?;
+            security::record_failure(&mut tx, ip, username).await?;
             write(
                 &mut tx,
-                anonymous,
+                Who::Anonymous { username, ip },
                 "login_failed",
                 ("user", username),
-                json!({"reason": "unknown_user"}),
+                json!({"reason": reason, "account_failures": of_account + 1, "address_failures": from_address + 1}),
                 "failed",
             )
             .await?;
             tx.commit().await.map_err(StoreError::from)?;
             return Err(AppError::BadCredentials);
         };
-        let object = ("user", user.id.to_string());
-        let object = (object.0, object.1.as_str());
-        if user.active == 0 {
+        if user.totp_enabled == 1 {
+            let ticket = random_token();
             let mut tx = self.store.begin().await?;
+            security::insert_ticket(&mut tx, &token_hash(&ticket), user.id, ip).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            return Err(AppError::SecondFactorRequired { ticket });
+        }
+        self.open_session(&user, ip, previous_token, "password").await
+    }
+
+    /// The second step of a login with a second factor: the ticket of the first step and a
+    /// current code (or an unused recovery code). Five wrong codes, or five minutes, end the
+    /// ticket; every attempt is audited.
+    pub async fn login_second_factor(
+        &self,
+        ticket: &str,
+        code: &str,
+        ip: &str,
+        previous_token: Option<&str>,
+    ) -> Result<LoggedIn, AppError> {
+        let hash = token_hash(ticket);
+        let now = now_ms();
+        let found = {
+            let mut c = self.store.read().await?;
+            security::ticket(&mut c, &hash).await?
+        };
+        let Some(t) = found.filter(|t| now - t.created_at < 5 * 60_000 && t.attempts < 5) else {
+            let mut tx = self.store.begin().await?;
+            security::delete_ticket(&mut tx, &hash).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            return Err(AppError::Unauthenticated);
+        };
+        let user = {
+            let mut c = self.store.read().await?;
+            users::get(&mut c, t.user_id)
+                .await?
+                .ok_or(AppError::Unauthenticated)?
+        };
+        if !self.check_second_factor(&user, code).await? {
+            let mut tx = self.store.begin().await?;
+            security::ticket_failed(&mut tx, &hash).await?;
             write(
                 &mut tx,
-                anonymous,
+                Who::Anonymous {
+                    username: &user.username,
+                    ip,
+                },
                 "login_failed",
-                object,
-                json!({"reason": "disabled"}),
+                ("user", &user.id.to_string()),
+                json!({"reason": "bad_second_factor", "attempt": t.attempts + 1}),
                 "failed",
             )
             .await?;
             tx.commit().await.map_err(StoreError::from)?;
-            return Err(AppError::Disabled);
+            return Err(AppError::invalid(
+                "code",
+                "验证码不正确或已使用，请输入验证器中当前显示的 6 位数字，或一个未用过的恢复码",
+            ));
         }
-        if let Some(until) = user.locked_until.filter(|u| *u > now) {
-            let mut tx = self.store.begin().await?;
-            write(
-                &mut tx,
-                anonymous,
-                "login_failed",
-                object,
-                json!({"reason": "locked"}),
-                "failed",
-            )
-            .await?;
-            tx.commit().await.map_err(StoreError::from)?;
-            return Err(AppError::Locked {
-                minutes: ((until - now) / 60_000).max(1),
-            });
-        }
-        if !password::verify(password, &user.password_hash).await {
-            let s = &self.security;
-            let mut tx = self.store.begin().await?;
-            let lock_until = now + s.lockout_minutes * 60_000;
-            let failures = users::record_failure(&mut tx, user.id, s.max_failures, lock_until).await?;
-            let locked = failures >= s.max_failures;
-            write(
-                &mut tx,
-                anonymous,
-                "login_failed",
-                object,
-                json!({"reason": "bad_password", "failures": failures, "locked": locked}),
-                "failed",
-            )
-            .await?;
-            tx.commit().await.map_err(StoreError::from)?;
-            return Err(if locked {
-                AppError::Locked {
-                    minutes: s.lockout_minutes,
-                }
-            } else {
-                AppError::BadCredentials
-            });
-        }
-        let actor = Actor::from_user(&user, ip).ok_or(AppError::Disabled)?;
+        let mut tx = self.store.begin().await?;
+        security::delete_ticket(&mut tx, &hash).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.open_session(&user, ip, previous_token, "password+totp").await
+    }
+
+    /// A new session for a verified account (its failures forgotten), audited as a login.
+    async fn open_session(
+        &self,
+        user: &users::User,
+        ip: &str,
+        previous_token: Option<&str>,
+        method: &str,
+    ) -> Result<LoggedIn, AppError> {
+        let now = now_ms();
+        let mut actor = Actor::from_user(user, ip).ok_or(AppError::Unauthenticated)?;
+        self.session_flags(user, &mut actor);
         let (token, csrf) = (random_token(), random_token());
         let mut tx = self.store.begin().await?;
         if let Some(old) = previous_token {
             sessions::delete(&mut tx, &token_hash(old)).await?;
         }
         users::clear_failures(&mut tx, user.id).await?;
+        security::clear_failures_of(&mut tx, &user.username).await?;
         sessions::insert(
             &mut tx,
             &sessions::Session {
@@ -145,9 +215,29 @@ impl App {
             },
         )
         .await?;
-        write(&mut tx, Who::Actor(&actor), "login", object, json!({}), "ok").await?;
+        write(
+            &mut tx,
+            Who::Actor(&actor),
+            "login",
+            ("user", &user.id.to_string()),
+            json!({"method": method}),
+            "ok",
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(LoggedIn { token, csrf, actor })
+    }
+
+    /// What a person must do first: change an expired (or first) password, enrol the second
+    /// factor its role requires.
+    fn session_flags(&self, user: &users::User, actor: &mut Actor) {
+        let s = &self.security;
+        if s.password_max_age_days > 0
+            && now_ms() - user.password_changed_at > s.password_max_age_days * 86_400_000
+        {
+            actor.must_change_password = true;
+        }
+        actor.must_enrol_totp = s.require_totp && crate::totp::required_for(actor.role) && user.totp_enabled == 0;
     }
 
     /// The caller of a session token; ends the session when idle too long.
@@ -159,7 +249,8 @@ impl App {
             return Err(AppError::Unauthenticated);
         };
         let idle_ms = self.security.idle_timeout_minutes * 60_000;
-        if now - s.last_seen_at > idle_ms {
+        let lifetime_ms = self.security.session_max_hours * 3_600_000;
+        if now - s.last_seen_at > idle_ms || now - s.created_at > lifetime_ms {
             drop(c);
             let mut tx = self.store.begin().await?;
             sessions::delete(&mut tx, &hash).await?;
@@ -173,7 +264,8 @@ impl App {
         if user.active == 0 {
             return Err(AppError::Unauthenticated);
         }
-        let actor = Actor::from_user(&user, ip).ok_or(AppError::Unauthenticated)?;
+        let mut actor = Actor::from_user(&user, ip).ok_or(AppError::Unauthenticated)?;
+        self.session_flags(&user, &mut actor);
         if now - s.last_seen_at > TOUCH_EVERY_MS {
             let mut tx = self.store.begin().await?;
             sessions::touch(&mut tx, &hash, now).await?;
@@ -218,11 +310,13 @@ impl App {
             return Err(AppError::invalid("password", "新密码不能与原密码相同"));
         }
         password::check_policy(new, &user.username)?;
+        self.refuse_reused(&user, new).await?;
         let hash = password::hash(new, self.security.hash_cost).await?;
         let (token, csrf) = (random_token(), random_token());
         let now = now_ms();
         let mut tx = self.store.begin().await?;
         users::set_password(&mut tx, user.id, &hash, false).await?;
+        security::remember_password(&mut tx, user.id, &hash).await?;
         sessions::delete_for_user(&mut tx, user.id).await?;
         sessions::insert(
             &mut tx,
@@ -249,6 +343,23 @@ impl App {
         let mut actor = actor.clone();
         actor.must_change_password = false;
         Ok(LoggedIn { token, csrf, actor })
+    }
+
+    /// Refuses a password the account used among its last five (the current one included).
+    pub(crate) async fn refuse_reused(&self, user: &users::User, new: &str) -> Result<(), AppError> {
+        let recent = {
+            let mut c = self.store.read().await?;
+            security::recent_passwords(&mut c, user.id, 5).await?
+        };
+        for hash in std::iter::once(&user.password_hash).chain(&recent) {
+            if password::verify(new, hash).await {
+                return Err(AppError::invalid(
+                    "password",
+                    "不能与最近 5 次使用过的密码相同",
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The caller of an API token (`Authorization: Bearer …`).

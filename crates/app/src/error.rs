@@ -26,9 +26,19 @@ pub enum AppError {
     /// Form input is invalid.
     #[error("填写有误：{}", .0.iter().map(|e| format!("{}：{}", e.field, e.message)).collect::<Vec<_>>().join("；"))]
     Invalid(Vec<FieldError>),
-    /// Wrong username or password (deliberately not saying which).
-    #[error("用户名或密码错误")]
+    /// The login failed: wrong name or password, or an account or address that must wait —
+    /// deliberately the same answer for every case.
+    #[error("用户名或密码错误；连续输错后需稍候再试，如仍无法登录请联系系统管理员")]
     BadCredentials,
+    /// The password was right; the account's second factor is asked next, with this ticket.
+    #[error("请输入动态验证码")]
+    SecondFactorRequired {
+        /// The ticket of the second step.
+        ticket: String,
+    },
+    /// The second factor must be enrolled before anything else.
+    #[error("该账号须先绑定动态验证码（双因素认证）")]
+    SecondFactorEnrolment,
     /// Too many failures: the account is locked.
     #[error("连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系系统管理员")]
     Locked {

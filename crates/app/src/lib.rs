@@ -11,6 +11,7 @@ mod error;
 pub mod password;
 mod token;
 
+pub mod account_requests;
 pub mod accounts;
 pub mod activation;
 pub mod audit_trail;
@@ -22,6 +23,8 @@ pub mod evaluation;
 pub mod jobs;
 pub mod messages;
 pub mod registry;
+pub mod tokens;
+pub mod totp;
 
 pub use actor::{Actor, Role};
 pub use error::{AppError, FieldError};
@@ -33,12 +36,19 @@ pub use token::{random_token, same_token, token_hash};
 /// Security settings (defaults follow 等保三级 practice).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Security {
-    /// Failed logins before the account locks.
+    /// Failed logins from one client address, within `lockout_minutes`, that block the address
+    /// (an account itself is never locked by failures: it waits a growing delay).
     pub max_failures: i64,
-    /// Minutes an account stays locked.
+    /// The window of failed logins, and how long a blocked address stays blocked, in minutes.
     pub lockout_minutes: i64,
     /// Minutes of inactivity that end a session.
     pub idle_timeout_minutes: i64,
+    /// Hours after which a session ends whatever its activity.
+    pub session_max_hours: i64,
+    /// Days a password is valid (0: forever).
+    pub password_max_age_days: i64,
+    /// The privileged roles must enrol and use a second factor (TOTP).
+    pub require_totp: bool,
     /// argon2id cost for new hashes.
     pub hash_cost: HashCost,
 }
@@ -46,9 +56,12 @@ pub struct Security {
 impl Default for Security {
     fn default() -> Self {
         Security {
-            max_failures: 5,
+            max_failures: 10,
             lockout_minutes: 15,
             idle_timeout_minutes: 30,
+            session_max_hours: 12,
+            password_max_age_days: 90,
+            require_totp: true,
             hash_cost: HashCost::PRODUCTION,
         }
     }

@@ -53,11 +53,86 @@ pub fn check_policy(password: &str, username: &str) -> Result<(), AppError> {
     if !username.is_empty() && password.to_lowercase().contains(&username.to_lowercase()) {
         problems.push("不得包含用户名".to_owned());
     }
+    if let Some(why) = weak_pattern(password) {
+        problems.push(why.to_owned());
+    }
     if problems.is_empty() {
         Ok(())
     } else {
         Err(AppError::invalid("password", problems.join("；")))
     }
+}
+
+/// Words too common to protect anything (see the file for how a password is compared).
+const COMMON: &str = include_str!("common_passwords.txt");
+
+/// Keyboard rows, columns and the alphabet: a run of five of their neighbours (either way) is a
+/// pattern, not a password.
+const RUNS: [&str; 7] = [
+    "1234567890",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "abcdefghijklmnopqrstuvwxyz",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+    "qazwsxedcrfvtgbyhnujmikolp",
+];
+
+/// Why a password is a known weak pattern: a common word with digits and symbols around it
+/// (`Password123`), a keyboard or alphabet run (`Qwerty@12345`, `Abcdefg#2024`), or one
+/// character repeated (`Aaaaaaaaa1`).
+pub fn weak_pattern(password: &str) -> Option<&'static str> {
+    let lower = password.to_lowercase();
+    let chars: Vec<char> = lower.chars().collect();
+    if chars.windows(4).any(|w| w.iter().all(|c| *c == w[0])) {
+        return Some("不得包含连续 4 个以上相同的字符");
+    }
+    for run in RUNS {
+        let back: String = run.chars().rev().collect();
+        let found = chars.windows(5).any(|w| {
+            let piece: String = w.iter().collect();
+            run.contains(&piece) || back.contains(&piece)
+        });
+        if found {
+            return Some("不得包含键盘或字母表上连续的 5 个以上字符（如 qwert、12345、abcde）");
+        }
+    }
+    // A common word with little else: the letters of the password, and the letters once
+    // digits and symbols at the end are dropped and common substitutions undone
+    // (`P@ssw0rd2024!` → `password`). Passwords with Chinese characters carry enough besides.
+    if password.chars().filter(|c| !c.is_ascii()).count() >= 2 {
+        return None;
+    }
+    let letters: String = lower.chars().filter(char::is_ascii_alphabetic).collect();
+    let core = lower.trim_end_matches(|c: char| !c.is_ascii_alphabetic());
+    let undone: String = core
+        .chars()
+        .map(|c| match c {
+            '@' | '4' => 'a',
+            '0' => 'o',
+            '1' | '!' => 'l',
+            '3' => 'e',
+            '$' | '5' => 's',
+            '7' => 't',
+            other => other,
+        })
+        .filter(char::is_ascii_alphabetic)
+        .collect();
+    let common = COMMON
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.len() >= 3 && !l.starts_with('#'));
+    for w in common {
+        for candidate in [&letters, &undone] {
+            if let Some(at) = candidate.find(w)
+                && candidate.len() - w.len() <= 2
+                && at <= 2
+            {
+                return Some("过于常见，容易被猜中（如 Password123、Admin@2024）");
+            }
+        }
+    }
+    None
 }
 
 fn hasher(cost: HashCost) -> Result<Argon2<'static>, AppError> {
@@ -97,8 +172,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn weak_patterns_are_refused() {
+        for weak in [
+            "Password123",
+            "Qwerty@12345",
+            "Aaaaaaaaa1",
+            "P@ssw0rd2024!",
+            "Admin@2024x",
+            "Abcdefg#2024",
+            "Zxcvbn!9821",
+            "1qaz2wsx#EDC",
+            "Woaini@13149",
+            "Zhumadian@2024",
+        ] {
+            assert!(weak_pattern(weak).is_some(), "{weak} should be refused");
+            assert!(check_policy(weak, "somebody").is_err(), "{weak}");
+        }
+        for fine in ["Mujun@2024demo", "Qiye#2024start", "Hq7!taxDept-09", "驻马店Abc1357"] {
+            assert_eq!(weak_pattern(fine), None, "{fine}");
+        }
+    }
+
+    #[test]
     fn policy() {
-        assert!(check_policy("Abcdefgh12", "admin").is_ok());
+        assert!(check_policy("Zhlp#2021kx", "admin").is_ok());
         assert!(check_policy("abcdefgh12", "admin").is_err(), "two classes only");
         assert!(check_policy("Abc12345!", "admin").is_err(), "nine characters");
         assert!(

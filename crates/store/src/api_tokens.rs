@@ -24,11 +24,13 @@ pub struct ApiToken {
     pub revoked_at: Option<i64>,
     /// Last use (ms).
     pub last_used_at: Option<i64>,
+    /// The token that replaced it (rotation).
+    pub replaced_by: Option<i64>,
 }
 
 macro_rules! columns {
     () => {
-        "id, user_id, name, token_hash, created_at, expires_at, revoked_at, last_used_at"
+        "id, user_id, name, token_hash, created_at, expires_at, revoked_at, last_used_at, replaced_by"
     };
 }
 
@@ -94,4 +96,15 @@ pub async fn list_for_user(conn: &mut AnyConnection, user_id: i64) -> Result<Vec
     .bind(user_id)
     .fetch_all(conn)
     .await?)
+}
+
+/// Revokes a token in favour of its successor (rotation).
+pub async fn replace(conn: &mut AnyConnection, id: i64, successor: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1, replaced_by = $2 WHERE id = $3 AND revoked_at IS NULL")
+        .bind(now_ms())
+        .bind(successor)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

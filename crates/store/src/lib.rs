@@ -32,6 +32,7 @@ pub mod policies;
 pub mod regions;
 pub mod rounds;
 pub mod runs;
+pub mod security;
 pub mod self_checks;
 pub mod sessions;
 pub mod users;

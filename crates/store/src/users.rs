@@ -43,6 +43,15 @@ pub struct User {
     pub activation_hash: Option<String>,
     /// When that code expires (ms).
     pub activation_expires_at: Option<i64>,
+    /// The TOTP secret (base32), once enrolment started.
+    pub totp_secret: Option<String>,
+    /// 1: the second factor is required at every login.
+    pub totp_enabled: i64,
+    /// The last TOTP time step accepted (a code is good once).
+    pub totp_last_step: i64,
+    /// SHA-256 of the second half of a split activation code (privileged accounts: the half the
+    /// security administrator hands over).
+    pub activation_hash_b: Option<String>,
 }
 
 /// The fields of a new or edited account.
@@ -70,7 +79,7 @@ macro_rules! columns {
     () => {
         "id, username, display_name, password_hash, role, department_id, region_code, cluster_id, enterprise_id, \
     must_change_password, failed_attempts, locked_until, active, created_at, updated_at, password_changed_at, \
-    activation_hash, activation_expires_at"
+    activation_hash, activation_expires_at, totp_secret, totp_enabled, totp_last_step, activation_hash_b"
     };
 }
 
@@ -240,8 +249,9 @@ pub async fn set_activation(
 pub async fn activate(conn: &mut AnyConnection, id: i64, password_hash: &str) -> Result<(), StoreError> {
     let now = now_ms();
     sqlx::query(
-        "UPDATE users SET password_hash = $1, must_change_password = 0, activation_hash = NULL, activation_expires_at = NULL, \
-         failed_attempts = 0, locked_until = NULL, password_changed_at = $2, updated_at = $2 WHERE id = $3",
+        "UPDATE users SET password_hash = $1, must_change_password = 0, activation_hash = NULL, activation_hash_b = NULL, \
+         activation_expires_at = NULL, failed_attempts = 0, locked_until = NULL, password_changed_at = $2, updated_at = $2 \
+         WHERE id = $3",
     )
     .bind(password_hash)
     .bind(now)
@@ -302,4 +312,49 @@ pub async fn enterprises_with_account(
         q = q.bind(i);
     }
     Ok(q.fetch_one(conn).await?.0)
+}
+
+/// Sets (or clears) the second half of a split activation code.
+pub async fn set_activation_b(conn: &mut AnyConnection, id: i64, code_hash: Option<&str>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET activation_hash_b = $1, updated_at = $2 WHERE id = $3")
+        .bind(code_hash)
+        .bind(now_ms())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Activates or deactivates an account (approval of a privileged account).
+pub async fn set_active(conn: &mut AnyConnection, id: i64, active: bool) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(active))
+        .bind(now_ms())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets the TOTP secret (enrolment started) and whether it is required.
+pub async fn set_totp(conn: &mut AnyConnection, id: i64, secret: Option<&str>, enabled: bool) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled = $2, totp_last_step = 0, updated_at = $3 WHERE id = $4")
+        .bind(secret)
+        .bind(i64::from(enabled))
+        .bind(now_ms())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records the TOTP step just accepted, if later than the last one; `false` when the step was
+/// used already (a replayed code).
+pub async fn use_totp_step(conn: &mut AnyConnection, id: i64, step: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1")
+        .bind(step)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
 }

@@ -201,7 +201,7 @@ impl App {
             Role::CityAdmin | Role::Leader | Role::County | Role::Cluster => {}
             Role::Enterprise => filter.enterprise_id = Some(actor.enterprise_id.unwrap_or(-1)),
             Role::Department => filter.department_code = Some(self.department_code_of(actor).await?),
-            Role::SysAdmin | Role::Auditor => {
+            Role::SysAdmin | Role::SecurityAdmin | Role::Auditor => {
                 return Err(self
                     .deny(actor, "objection.list", ("objection", ""), "该角色不能查看异议")
                     .await);

@@ -153,7 +153,7 @@ pub(crate) fn results_scope(actor: &Actor) -> Option<Scope> {
         Role::CityAdmin | Role::Leader | Role::County | Role::Cluster | Role::Enterprise => {
             Some(actor.enterprise_scope())
         }
-        Role::Department | Role::SysAdmin | Role::Auditor => None,
+        Role::Department | Role::SysAdmin | Role::SecurityAdmin | Role::Auditor => None,
     }
 }
 
