@@ -36,12 +36,13 @@ async fn main() {
         store.clone(),
         Security {
             hash_cost: HashCost::TEST,
+            require_totp: false,
             ..Security::default()
         },
     );
     app.ensure_reference_data().await.unwrap();
     let admin = app
-        .create_admin("bench_admin", "基准测试", "Bench-Admin-2024")
+        .create_admin("bench_admin", "基准测试", "Bench-Admin-2024", mujun_app::Role::SysAdmin)
         .await
         .unwrap();
     let _ = admin;
@@ -54,7 +55,22 @@ async fn main() {
         active: true,
         ..Default::default()
     };
-    app.create_account(&sys, &form, "Bench-City-2024x").await.unwrap();
+    // A privileged account: asked for, approved by a security administrator, activated with
+    // both halves of its code (三员分立).
+    app.create_admin("bench_sec", "基准测试", "Bench-Sec-2024x", mujun_app::Role::SecurityAdmin)
+        .await
+        .unwrap();
+    let sec = app.cli_actor("bench_sec").await.unwrap();
+    let (_, half_a) = app.request_privileged_account(&sys, &form).await.unwrap();
+    let request = app.account_requests(&sec).await.unwrap()[0].id;
+    let half_b = app
+        .decide_account_request(&sec, request, true, "")
+        .await
+        .unwrap()
+        .unwrap();
+    app.activate_account("bench_city", &format!("{half_a}{half_b}"), "Bench-City-2024x", "bench")
+        .await
+        .unwrap();
     let city = app.cli_actor("bench_city").await.unwrap();
 
     let t0 = Instant::now();

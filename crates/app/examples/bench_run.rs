@@ -30,6 +30,7 @@ async fn main() {
         t.store.clone(),
         Security {
             hash_cost: HashCost::TEST,
+            require_totp: false,
             ..Security::default()
         },
     );

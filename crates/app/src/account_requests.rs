@@ -271,6 +271,7 @@ impl App {
             users::set_active(&mut tx, request.user_id, true).await?;
             // A reset also retires the second factor: the owner enrols again.
             users::set_totp(&mut tx, request.user_id, None, false).await?;
+            users::set_totp_pending(&mut tx, request.user_id, None).await?;
             sessions::delete_for_user(&mut tx, request.user_id).await?;
             Some(half)
         } else {

@@ -287,13 +287,20 @@ impl App {
         username: &str,
         display_name: &str,
         password: &str,
+        role: Role,
     ) -> Result<i64, AppError> {
+        if !matches!(role, Role::SysAdmin | Role::SecurityAdmin) {
+            return Err(AppError::invalid(
+                "role",
+                "命令行只能创建系统管理员或安全管理员；其他特权账号请在系统中申请",
+            ));
+        }
         let fields = self
             .account_fields(
                 &AccountForm {
                     username: username.to_owned(),
                     display_name: display_name.to_owned(),
-                    role: Role::SysAdmin.id().to_owned(),
+                    role: role.id().to_owned(),
                     active: true,
                     ..Default::default()
                 },
@@ -309,7 +316,7 @@ impl App {
             Who::Cli,
             "user.create_admin",
             ("user", &id.to_string()),
-            json!({"username": fields.username}),
+            json!({"username": fields.username, "role": role.id()}),
             "ok",
         )
         .await?;

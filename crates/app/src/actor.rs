@@ -165,6 +165,15 @@ impl Actor {
         )
     }
 
+    /// May hold API tokens (of its own account)? The administrators of 三员分立 and the
+    /// approving leader have no API work.
+    pub fn holds_tokens(&self) -> bool {
+        !matches!(
+            self.role,
+            Role::SysAdmin | Role::SecurityAdmin | Role::Auditor | Role::Leader
+        )
+    }
+
     /// May read the audit trail?
     pub fn reads_audit(&self) -> bool {
         self.role == Role::Auditor

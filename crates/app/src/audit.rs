@@ -1,6 +1,6 @@
 //! Writing audit entries from use cases.
 
-use mujun_store::{AnyConnection, audit};
+use mujun_store::{Tx, audit};
 
 use crate::{Actor, App, AppError};
 
@@ -23,7 +23,7 @@ pub(crate) enum Who<'a> {
 
 /// Appends an entry inside the caller's transaction.
 pub(crate) async fn write(
-    conn: &mut AnyConnection,
+    conn: &mut Tx,
     who: Who<'_>,
     action: &str,
     object: (&str, &str),

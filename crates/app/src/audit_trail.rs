@@ -28,6 +28,17 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("user.reissue_activation", "重新发放激活码"),
     ("message.read", "阅读消息"),
     ("token.create", "签发令牌"),
+    ("token.rotate", "轮换令牌"),
+    ("token.list", "查看令牌"),
+    ("token.revoke", "吊销令牌"),
+    ("user.totp_enrol", "绑定动态验证码"),
+    ("user.request", "提交特权账号申请"),
+    ("user.requests", "查看特权账号申请"),
+    ("user.approve", "批准特权账号申请"),
+    ("user.reject", "驳回特权账号申请"),
+    ("public_list.downloads", "公示名单匿名下载（按小时汇总）"),
+    ("backup", "备份"),
+    ("restore", "恢复"),
     ("enterprise.create", "登记企业"),
     ("enterprise.update", "修改企业"),
     ("enterprise.edit", "编辑企业"),
@@ -112,6 +123,37 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("export", "导出"),
 ];
 
+/// Keys whose values in audit details are business figures (tax, output, energy …): the
+/// auditor sees that a value changed, never the value (三员分立: operations, not data).
+const CONFIDENTIAL_KEYS: [&str; 4] = ["value", "old", "new", "corrected_value"];
+
+/// The detail with every confidential value replaced by a mask, at any depth.
+pub fn mask_confidential(detail: &str) -> String {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, x) in map.iter_mut() {
+                    if CONFIDENTIAL_KEYS.contains(&k.as_str()) && !x.is_null() {
+                        *x = serde_json::Value::String("***".to_owned());
+                    } else {
+                        walk(x);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    match serde_json::from_str::<serde_json::Value>(detail) {
+        Ok(mut v) => {
+            walk(&mut v);
+            v.to_string()
+        }
+        // Details are always written as JSON; anything else is shown as it is.
+        Err(_) => detail.to_owned(),
+    }
+}
+
 /// The Chinese name of an operation.
 pub fn action_label(action: &str) -> Option<&'static str> {
     ACTIONS.iter().find(|(a, _)| *a == action).map(|(_, l)| *l)
@@ -165,10 +207,16 @@ impl App {
         }
         let per_page = per_page.clamp(10, 500);
         let mut c = self.store.read().await?;
-        Ok(audit::search(&mut c, filter, per_page, (page.max(1) - 1) * per_page).await?)
+        let page = page.clamp(1, 1_000_000);
+        let (mut entries, total) = audit::search(&mut c, filter, per_page, (page - 1) * per_page).await?;
+        for e in &mut entries {
+            e.detail = mask_confidential(&e.detail);
+        }
+        Ok((entries, total))
     }
 
-    /// Recomputes the hash chain (auditor); the check itself is recorded.
+    /// Recomputes the chain with the key and checks it against the anchors (auditor); the
+    /// check itself is recorded.
     pub async fn verify_audit(&self, actor: &Actor) -> Result<Verification, AppError> {
         if !actor.reads_audit() {
             return Err(self
@@ -180,13 +228,12 @@ impl App {
                 )
                 .await);
         }
-        let result = {
-            let mut c = self.store.read().await?;
-            audit::verify(&mut c).await?
-        };
+        let result = self.check_audit().await?;
         let mut tx = self.store.begin().await?;
         let detail = match &result {
-            Verification::Intact { entries } => json!({"intact": true, "entries": entries}),
+            Verification::Intact { entries, unkeyed } => {
+                json!({"intact": true, "entries": entries, "unkeyed": unkeyed})
+            }
             Verification::Broken { id, why } => json!({"intact": false, "first_broken": id, "why": why}),
         };
         write(
@@ -200,6 +247,78 @@ impl App {
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(result)
+    }
+
+    /// The chain, then the anchors: a chain that checks out but no longer holds an anchored
+    /// entry was cut back or rewritten by someone with the database but not the key.
+    async fn check_audit(&self) -> Result<Verification, AppError> {
+        let key = self.store.audit_key();
+        let mut c = self.store.read().await?;
+        let result = audit::verify(&mut c, key).await?;
+        let Verification::Intact { .. } = result else {
+            return Ok(result);
+        };
+        let anchors = self.read_anchors()?;
+        Ok(match audit::verify_anchors(&mut c, key, &anchors).await? {
+            Ok(_) => result,
+            Err(why) => Verification::Broken { id: 0, why },
+        })
+    }
+
+    /// The anchors written so far (none when no anchor file is configured or written yet).
+    pub fn read_anchors(&self) -> Result<Vec<audit::Anchor>, AppError> {
+        let Some(path) = &self.anchors else {
+            return Ok(Vec::new());
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(AppError::Internal(format!("无法读取审计锚点文件 {}：{e}", path.display()))),
+        };
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(n, l)| {
+                serde_json::from_str(l).map_err(|e| {
+                    AppError::Internal(format!(
+                        "审计锚点文件 {} 第 {} 行格式有误：{e}",
+                        path.display(),
+                        n + 1
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    /// Appends an anchor of the current head to the anchor file (and the server log), unless
+    /// the head has not moved since the last anchor. Returns the anchor written.
+    pub async fn anchor_audit(&self) -> Result<Option<audit::Anchor>, AppError> {
+        let Some(path) = self.anchors.clone() else {
+            return Ok(None);
+        };
+        let (id, hash) = {
+            let mut c = self.store.read().await?;
+            audit::head(&mut c).await?
+        };
+        if self.read_anchors()?.last().is_some_and(|a| a.id == id) {
+            return Ok(None);
+        }
+        let anchor = audit::Anchor::new(self.store.audit_key(), id, &hash);
+        let line = serde_json::to_string(&anchor).map_err(|e| AppError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+            use std::io::Write;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path)?;
+            writeln!(f, "{line}")?;
+            f.sync_all()
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(format!("无法写入审计锚点：{e}")))?;
+        tracing::info!(id = anchor.id, hash = %anchor.hash, seal = %anchor.seal, "audit anchor");
+        Ok(Some(anchor))
     }
 
     /// Every entry matching the filter, newest first, as xlsx (auditor only; itself audited),
@@ -267,7 +386,7 @@ impl App {
                             Text(if e.detail == "{}" {
                                 String::new()
                             } else {
-                                e.detail.clone()
+                                mask_confidential(&e.detail)
                             }),
                         ]
                     })
@@ -300,9 +419,28 @@ impl App {
         })
     }
 
-    /// Recomputes the hash chain from the command line (`mujun audit verify`), without writing.
+    /// Checks the chain and the anchors from the command line (`mujun audit verify`), without
+    /// writing to the database.
     pub async fn verify_audit_cli(&self) -> Result<Verification, AppError> {
-        let mut c = self.store.read().await?;
-        Ok(audit::verify(&mut c).await?)
+        self.check_audit().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_confidential;
+
+    #[test]
+    fn figures_are_masked_at_any_depth_and_the_rest_is_kept() {
+        let d = r#"{"item":"tax","value":123.4,"overwritten":[{"credit_code":"X","old":1,"new":2}],"n":3}"#;
+        let m: serde_json::Value = serde_json::from_str(&mask_confidential(d)).unwrap();
+        assert_eq!(m["value"], "***");
+        assert_eq!(m["overwritten"][0]["old"], "***");
+        assert_eq!(m["overwritten"][0]["new"], "***");
+        assert_eq!(m["overwritten"][0]["credit_code"], "X");
+        assert_eq!(m["item"], "tax");
+        assert_eq!(m["n"], 3);
+        // A value that was absent stays absent (null says "no value", not a secret).
+        assert_eq!(mask_confidential(r#"{"value":null}"#), r#"{"value":null}"#);
     }
 }

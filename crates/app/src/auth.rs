@@ -36,6 +36,11 @@ const TOUCH_EVERY_MS: i64 = 60_000;
 /// Failed logins of one account name before each further attempt must wait, and the first wait.
 const DELAY_AFTER: i64 = 3;
 
+/// Failures of one account name from all addresses in the window after which every attempt
+/// waits [`DISTRIBUTED_DELAY_MS`] after the last failure.
+const DISTRIBUTED_AFTER: i64 = 50;
+const DISTRIBUTED_DELAY_MS: i64 = 2_000;
+
 /// How long an account name must wait after `failures` failures in the window: nothing for the
 /// first three, then 1 s, 2 s, 4 s … at most a minute. A growing delay, never a lock that an
 /// outsider typing wrong passwords could hold the account in.
@@ -75,20 +80,30 @@ impl App {
         ip: &str,
         previous_token: Option<&str>,
     ) -> Result<LoggedIn, AppError> {
-        let username = username.trim();
+        // A name no account can have (a NUL byte, which PostgreSQL cannot even compare, or an
+        // absurd length) is looked up as itself with the NUL shown as U+FFFD: still one
+        // uniform, audited failure.
+        let cleaned: String = username.trim().replace('\0', "\u{fffd}").chars().take(100).collect();
+        let username = cleaned.as_str();
         let now = now_ms();
         let s = &self.security;
         let window = now - s.lockout_minutes * 60_000;
-        let (user, from_address, (of_account, last)) = {
+        let (user, from_address, (here, last_here), (everywhere, last)) = {
             let mut c = self.store.read().await?;
             (
                 users::get_by_username(&mut c, username).await?,
                 security::failures_from(&mut c, ip, window).await?,
+                security::failures_of_from(&mut c, username, ip, window).await?,
                 security::failures_of(&mut c, username, window).await?,
             )
         };
         let blocked = from_address >= s.max_failures;
-        let throttled = last.is_some_and(|at| now - at < account_delay_ms(of_account));
+        // The growing delay counts the failures from this address only: someone typing wrong
+        // passwords elsewhere cannot keep the owner out. Many failures from many addresses
+        // (a distributed guess) slow every attempt down to one per few seconds.
+        let throttled = last_here.is_some_and(|at| now - at < account_delay_ms(here))
+            || (everywhere >= DISTRIBUTED_AFTER && last.is_some_and(|at| now - at < DISTRIBUTED_DELAY_MS));
+        let of_account = everywhere;
         // The same work whatever happens: one hash check.
         let password_ok = match &user {
             Some(u) if !blocked && !throttled => password::verify(password, &u.password_hash).await,
@@ -378,6 +393,10 @@ impl App {
             return Err(AppError::Unauthenticated);
         }
         let mut actor = Actor::from_user(&user, ip).ok_or(AppError::Unauthenticated)?;
+        // A token left from before 三员分立 (an administrator's) no longer works.
+        if !actor.holds_tokens() {
+            return Err(AppError::Unauthenticated);
+        }
         // Systems do not change passwords: the flag only concerns people at a browser.
         actor.must_change_password = false;
         Ok(actor)

@@ -76,6 +76,7 @@ pub fn demo_accounts() -> Vec<DemoAccount> {
         account("zhuangbei", Role::Cluster, ZHUMADIAN_CLUSTERS[0].0),
         account("qiye", Role::Enterprise, "本企业"),
         account("auditor", Role::Auditor, "审计日志"),
+        account("secadmin", Role::SecurityAdmin, "特权账号审批"),
     ]);
     out
 }
@@ -379,6 +380,10 @@ impl App {
                 "本企业".to_owned(),
             ),
             (plain("auditor", "审计员", Role::Auditor), "审计日志".to_owned()),
+            (
+                plain("secadmin", "安全管理员", Role::SecurityAdmin),
+                "特权账号审批".to_owned(),
+            ),
         ]);
         let mut out = Vec::new();
         for (fields, scope) in accounts {

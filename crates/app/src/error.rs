@@ -48,6 +48,9 @@ pub enum AppError {
     /// The account is disabled.
     #[error("账号已停用，请联系系统管理员")]
     Disabled,
+    /// A request or file larger than allowed.
+    #[error("{0}")]
+    TooLarge(String),
     /// The password must be changed before anything else.
     #[error("首次登录或密码已重置，请先修改密码")]
     PasswordChangeRequired,

@@ -120,6 +120,8 @@ pub struct App {
     /// This process among the servers sharing the database (owner of the jobs it claims).
     owner: std::sync::Arc<str>,
     cache: std::sync::Arc<cache::Cache>,
+    /// The append-only file of audit anchors, when configured.
+    anchors: Option<std::sync::Arc<std::path::Path>>,
 }
 
 impl App {
@@ -139,6 +141,7 @@ impl App {
                     .max(1),
             )),
             owner: jobs::new_owner().into(),
+            anchors: None,
             cache: std::sync::Arc::default(),
         }
     }
@@ -171,6 +174,13 @@ impl App {
     /// The same application presented as another site.
     pub fn with_site(mut self, site: Site) -> App {
         self.site = site;
+        self
+    }
+
+    /// Writes audit anchors to (and checks them from) this append-only file.
+    #[must_use]
+    pub fn with_audit_anchors(mut self, path: std::path::PathBuf) -> App {
+        self.anchors = Some(path.into());
         self
     }
 

@@ -8,7 +8,7 @@ use mujun_store::{StoreError, api_tokens, now_ms};
 use serde_json::json;
 
 use crate::audit::{Who, write};
-use crate::{Actor, App, AppError, Role, random_token, token_hash};
+use crate::{Actor, App, AppError, random_token, token_hash};
 
 /// The longest a token may live.
 pub const MAX_TOKEN_DAYS: i64 = 365;
@@ -34,10 +34,7 @@ pub struct TokenView {
 
 impl App {
     async fn may_hold_tokens(&self, actor: &Actor, action: &str) -> Result<(), AppError> {
-        if matches!(
-            actor.role,
-            Role::SysAdmin | Role::SecurityAdmin | Role::Auditor | Role::Leader
-        ) {
+        if !actor.holds_tokens() {
             return Err(self
                 .deny(actor, action, ("api_token", ""), "该角色不使用接口令牌")
                 .await);
@@ -80,6 +77,7 @@ impl App {
 
     /// The caller's tokens, newest first.
     pub async fn own_tokens(&self, actor: &Actor) -> Result<Vec<TokenView>, AppError> {
+        self.may_hold_tokens(actor, "token.list").await?;
         let now = now_ms();
         let mut c = self.store.read().await?;
         let mut list = api_tokens::list_for_user(&mut c, actor.user_id).await?;

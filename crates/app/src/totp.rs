@@ -111,11 +111,13 @@ fn percent(s: &str) -> String {
 /// A QR code of `text` as an SVG image (dark modules on white, a quiet zone around).
 pub fn qr_svg(text: &str) -> Result<String, AppError> {
     let code = qrcode::QrCode::new(text.as_bytes()).map_err(|e| AppError::Internal(format!("二维码生成失败：{e}")))?;
-    Ok(code
+    let svg = code
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(200, 200)
         .quiet_zone(true)
-        .build())
+        .build();
+    // Inline in a page: without the XML declaration.
+    Ok(svg.find("<svg").map_or(svg.clone(), |at| svg[at..].to_owned()))
 }
 
 impl App {
@@ -128,8 +130,18 @@ impl App {
         let user = self.own_account(actor).await?;
         let mut tx = self.store.begin().await?;
         // An enrolled account keeps its factor until the new one is confirmed.
-        users::set_totp(&mut tx, user.id, Some(&encoded), user.totp_enabled == 1).await?;
+        users::set_totp_pending(&mut tx, user.id, Some(&encoded)).await?;
         tx.commit().await.map_err(StoreError::from)?;
+        self.enrolment(actor, encoded)
+    }
+
+    /// The enrolment in progress, if any (shown again after a mistyped code).
+    pub async fn pending_totp(&self, actor: &Actor) -> Result<Option<Enrolment>, AppError> {
+        let user = self.own_account(actor).await?;
+        user.totp_pending.map(|s| self.enrolment(actor, s)).transpose()
+    }
+
+    fn enrolment(&self, actor: &Actor, encoded: String) -> Result<Enrolment, AppError> {
         let issuer = format!("亩均论英雄 {}", self.site.agency);
         let uri = format!(
             "otpauth://totp/{}:{}?secret={encoded}&issuer={}&algorithm=SHA1&digits=6&period=30",
@@ -149,7 +161,7 @@ impl App {
     pub async fn confirm_totp(&self, actor: &Actor, code: &str) -> Result<Vec<String>, AppError> {
         let user = self.own_account(actor).await?;
         let secret = user
-            .totp_secret
+            .totp_pending
             .as_deref()
             .and_then(base32_decode)
             .ok_or_else(|| AppError::invalid("code", "请先生成二维码并用验证器扫描"))?;
@@ -167,7 +179,8 @@ impl App {
             .collect();
         let hashes: Vec<String> = codes.iter().map(|c| token_hash(c)).collect();
         let mut tx = self.store.begin().await?;
-        users::set_totp(&mut tx, user.id, user.totp_secret.as_deref(), true).await?;
+        users::set_totp(&mut tx, user.id, user.totp_pending.as_deref(), true).await?;
+        users::set_totp_pending(&mut tx, user.id, None).await?;
         users::use_totp_step(&mut tx, user.id, step).await?;
         security::set_recovery_codes(&mut tx, user.id, &hashes).await?;
         write(

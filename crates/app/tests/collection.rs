@@ -16,6 +16,7 @@ async fn each(f: impl AsyncFn(App, &'static str)) {
             t.store.clone(),
             Security {
                 hash_cost: HashCost::TEST,
+                require_totp: false,
                 ..Security::default()
             },
         );
@@ -375,7 +376,7 @@ async fn two_departments_import_at_the_same_time() {
         );
         assert!(
             matches!(
-                audit::verify(&mut c).await.unwrap(),
+                audit::verify(&mut c, app.store().audit_key()).await.unwrap(),
                 audit::Verification::Intact { .. }
             ),
             "{name}: one chain"

@@ -20,6 +20,7 @@ async fn each(f: impl AsyncFn(App, &'static str)) {
             t.store.clone(),
             Security {
                 hash_cost: HashCost::TEST,
+                require_totp: false,
                 ..Security::default()
             },
         );

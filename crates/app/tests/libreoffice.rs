@@ -38,6 +38,7 @@ async fn a_template_saved_by_libreoffice_imports_the_same_values() {
         t.store.clone(),
         Security {
             hash_cost: HashCost::TEST,
+            require_totp: false,
             ..Security::default()
         },
     );

@@ -11,6 +11,7 @@ use mujun_store::{audit, enterprises};
 fn security() -> Security {
     Security {
         hash_cost: HashCost::TEST,
+        require_totp: false,
         ..Security::default()
     }
 }
@@ -288,7 +289,7 @@ async fn scopes_limit_every_list_and_refusals_are_audited() {
         assert!(total > 10 && !entries.is_empty());
         assert_eq!(
             app.verify_audit(&auditor).await.unwrap(),
-            audit::Verification::Intact { entries: total },
+            audit::Verification::Intact { entries: total, unkeyed: total },
             "{name}"
         );
     })

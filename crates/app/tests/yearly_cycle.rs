@@ -22,6 +22,7 @@ async fn each_with(enterprises: usize, f: impl AsyncFn(App, &'static str)) {
             t.store.clone(),
             Security {
                 hash_cost: HashCost::TEST,
+                require_totp: false,
                 ..Security::default()
             },
         );

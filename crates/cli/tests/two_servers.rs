@@ -202,6 +202,7 @@ async fn two_servers_share_sessions_and_jobs() {
         pg.store.clone(),
         Security {
             hash_cost: HashCost::TEST,
+            require_totp: false,
             ..Security::default()
         },
     );

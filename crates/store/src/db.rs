@@ -6,9 +6,44 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};
 
 use crate::StoreError;
+use crate::audit::AuditKey;
 
-/// A write transaction.
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A transaction. It dereferences to the connection every repository function takes, and
+/// carries the key that seals the audit entries written in it.
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    key: AuditKey,
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.inner
+    }
+}
+
+impl Tx {
+    /// Commits.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+
+    /// Rolls back.
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.inner.rollback().await
+    }
+
+    /// The key that seals audit entries.
+    pub fn audit_key(&self) -> &AuditKey {
+        &self.key
+    }
+}
 
 /// Which database is behind the store.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -27,6 +62,7 @@ pub struct Store {
     read: AnyPool,
     write: AnyPool,
     backend: Backend,
+    audit_key: AuditKey,
 }
 
 /// Milliseconds since the Unix epoch, now.
@@ -76,6 +112,7 @@ impl Store {
                 read,
                 write,
                 backend: Backend::Sqlite,
+                audit_key: AuditKey::unkeyed(),
             }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = AnyPoolOptions::new()
@@ -88,11 +125,24 @@ impl Store {
                 read: pool.clone(),
                 write: pool,
                 backend: Backend::Postgres,
+                audit_key: AuditKey::unkeyed(),
             }
         } else {
             return Err(StoreError::UnsupportedUrl(redact_url(url)));
         };
         Ok(store)
+    }
+
+    /// The store sealing audit entries with `key` (see [`AuditKey`]).
+    #[must_use]
+    pub fn with_audit_key(mut self, key: AuditKey) -> Store {
+        self.audit_key = key;
+        self
+    }
+
+    /// The key that seals audit entries.
+    pub fn audit_key(&self) -> &AuditKey {
+        &self.audit_key
     }
 
     /// The backend.
@@ -102,14 +152,20 @@ impl Store {
 
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(self.write.begin().await?)
+        Ok(Tx {
+            inner: self.write.begin().await?,
+            key: self.audit_key.clone(),
+        })
     }
 
     /// A read transaction in which every read sees one and the same state of the database:
     /// REPEATABLE READ, read only, on PostgreSQL; on SQLite a deferred transaction, whose first
     /// read fixes its snapshot (WAL). An evaluation run's snapshot is taken in one.
     pub async fn snapshot(&self) -> Result<Tx, StoreError> {
-        let mut tx = self.read.begin().await?;
+        let mut tx = Tx {
+            inner: self.read.begin().await?,
+            key: self.audit_key.clone(),
+        };
         if self.backend == Backend::Postgres {
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 .execute(&mut *tx)

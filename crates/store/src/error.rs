@@ -18,6 +18,9 @@ pub enum StoreError {
     /// A unique value is taken (credit code, username, cluster name …).
     #[error("{0}已存在")]
     Duplicate(&'static str),
+    /// The audit key file is missing, unreadable or malformed.
+    #[error("{0}")]
+    AuditKey(String),
     /// Someone else changed the row since it was read (optimistic locking).
     #[error("{0}已被他人修改，请刷新后重试")]
     Conflict(&'static str),

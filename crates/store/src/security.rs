@@ -47,6 +47,24 @@ pub async fn failures_of(
     Ok((n, last))
 }
 
+/// Failed logins of an account name from one client address since `since`, and the last one.
+pub async fn failures_of_from(
+    conn: &mut AnyConnection,
+    username: &str,
+    ip: &str,
+    since: i64,
+) -> Result<(i64, Option<i64>), StoreError> {
+    let (n, last): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*), MAX(at) FROM login_failures WHERE username = $1 AND ip = $2 AND at >= $3",
+    )
+    .bind(username)
+    .bind(ip)
+    .bind(since)
+    .fetch_one(conn)
+    .await?;
+    Ok((n, last))
+}
+
 /// Forgets the failures of an account name (a successful login, an unlock).
 pub async fn clear_failures_of(conn: &mut AnyConnection, username: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM login_failures WHERE username = $1")

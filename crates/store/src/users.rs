@@ -52,6 +52,8 @@ pub struct User {
     /// SHA-256 of the second half of a split activation code (privileged accounts: the half the
     /// security administrator hands over).
     pub activation_hash_b: Option<String>,
+    /// A TOTP secret being enrolled, until confirmed.
+    pub totp_pending: Option<String>,
 }
 
 /// The fields of a new or edited account.
@@ -79,7 +81,7 @@ macro_rules! columns {
     () => {
         "id, username, display_name, password_hash, role, department_id, region_code, cluster_id, enterprise_id, \
     must_change_password, failed_attempts, locked_until, active, created_at, updated_at, password_changed_at, \
-    activation_hash, activation_expires_at, totp_secret, totp_enabled, totp_last_step, activation_hash_b"
+    activation_hash, activation_expires_at, totp_secret, totp_enabled, totp_last_step, activation_hash_b, totp_pending"
     };
 }
 
@@ -341,6 +343,17 @@ pub async fn set_totp(conn: &mut AnyConnection, id: i64, secret: Option<&str>, e
     sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled = $2, totp_last_step = 0, updated_at = $3 WHERE id = $4")
         .bind(secret)
         .bind(i64::from(enabled))
+        .bind(now_ms())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets (or clears) the TOTP secret being enrolled.
+pub async fn set_totp_pending(conn: &mut AnyConnection, id: i64, secret: Option<&str>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE users SET totp_pending = $1, updated_at = $2 WHERE id = $3")
+        .bind(secret)
         .bind(now_ms())
         .bind(id)
         .execute(conn)

@@ -689,8 +689,8 @@ async fn audit_chain_append_search_verify_and_tamper() {
         c.rollback().await.unwrap();
         let mut r = s.read().await.unwrap();
         assert_eq!(
-            audit::verify(&mut r).await.unwrap(),
-            audit::Verification::Intact { entries: 12 },
+            audit::verify(&mut r, &audit::AuditKey::unkeyed()).await.unwrap(),
+            audit::Verification::Intact { entries: 12, unkeyed: 12 },
             "{name}"
         );
         let f = audit::Filter {
@@ -748,7 +748,7 @@ async fn audit_chain_append_search_verify_and_tamper() {
             .execute(&mut *r)
             .await
             .unwrap();
-        match audit::verify(&mut r).await.unwrap() {
+        match audit::verify(&mut r, &audit::AuditKey::unkeyed()).await.unwrap() {
             audit::Verification::Broken { id, .. } => assert_eq!(id, 5, "{name}"),
             other => panic!("{name}: {other:?}"),
         }
@@ -777,8 +777,8 @@ async fn concurrent_appends_do_not_fork_the_chain() {
         }
         let mut r = s.read().await.unwrap();
         assert_eq!(
-            audit::verify(&mut r).await.unwrap(),
-            audit::Verification::Intact { entries: 80 },
+            audit::verify(&mut r, &audit::AuditKey::unkeyed()).await.unwrap(),
+            audit::Verification::Intact { entries: 80, unkeyed: 80 },
             "{name}"
         );
     })

@@ -84,6 +84,14 @@ impl FromRequestParts<AppState> for PageUser {
                 if s.actor.must_change_password && path != "/password" && path != "/logout" {
                     return Err(Redirect::to("/password").into_response());
                 }
+                // A privileged role without its second factor may only enrol it (or leave).
+                if s.actor.must_enrol_totp
+                    && !path.starts_with("/account/security")
+                    && path != "/logout"
+                    && path != "/password"
+                {
+                    return Err(Redirect::to("/account/security?msg=totp_required").into_response());
+                }
                 Ok(PageUser {
                     actor: s.actor,
                     csrf: s.csrf,
@@ -125,6 +133,9 @@ impl FromRequestParts<AppState> for ApiUser {
         if s.actor.must_change_password {
             return Err(ApiError(AppError::PasswordChangeRequired));
         }
+        if s.actor.must_enrol_totp {
+            return Err(ApiError(AppError::SecondFactorEnrolment));
+        }
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             let sent = parts
                 .headers
@@ -163,7 +174,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         let user = PageUser::from_request_parts(&mut parts, state).await?;
         let bytes = axum::body::to_bytes(body, state.config.max_body_bytes)
             .await
-            .map_err(|_| PageError::from(AppError::invalid("body", "提交的内容过大")).into_response())?;
+            .map_err(|_| PageError::from(AppError::TooLarge("提交的内容过大".into())).into_response())?;
         let token: CsrfField = serde_urlencoded_from(&bytes)?;
         if !same_token(&token.csrf, &user.csrf) {
             return Err(PageError::csrf().into_response());

@@ -21,10 +21,31 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Minutes of inactivity that end a session.
     pub session_idle_minutes: i64,
-    /// Failed logins before an account locks.
+    /// Failed logins from one client address, within `lockout_minutes`, that block the address
+    /// (an account is never locked by failures; it waits a growing delay instead).
     pub lockout_failures: i64,
-    /// Minutes an account stays locked.
+    /// The window of failed logins, and how long a blocked address waits, in minutes.
     pub lockout_minutes: i64,
+    /// Hours after which a session ends whatever its activity.
+    pub session_max_hours: i64,
+    /// Days a password is valid before it must be changed (0: no expiry).
+    pub password_max_age_days: i64,
+    /// The system and security administrators, the auditor and the city administrator must use
+    /// a second factor (TOTP). `mujun serve --demo` turns it off unless set explicitly.
+    pub require_totp: Option<bool>,
+    /// PEM certificate chain: with `tls_key`, `mujun serve` speaks HTTPS itself.
+    pub tls_cert: String,
+    /// PEM private key of `tls_cert`.
+    pub tls_key: String,
+    /// The key of the audit chain (HMAC-SHA256): a file outside the database, created with a
+    /// random key at first start when missing. Keep it where the database owner cannot write.
+    pub audit_key_file: String,
+    /// The algorithm sealing audit entries: `hmac-sha256` (default) or `hmac-sm3` (国密).
+    pub audit_mac: String,
+    /// Append-only file of anchors (the head of the audit chain with its time).
+    pub audit_anchor_file: String,
+    /// Minutes between anchors.
+    pub audit_anchor_minutes: u64,
     /// Largest request body in bytes (forms, JSON).
     pub max_body_bytes: usize,
     /// Largest uploaded file in bytes (department workbooks).
@@ -52,7 +73,7 @@ pub struct Config {
 }
 
 /// The keys of [`Config`] (what `MUJUN_<KEY>` variables may set).
-const KEYS: [&str; 19] = [
+const KEYS: [&str; 28] = [
     "database",
     "bind",
     "secure_cookies",
@@ -60,6 +81,15 @@ const KEYS: [&str; 19] = [
     "session_idle_minutes",
     "lockout_failures",
     "lockout_minutes",
+    "session_max_hours",
+    "password_max_age_days",
+    "require_totp",
+    "tls_cert",
+    "tls_key",
+    "audit_key_file",
+    "audit_mac",
+    "audit_anchor_file",
+    "audit_anchor_minutes",
     "max_body_bytes",
     "max_upload_bytes",
     "max_upload_rows",
@@ -82,8 +112,17 @@ impl Default for Config {
             secure_cookies: false,
             trust_proxy: false,
             session_idle_minutes: 30,
-            lockout_failures: 5,
+            lockout_failures: 10,
             lockout_minutes: 15,
+            session_max_hours: 12,
+            password_max_age_days: 90,
+            require_totp: None,
+            tls_cert: String::new(),
+            tls_key: String::new(),
+            audit_key_file: "data/audit.key".into(),
+            audit_mac: "hmac-sha256".into(),
+            audit_anchor_file: "data/audit-anchors.log".into(),
+            audit_anchor_minutes: 60,
             max_body_bytes: 2 * 1024 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
             max_upload_rows: 500_000,
@@ -168,14 +207,38 @@ impl Config {
         }
     }
 
-    /// The security settings the use cases need.
-    pub fn security(&self) -> mujun_app::Security {
+    /// The security settings the use cases need; a demo does not ask for a second factor
+    /// unless the configuration says so.
+    pub fn security(&self, demo: bool) -> mujun_app::Security {
         mujun_app::Security {
-            max_failures: self.lockout_failures,
-            lockout_minutes: self.lockout_minutes,
-            idle_timeout_minutes: self.session_idle_minutes,
+            max_failures: self.lockout_failures.max(1),
+            lockout_minutes: self.lockout_minutes.max(1),
+            idle_timeout_minutes: self.session_idle_minutes.max(1),
+            session_max_hours: self.session_max_hours.max(1),
+            password_max_age_days: self.password_max_age_days.max(0),
+            require_totp: self.require_totp.unwrap_or(!demo),
             ..mujun_app::Security::default()
         }
+    }
+
+    /// The key of the audit chain: read from `audit_key_file`, created there when missing.
+    pub fn audit_key(&self) -> Result<mujun_store::audit::AuditKey, String> {
+        use mujun_store::audit::{AuditKey, Mac};
+        let mac = Mac::parse(&self.audit_mac)
+            .filter(|m| *m != Mac::Sha256)
+            .ok_or_else(|| format!("配置有误：audit_mac 只能是 hmac-sha256 或 hmac-sm3，而不是“{}”", self.audit_mac))?;
+        AuditKey::load_or_create(std::path::Path::new(&self.audit_key_file), mac).map_err(|e| e.to_string())
+    }
+
+    /// Whether the server itself speaks HTTPS.
+    pub fn tls(&self) -> bool {
+        !self.tls_cert.is_empty() && !self.tls_key.is_empty()
+    }
+
+    /// Whether cookies are marked `Secure` and HSTS is sent: behind TLS, terminated here or by
+    /// a proxy.
+    pub fn secure(&self) -> bool {
+        self.secure_cookies || self.tls()
     }
 }
 

@@ -15,10 +15,13 @@ fn status_of(e: &AppError) -> (StatusCode, &'static str) {
         AppError::Unauthenticated | AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "unauthenticated"),
         AppError::Forbidden(_) | AppError::Disabled => (StatusCode::FORBIDDEN, "forbidden"),
         AppError::PasswordChangeRequired => (StatusCode::FORBIDDEN, "password_change_required"),
+        AppError::SecondFactorRequired { .. } => (StatusCode::UNAUTHORIZED, "second_factor_required"),
+        AppError::SecondFactorEnrolment => (StatusCode::FORBIDDEN, "second_factor_enrolment"),
         AppError::NotFound(_) | AppError::Store(StoreError::NotFound(_)) => {
             (StatusCode::NOT_FOUND, "not_found")
         }
         AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
         AppError::Locked { .. } => (StatusCode::LOCKED, "locked"),
         AppError::Store(StoreError::Duplicate(_) | StoreError::Conflict(_)) => {
             (StatusCode::CONFLICT, "conflict")
@@ -50,6 +53,14 @@ impl PageError {
         PageError {
             status: StatusCode::FORBIDDEN,
             message: "请求来源校验失败（页面可能已过期），请返回刷新后重试".into(),
+        }
+    }
+
+    /// A request refused before any handler (a NUL byte, a malformed request).
+    pub fn bad_request(message: impl Into<String>) -> PageError {
+        PageError {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
         }
     }
 
@@ -85,6 +96,8 @@ impl IntoResponse for PageError {
             StatusCode::NOT_FOUND => "未找到",
             StatusCode::CONFLICT => "数据冲突",
             StatusCode::UNPROCESSABLE_ENTITY => "填写有误",
+            StatusCode::PAYLOAD_TOO_LARGE => "内容过大",
+            StatusCode::BAD_REQUEST => "请求有误",
             StatusCode::LOCKED => "账号已锁定",
             _ => "出错了",
         };

@@ -109,7 +109,7 @@ fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
             item("评价异议", "/objections"),
             item("政策执行清单", "/policies/lists"),
         ],
-        Role::SysAdmin | Role::Auditor => Vec::new(),
+        Role::SysAdmin | Role::SecurityAdmin | Role::Auditor => Vec::new(),
     };
     if !evaluation.is_empty() {
         nav.push(NavSection {
@@ -123,15 +123,29 @@ fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
             items: vec![item("账号管理", "/accounts")],
         });
     }
+    if actor.approves_accounts() {
+        nav.push(NavSection {
+            title: "安全管理",
+            items: vec![item("特权账号审批", "/account-requests")],
+        });
+    }
     if actor.role == Role::Auditor {
         nav.push(NavSection {
             title: "安全审计",
             items: vec![item("审计日志", "/audit"), item("完整性校验", "/audit/verify")],
         });
     }
+    let mut own = vec![
+        item("我的消息", "/messages"),
+        item("修改密码", "/password"),
+        item("双因素认证", "/account/security"),
+    ];
+    if actor.holds_tokens() {
+        own.push(item("接口令牌", "/account/tokens"));
+    }
     nav.push(NavSection {
         title: "个人",
-        items: vec![item("我的消息", "/messages"), item("修改密码", "/password")],
+        items: own,
     });
     nav
 }
@@ -162,6 +176,9 @@ pub fn flash_text(code: &str) -> Option<String> {
             "objection_filed" => "异议已提交，将由报送该数据的部门处理。",
             "objection_resolved" => "异议已处理。",
             "method_saved" => "评价方法已保存为新版本。",
+            "request_rejected" => "申请已驳回。",
+            "token_revoked" => "令牌已吊销，使用它的调用将立即失败。",
+            "totp_required" => "该账号须先绑定动态验证码（双因素认证）后才能使用其他功能。",
             _ => return None,
         }
         .to_owned(),

@@ -35,11 +35,85 @@ pub async fn headers(State(state): State<AppState>, req: Request, next: Next) ->
         // Pages carry confidential figures: never keep them in shared or browser caches.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    if state.config.secure_cookies {
+    if state.config.secure() {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
     res
+}
+
+/// Whether percent-encoded or raw text holds a NUL byte.
+fn has_nul(text: &[u8]) -> bool {
+    text.contains(&0) || text.windows(3).any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
+}
+
+/// Refuses, before any handler, what no text field may hold: NUL bytes in the path, the query,
+/// or a form or JSON body (PostgreSQL cannot store them and SQLite would; both now answer 400).
+/// Textual bodies are read here within `max_body_bytes` (larger: 413). Uploads (multipart) are
+/// left to their own reader.
+pub async fn reject_bad_input(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use axum::response::IntoResponse;
+    let api = req.uri().path().starts_with("/api/");
+    let refuse = || {
+        const WHY: &str = "请求中含有不允许的空字符（NUL），已拒绝";
+        if api {
+            (
+                axum::http::StatusCode::BAD_REQUEST,
+                axum::Json(serde_json::json!({"error": "bad_request", "message": WHY})),
+            )
+                .into_response()
+        } else {
+            crate::error::PageError::bad_request(WHY).into_response()
+        }
+    };
+    let uri = req.uri();
+    if has_nul(uri.path().as_bytes()) || uri.query().is_some_and(|q| has_nul(q.as_bytes())) {
+        return refuse();
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let form = content_type.starts_with("application/x-www-form-urlencoded");
+    let json = content_type.starts_with("application/json");
+    if !form && !json {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, state.config.max_body_bytes).await else {
+        let e = mujun_app::AppError::TooLarge("提交的内容过大".into());
+        return if api {
+            crate::error::ApiError(e).into_response()
+        } else {
+            crate::error::PageError::from(e).into_response()
+        };
+    };
+    let nul = if form {
+        has_nul(&bytes)
+    } else {
+        bytes.contains(&0)
+            || bytes
+                .windows(6)
+                .any(|w| w[0] == b'\\' && w[1] == b'u' && &w[2..] == b"0000")
+    };
+    if nul {
+        return refuse();
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_nul;
+
+    #[test]
+    fn nul_bytes_raw_and_encoded() {
+        assert!(has_nul(b"a%00b") && has_nul(b"a\0b"));
+        assert!(!has_nul(b"a%20b%30%0A"));
+    }
 }

@@ -156,6 +156,7 @@ async fn demo_app() -> (mujun_store::testing::TestStore, App) {
         store.store.clone(),
         Security {
             hash_cost: HashCost::TEST,
+            require_totp: false,
             ..Security::default()
         },
     );

@@ -19,19 +19,10 @@ async fn actor(s: &TestServer, username: &str) -> Actor {
     s.app.login(username, PASSWORD, "ip", None).await.unwrap().actor
 }
 
-/// An API token acting as `username`, issued by the system administrator.
+/// An API token of `username`, issued by that account itself.
 async fn token(s: &TestServer, username: &str) -> String {
-    let admin = actor(s, "admin").await;
-    let id = s
-        .app
-        .list_accounts(&admin)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|u| u.username == username)
-        .unwrap()
-        .id;
-    s.app.issue_api_token(&admin, id, "test", 30).await.unwrap()
+    let me = actor(s, username).await;
+    s.app.issue_own_token(&me, "test", 30).await.unwrap()
 }
 
 /// Status, headers and raw body of a request.

@@ -646,16 +646,36 @@ impl App {
         let dept = self.acting_department(actor, department, "import.api").await?;
         self.refuse_locked_year(year).await?;
         let ctx = self.collection_context(dept, year).await?;
-        let mut columns: Vec<&str> = Vec::new();
-        for (_, item, _) in values {
-            if !columns.contains(&item.as_str()) {
-                columns.push(item);
+        // One value per enterprise and item: a second one would silently replace the first.
+        let mut seen: HashMap<(&str, &str), usize> = HashMap::with_capacity(values.len());
+        let mut duplicates = Vec::new();
+        for (n, (code, item, _)) in values.iter().enumerate() {
+            if let Some(first) = seen.insert((code.trim(), item.trim()), n) {
+                duplicates.push(format!(
+                    "第 {} 个值与第 {} 个重复（企业 {}，数据项 {}）",
+                    n + 1,
+                    first + 1,
+                    code.trim(),
+                    item.trim()
+                ));
             }
         }
-        let mut codes: Vec<&str> = Vec::new();
-        for (code, _, _) in values {
-            if !codes.contains(&code.as_str()) {
-                codes.push(code);
+        if !duplicates.is_empty() {
+            let more = duplicates.len().saturating_sub(20);
+            let mut text = duplicates.into_iter().take(20).collect::<Vec<_>>().join("；");
+            if more > 0 {
+                text.push_str(&format!("；另有 {more} 处重复"));
+            }
+            return Err(AppError::invalid("values", format!("每家企业的每个数据项只能报送一个值：{text}")));
+        }
+        let (mut columns, mut codes): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+        let (mut column_set, mut code_set) = (std::collections::HashSet::new(), std::collections::HashSet::new());
+        for (code, item, _) in values {
+            if column_set.insert(item.trim()) {
+                columns.push(item.trim());
+            }
+            if code_set.insert(code.trim()) {
+                codes.push(code.trim());
             }
         }
         let mut w = csv_writer();
@@ -664,15 +684,14 @@ impl App {
             .collect();
         w.write_record(&header)
             .map_err(|e| AppError::invalid("values", e.to_string()))?;
+        let by_key: HashMap<(&str, &str), &str> = values
+            .iter()
+            .map(|(c, i, v)| ((c.trim(), i.trim()), v.as_str()))
+            .collect();
         for code in &codes {
             let mut record = vec![code.to_string()];
             for item in &columns {
-                record.push(
-                    values
-                        .iter()
-                        .find(|(c, i, _)| c == code && i == item)
-                        .map_or_else(String::new, |(_, _, v)| v.clone()),
-                );
+                record.push(by_key.get(&(*code, *item)).map_or_else(String::new, |v| (*v).to_owned()));
             }
             w.write_record(&record)
                 .map_err(|e| AppError::invalid("values", e.to_string()))?;

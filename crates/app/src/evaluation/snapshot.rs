@@ -199,19 +199,21 @@ pub fn to_csv(rows: &[RunInput]) -> Result<Vec<u8>, AppError> {
     let io = |e: csv::Error| AppError::invalid("export", format!("生成 CSV 失败：{e}"));
     w.write_record(&header).map_err(io)?;
     for r in rows {
+        // Names and lists are text someone typed: a spreadsheet must not run them as formulas.
+        let text = |s: &str| mujun_batch::neutralise_formula(s).into_owned();
         let mut rec: Vec<String> = vec![
-            r.credit_code.clone(),
-            r.name.clone(),
-            r.region_code.clone(),
-            r.cluster.clone().unwrap_or_default(),
-            r.industry_code.clone(),
-            r.scale.clone(),
-            r.production_start.clone().unwrap_or_default(),
+            text(&r.credit_code),
+            text(&r.name),
+            text(&r.region_code),
+            text(r.cluster.as_deref().unwrap_or_default()),
+            text(&r.industry_code),
+            text(&r.scale),
+            text(r.production_start.as_deref().unwrap_or_default()),
         ];
         // `{}` prints the shortest text that reads back as the same f64.
         rec.extend(Field::ALL.map(|f| figure(r, f).map(|v| v.to_string()).unwrap_or_default()));
-        rec.push(r.bonus.clone());
-        rec.push(r.veto.clone());
+        rec.push(text(&r.bonus));
+        rec.push(text(&r.veto));
         w.write_record(&rec).map_err(io)?;
     }
     w.into_inner()

@@ -245,7 +245,8 @@ impl App {
             filter.year = years.first().copied().unwrap_or(0);
         }
         let per_page = q.per_page.clamp(10, 200);
-        let page = q.page.max(1);
+        // Past a million pages nothing is left to show; the bound keeps the offset finite.
+        let page = q.page.clamp(1, 1_000_000);
         let scope = actor.enterprise_scope();
         let offset = (page - 1) * per_page;
         // Only the unfiltered total is kept (see `cache.rs`).

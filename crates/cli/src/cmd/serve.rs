@@ -42,20 +42,28 @@ pub fn config(
 
 /// Connects to the configured database and builds the application.
 pub async fn open(config: &mujun_web::Config) -> anyhow::Result<mujun_app::App> {
+    open_as(config, false).await
+}
+
+/// [`open`], for a demo or not (a demo asks for no second factor unless configured to).
+pub async fn open_as(config: &mujun_web::Config, demo: bool) -> anyhow::Result<mujun_app::App> {
+    let key = config.audit_key().map_err(anyhow::Error::msg)?;
     let store = mujun_store::Store::connect(&config.database)
         .await
-        .with_context(|| format!("无法打开数据库 {}", mujun_store::redact_url(&config.database)))?;
-    Ok(mujun_app::App::new(store, config.security())
+        .with_context(|| format!("无法打开数据库 {}", mujun_store::redact_url(&config.database)))?
+        .with_audit_key(key);
+    Ok(mujun_app::App::new(store, config.security(demo))
         .with_workflow(config.workflow())
         .with_jobs(config.jobs())
         .with_site(config.site())
-        .with_upload_limits(config.upload_limits()))
+        .with_upload_limits(config.upload_limits())
+        .with_audit_anchors(config.audit_anchor_file.clone().into()))
 }
 
 /// Opens the application for the server: also fills missing reference data (departments,
 /// regions, clusters, the data-item catalogue) so that a fresh installation is usable.
-pub async fn open_for_serving(config: &mujun_web::Config) -> anyhow::Result<mujun_app::App> {
-    let app = open(config).await?;
+pub async fn open_for_serving(config: &mujun_web::Config, demo: bool) -> anyhow::Result<mujun_app::App> {
+    let app = open_as(config, demo).await?;
     app.ensure_reference_data().await?;
     Ok(app)
 }
@@ -87,9 +95,12 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let config = config(&args.config, args.bind.as_deref(), args.database.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        let app = open_for_serving(&config).await?;
+        let app = open_for_serving(&config, args.demo).await?;
         if args.demo {
             eprintln!("演示模式：检查数据库……");
+            if config.require_totp.is_none() {
+                eprintln!("演示模式不强制特权账号使用动态验证码（正式运行默认强制；可设 require_totp = true）。");
+            }
             match app.seed_demo(args.demo_enterprises, 2019).await? {
                 Some(seed) => {
                     eprintln!(
@@ -114,6 +125,20 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         // Background jobs (evaluation runs): this server takes its share, and takes over the
         // jobs of servers that died (stale heartbeat) — never one a live server is working on.
         let _worker = app.start_worker();
+        // Anchors of the audit chain, outside the database: at start, then periodically.
+        let anchoring = {
+            let app = app.clone();
+            let every = std::time::Duration::from_secs(config.audit_anchor_minutes.max(1) * 60);
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(every);
+                loop {
+                    tick.tick().await;
+                    if let Err(e) = app.anchor_audit().await {
+                        tracing::error!("audit anchor failed: {e}");
+                    }
+                }
+            })
+        };
         let listener = tokio::net::TcpListener::bind(&config.bind)
             .await
             .with_context(|| format!("无法监听 {}（端口被占用？可用 --bind 换一个地址）", config.bind))?;
@@ -124,6 +149,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         );
         let state = mujun_web::state(app.clone(), config.clone(), args.demo);
         mujun_web::serve(state, listener, shutdown_signal()).await?;
+        anchoring.abort();
+        // A last anchor of everything this server wrote.
+        if let Err(e) = app.anchor_audit().await {
+            eprintln!("写入审计锚点失败：{e}");
+        }
         app.store().close().await;
         eprintln!("服务已停止。");
         Ok(())

@@ -28,6 +28,8 @@ ALTER TABLE users ADD COLUMN totp_secret TEXT;
 ALTER TABLE users ADD COLUMN totp_enabled INTEGER NOT NULL DEFAULT 0 CHECK (totp_enabled IN (0, 1));
 ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN activation_hash_b TEXT;
+-- A new secret being enrolled: the current one keeps working until the new one is confirmed.
+ALTER TABLE users ADD COLUMN totp_pending TEXT;
 
 CREATE TABLE recovery_codes (
     id INTEGER PRIMARY KEY,

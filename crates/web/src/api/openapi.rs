@@ -23,8 +23,9 @@ impl Modify for SecuritySchemes {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "API 令牌：由系统管理员在账号管理中签发，只显示一次；请求头写 `Authorization: Bearer <令牌>`。\
-                         令牌以所属账号的角色和数据范围访问，过期或吊销后返回 401。",
+                        "API 令牌：由账号本人在“个人 → 接口令牌”页面签发（最长一年，可轮换、吊销），只显示一次；\
+                         请求头写 `Authorization: Bearer <令牌>`。令牌以所属账号的角色和数据范围访问，过期、轮换或吊销后返回 401。\
+                         系统管理员、安全管理员、审计员和审定领导不使用令牌。",
                     ))
                     .build(),
             ),
@@ -50,7 +51,7 @@ impl Modify for SecuritySchemes {
             - 数据范围由账号角色决定：县区、集聚区、企业用户只能看到本范围的数据；系统管理员和审计员不能查看业务数据。\
             越权访问返回 403 并记入审计日志。\n\
             - 错误统一为 `{\"error\": 代码, \"message\": 中文说明, \"fields\": [...]}`：401 未登录，403 无权访问，\
-            404 不存在，409 冲突（重复或版本过期），422 填写有误。\n\
+            404 不存在，409 冲突（重复或版本过期），413 请求体过大，422 填写有误；含空字符（NUL）的请求返回 400。\n\
             - 时间为北京时间的 RFC 3339 字符串；金额单位为万元。"
     ),
     components(schemas(ErrorBody)),

@@ -376,8 +376,8 @@ impl ResultsQuery {
     fn parse(&self) -> Result<Ranking, ApiError> {
         let mut p = QueryParser::default();
         let page = p.parse::<i64>("page", self.page.as_deref(), "页码应为正整数");
-        if page.is_some_and(|n| n < 1) {
-            p.fail("page", "页码应为正整数");
+        if page.is_some_and(|n| !(1..=1_000_000).contains(&n)) {
+            p.fail("page", "页码应为 1–1000000 的整数");
         }
         let per_page = p.parse::<i64>("per_page", self.per_page.as_deref(), "每页条数应为整数");
         let class = text(self.class.as_deref()).map(|c| c.to_uppercase());

@@ -1,5 +1,7 @@
 //! `/accounts`: account administration for the system administrator (三员分立): the list of
-//! accounts, new and edited accounts, password resets, unlocking, and API tokens (shown once).
+//! accounts, new and edited accounts, password resets and unlocking. A privileged account (or
+//! the reset of one) is asked for, not made: the page shows the first half of its activation
+//! code once, and the security administrator approves it on `/account-requests`.
 //! Every handler calls the use cases, which check the role and audit refusals.
 
 use askama::Template;
@@ -9,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use mujun_app::accounts::{AccountForm, AccountFormOptions};
-use mujun_app::{AppError, FieldError, Role};
+use mujun_app::{Actor, AppError, FieldError, Role};
 use mujun_store::StoreError;
 use mujun_store::users::User;
 use serde::Deserialize;
@@ -27,7 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/accounts/{id}/edit", get(edit_form).post(update))
         .route("/accounts/{id}/reset-password", post(reset_password))
         .route("/accounts/{id}/unlock", post(unlock))
-        .route("/accounts/{id}/tokens", post(issue_token))
+        .route("/accounts/{id}/reset-request", post(reset_request))
 }
 
 /// Fields of the account form that show their own error message.
@@ -248,7 +250,7 @@ fn scope_text(u: &User, o: &AccountFormOptions) -> String {
             .enterprise_id
             .map_or_else(|| "未设置企业".to_owned(), |id| format!("企业 #{id}")),
         Some(Role::CityAdmin | Role::Leader) => "全市".to_owned(),
-        Some(Role::SysAdmin | Role::Auditor) => "—".to_owned(),
+        Some(Role::SysAdmin | Role::SecurityAdmin | Role::Auditor) => "—".to_owned(),
         None => "未知角色".to_owned(),
     }
 }
@@ -277,6 +279,8 @@ struct AccountView {
     enterprise: bool,
     /// Awaiting activation until (Beijing time).
     activation_until: Option<String>,
+    /// A privileged account: created and reset only through an approved request.
+    privileged: bool,
 }
 
 impl AccountView {
@@ -290,6 +294,7 @@ impl AccountView {
             active: u.active == 1,
             locked_until: u.locked_until.filter(|t| *t > now).map(super::format_time),
             enterprise: Role::parse(&u.role) == Some(Role::Enterprise),
+            privileged: Role::parse(&u.role).is_some_and(Actor::privileged),
             activation_until: u
                 .activation_hash
                 .as_ref()
@@ -361,6 +366,18 @@ async fn create(
     State(state): State<AppState>,
     CsrfForm { user, form }: CsrfForm<AccountInput>,
 ) -> Result<Response, PageError> {
+    if Role::parse(form.role.trim()).is_some_and(Actor::privileged) {
+        return match state.app.request_privileged_account(&user.actor, &form.to_form()).await {
+            Ok((id, half)) => {
+                let account = state.app.get_account(&user.actor, id).await?;
+                request_sent(&state, &user, &account, "新建", half).await
+            }
+            Err(e) => {
+                let (status, errors) = form_errors(e)?;
+                render_new(&state, &user, form, errors, status).await
+            }
+        };
+    }
     let result = if form.password != form.confirm {
         Err(AppError::invalid("confirm", "两次输入的初始密码不一致"))
     } else {
@@ -391,10 +408,6 @@ struct EditPage {
     f: FormView,
     reset_errors: Errors,
     reset_general: Vec<String>,
-    token_errors: Errors,
-    token_general: Vec<String>,
-    token_name: String,
-    token_days: String,
 }
 
 /// What the edit page shows besides the stored account.
@@ -402,9 +415,6 @@ struct EditState {
     v: AccountInput,
     errors: Errors,
     reset_errors: Errors,
-    token_errors: Errors,
-    token_name: String,
-    token_days: String,
 }
 
 impl EditState {
@@ -413,9 +423,6 @@ impl EditState {
             v: AccountInput::of_user(account),
             errors: Errors::default(),
             reset_errors: Errors::default(),
-            token_errors: Errors::default(),
-            token_name: String::new(),
-            token_days: "365".to_owned(),
         }
     }
 }
@@ -445,10 +452,6 @@ async fn render_edit(
         f,
         reset_general: s.reset_errors.other(&["password", "confirm"]),
         reset_errors: s.reset_errors,
-        token_general: s.token_errors.other(&["name", "days"]),
-        token_errors: s.token_errors,
-        token_name: s.token_name,
-        token_days: s.token_days,
     };
     Ok((status, super::render(&page)?).into_response())
 }
@@ -531,67 +534,54 @@ async fn unlock(
     Ok(Redirect::to(&format!("/accounts/{id}/edit?msg=unlocked")).into_response())
 }
 
-#[derive(Deserialize)]
-struct TokenInput {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    days: String,
-}
-
-/// Longest validity of an API token, in days.
-const MAX_TOKEN_DAYS: i64 = 3650;
-
 #[derive(Template)]
-#[template(path = "accounts/token.html")]
-struct TokenPage {
+#[template(path = "accounts/request_sent.html")]
+struct RequestSentPage {
     l: Layout,
     id: i64,
+    kind: &'static str,
     username: String,
     display_name: String,
-    name: String,
-    token: String,
-    expires: String,
+    role: String,
+    half: String,
+    days: i64,
 }
 
-async fn issue_token(
+/// The page after asking for a privileged account or its reset: the first half of the
+/// activation code, shown once.
+async fn request_sent(
+    state: &AppState,
+    user: &PageUser,
+    account: &User,
+    kind: &'static str,
+    half: String,
+) -> Result<Response, PageError> {
+    let l = super::layout(state, user, "特权账号申请已提交", "/accounts", None).await?;
+    let page = RequestSentPage {
+        l,
+        id: account.id,
+        kind,
+        username: account.username.clone(),
+        display_name: account.display_name.clone(),
+        role: role_label(&account.role),
+        half,
+        days: mujun_app::account_requests::SPLIT_CODE_DAYS,
+    };
+    Ok(super::render(&page)?.into_response())
+}
+
+async fn reset_request(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    CsrfForm { user, form }: CsrfForm<TokenInput>,
+    CsrfForm { user, form: Empty {} }: CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
-    // The account is loaded first: an unknown id is a 404, and the page names the account.
     let account = state.app.get_account(&user.actor, id).await?;
-    let result = match form.days.trim().parse::<i64>() {
-        Ok(days) if (1..=MAX_TOKEN_DAYS).contains(&days) => state
-            .app
-            .issue_api_token(&user.actor, id, &form.name, days)
-            .await
-            .map(|token| (token, days)),
-        _ => Err(AppError::invalid(
-            "days",
-            format!("有效期须为 1–{MAX_TOKEN_DAYS} 天的整数"),
-        )),
-    };
-    match result {
-        Ok((token, days)) => {
-            let l = super::layout(&state, &user, "API 令牌已签发", "/accounts", None).await?;
-            let page = TokenPage {
-                l,
-                id,
-                username: account.username,
-                display_name: account.display_name,
-                name: form.name.trim().to_owned(),
-                token,
-                expires: super::format_time(mujun_store::now_ms() + days * 86_400_000),
-            };
-            Ok(super::render(&page)?.into_response())
-        }
+    match state.app.request_privileged_reset(&user.actor, id).await {
+        Ok(half) => request_sent(&state, &user, &account, "重置", half).await,
         Err(e) => {
             let (status, errors) = form_errors(e)?;
             let s = EditState {
-                token_errors: errors,
-                token_name: form.name,
-                token_days: form.days,
+                reset_errors: errors,
                 ..EditState::of(&account)
             };
             render_edit(&state, &user, &account, s, None, status).await

@@ -39,7 +39,7 @@ fn page(state: &AppState, status: StatusCode, username: &str, errors: Vec<String
             let mut res = (status, html).into_response();
             res.headers_mut().append(
                 header::SET_COOKIE,
-                set_cookie(LOGIN_CSRF_COOKIE, &csrf, state.config.secure_cookies, None),
+                set_cookie(LOGIN_CSRF_COOKIE, &csrf, state.config.secure(), None),
             );
             res
         }
@@ -96,7 +96,7 @@ async fn submit(State(state): State<AppState>, req: axum::extract::Request) -> R
             let mut res = Redirect::to("/login?msg=activated").into_response();
             res.headers_mut().append(
                 header::SET_COOKIE,
-                set_cookie(LOGIN_CSRF_COOKIE, "", state.config.secure_cookies, Some(0)),
+                set_cookie(LOGIN_CSRF_COOKIE, "", state.config.secure(), Some(0)),
             );
             res
         }

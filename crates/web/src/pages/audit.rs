@@ -118,7 +118,7 @@ impl SearchQuery {
     }
 
     fn page(&self) -> i64 {
-        self.page.trim().parse::<i64>().unwrap_or(1).max(1)
+        self.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 1_000_000)
     }
 
     /// The export of these filters.
@@ -304,9 +304,19 @@ struct Checked {
 impl Checked {
     fn new(v: Verification) -> Checked {
         match v {
-            Verification::Intact { entries } => Checked {
+            Verification::Intact { entries, unkeyed } => Checked {
                 intact: true,
-                message: format!("完整：共 {entries} 条记录，哈希链逐条校验通过。"),
+                message: if unkeyed > 0 {
+                    format!(
+                        "完整：共 {entries} 条记录逐条校验通过，并与系统外的锚点一致（其中前 {unkeyed} 条写于启用审计密钥之前，仅受哈希链保护）。"
+                    )
+                } else {
+                    format!("完整：共 {entries} 条记录逐条校验通过，并与系统外的锚点一致。")
+                },
+            },
+            Verification::Broken { id: 0, why } => Checked {
+                intact: false,
+                message: format!("被篡改：{why}"),
             },
             Verification::Broken { id, why } => Checked {
                 intact: false,

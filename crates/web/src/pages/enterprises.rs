@@ -348,7 +348,7 @@ impl ListState {
             year: digits(&p.year),
             sort: if sort == "code" { String::new() } else { sort },
             desc: p.dir.trim() == "desc",
-            page: p.page.trim().parse::<i64>().unwrap_or(1).max(1),
+            page: p.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 1_000_000),
         }
     }
 

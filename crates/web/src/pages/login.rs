@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use mujun_app::demo::{DEMO_PASSWORD, DemoAccount};
+use mujun_app::auth::LoggedIn;
 use mujun_app::{AppError, random_token, same_token};
 use serde::Deserialize;
 
@@ -18,6 +19,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/login", get(form).post(submit))
+        .route("/login/totp", post(second_factor))
         .route("/logout", post(logout))
 }
 
@@ -29,6 +31,8 @@ struct LoginPage {
     username: String,
     error: Option<String>,
     notice: Option<String>,
+    /// The second step: the ticket of a correct password.
+    ticket: Option<String>,
     demo_accounts: Vec<DemoAccount>,
     demo_password: &'static str,
 }
@@ -41,13 +45,15 @@ struct NextQuery {
     msg: String,
 }
 
-/// Only same-site paths may be a login's destination (no open redirect).
+/// Only a path of this site may be a login's destination (no open redirect): one leading
+/// slash, then no second slash or backslash, and no whitespace or control character anywhere —
+/// browsers drop tabs and newlines, so `/\t/evil.example` would become `//evil.example`.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next.to_owned()
-    } else {
-        "/".to_owned()
-    }
+    let mut chars = next.chars();
+    let ok = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !next.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\');
+    if ok { next.to_owned() } else { "/".to_owned() }
 }
 
 fn demo_accounts(state: &AppState) -> Vec<DemoAccount> {
@@ -59,7 +65,7 @@ fn demo_accounts(state: &AppState) -> Vec<DemoAccount> {
 }
 
 fn page(state: &AppState, status: StatusCode, next: &str, username: &str, error: Option<String>) -> Response {
-    page_with(state, status, next, username, error, None)
+    page_with(state, status, next, username, error, None, None)
 }
 
 fn page_with(
@@ -69,6 +75,7 @@ fn page_with(
     username: &str,
     error: Option<String>,
     notice: Option<String>,
+    ticket: Option<String>,
 ) -> Response {
     let csrf = random_token();
     let body = LoginPage {
@@ -77,6 +84,7 @@ fn page_with(
         username: username.to_owned(),
         error,
         notice,
+        ticket,
         demo_accounts: demo_accounts(state),
         demo_password: DEMO_PASSWORD,
     };
@@ -85,7 +93,7 @@ fn page_with(
             let mut res = (status, html).into_response();
             res.headers_mut().append(
                 header::SET_COOKIE,
-                set_cookie(LOGIN_CSRF_COOKIE, &csrf, state.config.secure_cookies, None),
+                set_cookie(LOGIN_CSRF_COOKIE, &csrf, state.config.secure(), None),
             );
             res
         }
@@ -95,7 +103,7 @@ fn page_with(
 
 async fn form(State(state): State<AppState>, Query(q): Query<NextQuery>) -> Response {
     let notice = crate::layout::flash_text(&q.msg);
-    page_with(&state, StatusCode::OK, &q.next, "", None, notice)
+    page_with(&state, StatusCode::OK, &q.next, "", None, notice, None)
 }
 
 #[derive(Deserialize)]
@@ -131,19 +139,37 @@ async fn submit(State(state): State<AppState>, req: axum::extract::Request) -> R
         return PageError::csrf().into_response();
     }
     let previous = cookie(&headers, SESSION_COOKIE);
-    match state
+    let result = state
         .app
         .login(&f.username, &f.password, &ip, previous.as_deref())
-        .await
-    {
+        .await;
+    match result {
+        Err(AppError::SecondFactorRequired { ticket }) => page_with(
+            &state,
+            StatusCode::OK,
+            &f.next,
+            f.username.trim(),
+            None,
+            None,
+            Some(ticket),
+        ),
+        other => finish(&state, other, &f.next, &f.username),
+    }
+}
+
+/// A login's end: the session cookie and the destination, or the login page with the message.
+fn finish(state: &AppState, result: Result<LoggedIn, AppError>, next: &str, username: &str) -> Response {
+    match result {
         Ok(done) => {
             let target = if done.actor.must_change_password {
                 "/password".to_owned()
+            } else if done.actor.must_enrol_totp {
+                "/account/security?msg=totp_required".to_owned()
             } else {
-                safe_next(&f.next)
+                safe_next(next)
             };
             let mut res = Redirect::to(&target).into_response();
-            let secure = state.config.secure_cookies;
+            let secure = state.config.secure();
             res.headers_mut().append(
                 header::SET_COOKIE,
                 set_cookie(SESSION_COOKIE, &done.token, secure, None),
@@ -155,13 +181,66 @@ async fn submit(State(state): State<AppState>, req: axum::extract::Request) -> R
             res
         }
         Err(e @ (AppError::BadCredentials | AppError::Locked { .. } | AppError::Disabled)) => page(
+            state,
+            StatusCode::UNAUTHORIZED,
+            next,
+            username,
+            Some(e.to_string()),
+        ),
+        // The second step's ticket ran out (five minutes, five codes): start again.
+        Err(AppError::Unauthenticated) => page(
+            state,
+            StatusCode::UNAUTHORIZED,
+            next,
+            "",
+            Some("验证已超时或错误次数过多，请重新输入用户名和密码".into()),
+        ),
+        Err(e) => PageError::from(e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct SecondFactorForm {
+    #[serde(default)]
+    ticket: String,
+    #[serde(default)]
+    code: String,
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn second_factor(State(state): State<AppState>, req: axum::extract::Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let ip = client_ip(&parts, &state);
+    let headers: HeaderMap = parts.headers.clone();
+    let Ok(Form(f)) =
+        Form::<SecondFactorForm>::from_request(axum::extract::Request::from_parts(parts, body), &state).await
+    else {
+        return page(&state, StatusCode::BAD_REQUEST, "/", "", Some("表单格式错误".into()));
+    };
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !same_token(&f.csrf, &expected) {
+        return PageError::csrf().into_response();
+    }
+    let previous = cookie(&headers, SESSION_COOKIE);
+    match state
+        .app
+        .login_second_factor(&f.ticket, &f.code, &ip, previous.as_deref())
+        .await
+    {
+        // A wrong code: the same ticket may try again (the use case counts the attempts).
+        Err(AppError::Invalid(errors)) => page_with(
             &state,
             StatusCode::UNAUTHORIZED,
             &f.next,
-            &f.username,
-            Some(e.to_string()),
+            "",
+            errors.first().map(|e| e.message.clone()),
+            None,
+            Some(f.ticket),
         ),
-        Err(e) => PageError::from(e).into_response(),
+        other => finish(&state, other, &f.next, ""),
     }
 }
 
@@ -177,7 +256,7 @@ async fn logout(State(state): State<AppState>, CsrfForm { user, .. }: CsrfForm<E
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, "", state.config.secure_cookies, Some(0)),
+        set_cookie(SESSION_COOKIE, "", state.config.secure(), Some(0)),
     );
     res
 }
@@ -189,7 +268,17 @@ mod tests {
     #[test]
     fn no_open_redirects() {
         assert_eq!(safe_next("/enterprises?page=2"), "/enterprises?page=2");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "evil"] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "evil",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/a\\b",
+            "",
+        ] {
             assert_eq!(safe_next(bad), "/", "{bad}");
         }
     }

@@ -1,5 +1,7 @@
 //! HTML pages, one module per area. Each module's `routes()` lists its pages.
 
+pub mod account_requests;
+pub mod account_security;
 pub mod accounts;
 pub mod accounts_bulk;
 pub mod activate;
@@ -13,6 +15,7 @@ pub mod login;
 pub mod messages;
 mod pager;
 pub mod password;
+pub mod tokens;
 
 use askama::Template;
 use axum::Router;
@@ -36,6 +39,9 @@ pub fn routes() -> Router<AppState> {
         .merge(collection::routes())
         .merge(evaluation::routes())
         .merge(accounts::routes())
+        .merge(account_requests::routes())
+        .merge(account_security::routes())
+        .merge(tokens::routes())
         .merge(accounts_bulk::routes())
         .merge(audit::routes())
         .merge(messages::routes())

@@ -73,7 +73,7 @@ async fn submit(
             let mut res = Redirect::to("/?msg=password_changed").into_response();
             res.headers_mut().append(
                 header::SET_COOKIE,
-                set_cookie(SESSION_COOKIE, &done.token, state.config.secure_cookies, None),
+                set_cookie(SESSION_COOKIE, &done.token, state.config.secure(), None),
             );
             Ok(res)
         }

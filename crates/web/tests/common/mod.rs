@@ -46,6 +46,7 @@ pub async fn server(store: TestStore) -> TestServer {
         store.store.clone(),
         Security {
             hash_cost: HashCost::TEST,
+            require_totp: false,
             ..Security::default()
         },
     );

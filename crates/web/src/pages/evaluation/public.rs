@@ -163,7 +163,7 @@ async fn list(
         .contains(&class.as_str())
         .then_some(class);
     let q: String = p.q.trim().chars().take(100).collect();
-    let page = p.page.trim().parse::<i64>().unwrap_or(1).max(1);
+    let page = p.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 1_000_000);
     let (run, lines, total) = state
         .app
         .public_list(

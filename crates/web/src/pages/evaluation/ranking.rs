@@ -103,7 +103,7 @@ impl Filters {
                 .iter()
                 .find(|(k, _, _)| *k == q.sort.trim() && *k != "rank")
                 .map_or(String::new(), |(k, _, _)| (*k).to_owned()),
-            page: q.page.trim().parse::<i64>().unwrap_or(1).max(1),
+            page: q.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 1_000_000),
         }
     }
 
