@@ -15,6 +15,7 @@ pub mod account_requests;
 pub mod accounts;
 pub mod activation;
 pub mod audit_trail;
+pub mod backup;
 pub mod auth;
 pub mod collection;
 pub mod demo;

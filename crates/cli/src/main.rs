@@ -33,16 +33,20 @@ enum Command {
     Serve(cmd::serve::Args),
     /// 导入部门填报的模板（大文件用；与网页上传相同的校验）
     Import(cmd::import::Args),
-    /// 账号管理（创建首个系统管理员）
+    /// 账号管理（创建首个系统管理员、安全管理员）
     User {
         #[command(subcommand)]
         command: cmd::user::Command,
     },
-    /// 审计日志（校验哈希链）
+    /// 审计日志（校验封印链与锚点，写入锚点）
     Audit {
         #[command(subcommand)]
         command: cmd::audit::Command,
     },
+    /// 在线备份整个数据库（含上传文件与附件；可加密）
+    Backup(cmd::backup::BackupArgs),
+    /// 把备份恢复到新建的空数据库，并校验审计日志
+    Restore(cmd::backup::RestoreArgs),
     /// 配置（打印生效配置）
     Config {
         #[command(subcommand)]
@@ -69,6 +73,8 @@ fn main() -> ExitCode {
         Command::User { command } => cmd::user::run(&command),
         Command::Audit { command } => cmd::audit::run(&command),
         Command::Config { command } => cmd::config::run(&command),
+        Command::Backup(args) => cmd::backup::backup(&args),
+        Command::Restore(args) => cmd::backup::restore(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -13,6 +13,12 @@ use std::time::{Duration, Instant};
 use mujun_app::{App, HashCost, Security};
 use mujun_store::{jobs, runs, testing};
 
+/// A directory for the servers' audit key and anchors, shared by the servers of this test.
+fn key_dir() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
+}
+
 /// A `mujun serve` child process; killed when dropped.
 struct Server {
     child: Child,
@@ -26,6 +32,10 @@ impl Server {
             .env("MUJUN_JOB_HEARTBEAT_SECONDS", "1")
             .env("MUJUN_JOB_STALE_SECONDS", "3")
             .env("MUJUN_LOG", "warn")
+            // The servers share one audit key; nothing is written into the source tree.
+            .env("MUJUN_AUDIT_KEY_FILE", key_dir().join("audit.key"))
+            .env("MUJUN_AUDIT_ANCHOR_FILE", key_dir().join("anchors.log"))
+            .env("MUJUN_REQUIRE_TOTP", "false")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

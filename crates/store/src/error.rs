@@ -18,6 +18,9 @@ pub enum StoreError {
     /// A unique value is taken (credit code, username, cluster name …).
     #[error("{0}已存在")]
     Duplicate(&'static str),
+    /// A backup could not be written or restored.
+    #[error("{0}")]
+    Backup(String),
     /// The audit key file is missing, unreadable or malformed.
     #[error("{0}")]
     AuditKey(String),

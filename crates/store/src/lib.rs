@@ -15,6 +15,7 @@ mod error;
 
 pub mod api_tokens;
 pub mod audit;
+pub mod backup;
 mod bulk;
 pub mod catalogue;
 pub mod clusters;

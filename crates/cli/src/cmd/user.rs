@@ -31,7 +31,7 @@ pub enum Command {
     },
 }
 
-fn read_password(prompt: &str, from_stdin: bool) -> anyhow::Result<String> {
+pub fn read_password(prompt: &str, from_stdin: bool) -> anyhow::Result<String> {
     let stdin = std::io::stdin();
     let interactive = !from_stdin && stdin.is_terminal();
     if interactive {
