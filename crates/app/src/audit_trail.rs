@@ -296,6 +296,9 @@ impl App {
         let Some(path) = self.anchors.clone() else {
             return Ok(None);
         };
+        // Anonymous downloads of hours that are over go into the trail before it is anchored.
+        let now = mujun_store::now_ms();
+        self.audit_public_downloads(now - now.rem_euclid(3_600_000)).await?;
         let (id, hash) = {
             let mut c = self.store.read().await?;
             audit::head(&mut c).await?

@@ -27,6 +27,7 @@ pub mod industries;
 pub mod jobs;
 pub mod land;
 pub mod messages;
+pub mod public_downloads;
 pub mod methods;
 pub mod objections;
 pub mod policies;

@@ -230,7 +230,7 @@ impl App {
     }
 
     /// The public list of a run under notice or published, as xlsx — every enterprise of it,
-    /// by name (no login; audited with the client address).
+    /// by name (no login; counted per hour and address, audited once per run and hour).
     pub async fn export_public_list(&self, run_id: i64, ip: &str) -> Result<Download, AppError> {
         let run = self.public_run(run_id).await?;
         let sink = TableSink::start(
@@ -274,21 +274,57 @@ impl App {
         }
         drop(c);
         let file = sink.finish().await?;
-        self.audit_export(
-            Who::Anonymous {
-                username: "public",
-                ip,
-            },
-            "run.export_public_list",
-            run_id,
-            json!({"rows": file.rows}),
-        )
-        .await?;
+        self.count_public_download(run_id, ip).await?;
         Ok(Download {
             file_name: format!("{}年度亩均效益评价结果公示名单.xlsx", run.year),
             content_type: XLSX,
             content: Content::File(file),
         })
+    }
+
+    /// Counts an anonymous download; the hours already over are audited now, one entry per run
+    /// and hour with the count and the addresses, so that anyone downloading in a loop adds
+    /// rows to a counter, not to the audit trail.
+    async fn count_public_download(&self, run_id: i64, ip: &str) -> Result<(), AppError> {
+        let now = mujun_store::now_ms();
+        let hour = now - now.rem_euclid(3_600_000);
+        let mut tx = self.store.begin().await?;
+        mujun_store::public_downloads::count(&mut tx, run_id, hour, ip).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.audit_public_downloads(hour).await
+    }
+
+    /// Audits the counted anonymous downloads of the hours before `before` (ms).
+    pub async fn audit_public_downloads(&self, before: i64) -> Result<(), AppError> {
+        let mut tx = self.store.begin().await?;
+        let hours = mujun_store::public_downloads::take_before(&mut tx, before).await?;
+        for h in &hours {
+            let shown: Vec<serde_json::Value> = h
+                .addresses
+                .iter()
+                .take(20)
+                .map(|(ip, n)| json!({"ip": ip, "downloads": n}))
+                .collect();
+            write(
+                &mut tx,
+                Who::Anonymous {
+                    username: "public",
+                    ip: h.addresses.first().map_or("", |(ip, _)| ip.as_str()),
+                },
+                "public_list.downloads",
+                ("evaluation_run", &h.run_id.to_string()),
+                json!({
+                    "hour": crate::clock::beijing(h.hour),
+                    "downloads": h.downloads,
+                    "addresses": h.addresses.len(),
+                    "top": shown,
+                }),
+                "ok",
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
     }
 
     /// An executing department's policy list as xlsx, every line of it (audited by the list
