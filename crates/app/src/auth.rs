@@ -120,6 +120,7 @@ impl App {
             .as_ref()
             .is_some_and(|u| u.active == 1 && u.activation_hash.is_none());
         let reason = failure_reason(user.as_ref(), blocked, throttled, password_ok);
+        let object = user.as_ref().map_or_else(|| username.to_owned(), |u| u.id.to_string());
         let Some(user) = user.filter(|_| password_ok && usable && !blocked && !throttled) else {
             let mut tx = self.store.begin().await?;
             security::record_failure(&mut tx, ip, username).await?;
@@ -127,7 +128,7 @@ impl App {
                 &mut tx,
                 Who::Anonymous { username, ip },
                 "login_failed",
-                ("user", username),
+                ("user", &object),
                 json!({"reason": reason, "account_failures": of_account + 1, "address_failures": from_address + 1}),
                 "failed",
             )

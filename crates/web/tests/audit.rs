@@ -218,7 +218,7 @@ async fn verification_reports_an_intact_chain_and_names_a_tampered_entry() {
         let b = s.login("auditor").await;
         let page = s.get("/audit/verify", Some(&b)).await;
         assert_eq!(page.status, StatusCode::OK, "{}", s.name);
-        assert!(page.body.contains("哈希链") && page.body.contains("action=\"/audit/verify\""));
+        assert!(page.body.contains("封印") && page.body.contains("action=\"/audit/verify\""));
         let entries = total(&s.get("/audit", Some(&b)).await.body);
         let p = s.post("/audit/verify", Some(&b), &[]).await;
         assert_eq!(p.status, StatusCode::OK, "{}", s.name);

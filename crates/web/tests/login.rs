@@ -123,7 +123,8 @@ async fn forced_password_change_before_anything_else() {
         let form = mujun_app::accounts::AccountForm {
             username: "newcomer".into(),
             display_name: "新同事".into(),
-            role: "city_admin".into(),
+            role: "county".into(),
+            region_code: Some("411702".into()),
             active: true,
             ..Default::default()
         };

@@ -54,7 +54,13 @@ impl Modify for SecuritySchemes {
             404 不存在，409 冲突（重复或版本过期），413 请求体过大，422 填写有误；含空字符（NUL）的请求返回 400。\n\
             - 时间为北京时间的 RFC 3339 字符串；金额单位为万元。"
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(
+        ErrorBody,
+        super::collection::ImportProblems,
+        super::collection::IssueBody,
+        super::collection::OverwriteBody,
+        super::common::FieldErrorBody
+    )),
     modifiers(&SecuritySchemes),
     security(("bearer" = []), ("cookie" = [])),
     tags(
