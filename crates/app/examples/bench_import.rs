@@ -42,7 +42,12 @@ async fn main() {
     );
     app.ensure_reference_data().await.unwrap();
     let admin = app
-        .create_admin("bench_admin", "基准测试", "Bench-Admin-2024", mujun_app::Role::SysAdmin)
+        .create_admin(
+            "bench_admin",
+            "基准测试",
+            "Bench-Admin-2024",
+            mujun_app::Role::SysAdmin,
+        )
         .await
         .unwrap();
     let _ = admin;
@@ -57,9 +62,14 @@ async fn main() {
     };
     // A privileged account: asked for, approved by a security administrator, activated with
     // both halves of its code (三员分立).
-    app.create_admin("bench_sec", "基准测试", "Bench-Sec-2024x", mujun_app::Role::SecurityAdmin)
-        .await
-        .unwrap();
+    app.create_admin(
+        "bench_sec",
+        "基准测试",
+        "Bench-Sec-2024x",
+        mujun_app::Role::SecurityAdmin,
+    )
+    .await
+    .unwrap();
     let sec = app.cli_actor("bench_sec").await.unwrap();
     let (_, half_a) = app.request_privileged_account(&sys, &form).await.unwrap();
     let request = app.account_requests(&sec).await.unwrap()[0].id;
@@ -68,9 +78,14 @@ async fn main() {
         .await
         .unwrap()
         .unwrap();
-    app.activate_account("bench_city", &format!("{half_a}{half_b}"), "Bench-City-2024x", "bench")
-        .await
-        .unwrap();
+    app.activate_account(
+        "bench_city",
+        &format!("{half_a}{half_b}"),
+        "Bench-City-2024x",
+        "bench",
+    )
+    .await
+    .unwrap();
     let city = app.cli_actor("bench_city").await.unwrap();
 
     let t0 = Instant::now();

@@ -85,9 +85,9 @@ impl App {
             "仅系统管理员可以申请特权账号",
         )
         .await?;
-        let role = Role::parse(&form.role).filter(|r| Actor::privileged(*r)).ok_or_else(|| {
-            AppError::invalid("role", "只有特权角色需要申请；其他角色请直接新建账号")
-        })?;
+        let role = Role::parse(&form.role)
+            .filter(|r| Actor::privileged(*r))
+            .ok_or_else(|| AppError::invalid("role", "只有特权角色需要申请；其他角色请直接新建账号"))?;
         let fields = self
             .account_fields(
                 &AccountForm {

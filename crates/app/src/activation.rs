@@ -66,7 +66,6 @@ fn new_code() -> String {
     format!("{}-{}-{}", &raw[..4], &raw[4..8], &raw[8..])
 }
 
-
 impl App {
     /// Creates enterprise accounts in bulk (system administrator): one per enterprise of the
     /// scope that has none, login name = credit code, with a one-time activation code valid

@@ -273,7 +273,12 @@ impl App {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(AppError::Internal(format!("无法读取审计锚点文件 {}：{e}", path.display()))),
+            Err(e) => {
+                return Err(AppError::Internal(format!(
+                    "无法读取审计锚点文件 {}：{e}",
+                    path.display()
+                )));
+            }
         };
         text.lines()
             .enumerate()
@@ -298,7 +303,8 @@ impl App {
         };
         // Anonymous downloads of hours that are over go into the trail before it is anchored.
         let now = mujun_store::now_ms();
-        self.audit_public_downloads(now - now.rem_euclid(3_600_000)).await?;
+        self.audit_public_downloads(now - now.rem_euclid(3_600_000))
+            .await?;
         let (id, hash) = {
             let mut c = self.store.read().await?;
             audit::head(&mut c).await?
@@ -313,7 +319,10 @@ impl App {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)?;
             }
-            let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path)?;
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)?;
             writeln!(f, "{line}")?;
             f.sync_all()
         })

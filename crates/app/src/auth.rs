@@ -53,7 +53,12 @@ fn account_delay_ms(failures: i64) -> i64 {
 }
 
 /// Why a login failed, for the audit trail only: the caller always reads the same message.
-fn failure_reason(user: Option<&users::User>, blocked: bool, throttled: bool, password_ok: bool) -> &'static str {
+fn failure_reason(
+    user: Option<&users::User>,
+    blocked: bool,
+    throttled: bool,
+    password_ok: bool,
+) -> &'static str {
     match (user, blocked, throttled) {
         (_, true, _) => "address_blocked",
         (_, _, true) => "throttled",
@@ -83,7 +88,12 @@ impl App {
         // A name no account can have (a NUL byte, which PostgreSQL cannot even compare, or an
         // absurd length) is looked up as itself with the NUL shown as U+FFFD: still one
         // uniform, audited failure.
-        let cleaned: String = username.trim().replace('\0', "\u{fffd}").chars().take(100).collect();
+        let cleaned: String = username
+            .trim()
+            .replace('\0', "\u{fffd}")
+            .chars()
+            .take(100)
+            .collect();
         let username = cleaned.as_str();
         let now = now_ms();
         let s = &self.security;
@@ -120,7 +130,9 @@ impl App {
             .as_ref()
             .is_some_and(|u| u.active == 1 && u.activation_hash.is_none());
         let reason = failure_reason(user.as_ref(), blocked, throttled, password_ok);
-        let object = user.as_ref().map_or_else(|| username.to_owned(), |u| u.id.to_string());
+        let object = user
+            .as_ref()
+            .map_or_else(|| username.to_owned(), |u| u.id.to_string());
         let Some(user) = user.filter(|_| password_ok && usable && !blocked && !throttled) else {
             let mut tx = self.store.begin().await?;
             security::record_failure(&mut tx, ip, username).await?;
@@ -198,7 +210,8 @@ impl App {
         let mut tx = self.store.begin().await?;
         security::delete_ticket(&mut tx, &hash).await?;
         tx.commit().await.map_err(StoreError::from)?;
-        self.open_session(&user, ip, previous_token, "password+totp").await
+        self.open_session(&user, ip, previous_token, "password+totp")
+            .await
     }
 
     /// A new session for a verified account (its failures forgotten), audited as a login.
@@ -253,7 +266,8 @@ impl App {
         {
             actor.must_change_password = true;
         }
-        actor.must_enrol_totp = s.require_totp && crate::totp::required_for(actor.role) && user.totp_enabled == 0;
+        actor.must_enrol_totp =
+            s.require_totp && crate::totp::required_for(actor.role) && user.totp_enabled == 0;
     }
 
     /// The caller of a session token; ends the session when idle too long.
@@ -369,10 +383,7 @@ impl App {
         };
         for hash in std::iter::once(&user.password_hash).chain(&recent) {
             if password::verify(new, hash).await {
-                return Err(AppError::invalid(
-                    "password",
-                    "不能与最近 5 次使用过的密码相同",
-                ));
+                return Err(AppError::invalid("password", "不能与最近 5 次使用过的密码相同"));
             }
         }
         Ok(())

@@ -31,7 +31,8 @@ fn cipher(passphrase: &str, salt: &[u8]) -> Result<Aes256Gcm, AppError> {
     if passphrase.chars().count() < 12 {
         return Err(AppError::invalid("passphrase", "备份口令至少 12 个字符"));
     }
-    let params = argon2::Params::new(64 * 1024, 3, 1, Some(32)).map_err(|e| AppError::Crypto(e.to_string()))?;
+    let params =
+        argon2::Params::new(64 * 1024, 3, 1, Some(32)).map_err(|e| AppError::Crypto(e.to_string()))?;
     let kdf = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut key = [0u8; 32];
     kdf.hash_password_into(passphrase.as_bytes(), salt, &mut key)
@@ -204,7 +205,8 @@ impl App {
         let file = std::io::BufWriter::new(file);
         let summary = match passphrase {
             Some(p) => {
-                let mut gz = flate2::write::GzEncoder::new(Sealer::new(file, p)?, flate2::Compression::default());
+                let mut gz =
+                    flate2::write::GzEncoder::new(Sealer::new(file, p)?, flate2::Compression::default());
                 let summary = self.store.backup(&mut gz).await?;
                 let sealer = gz.finish().map_err(io("无法写入备份文件"))?;
                 sealer
@@ -244,7 +246,8 @@ impl App {
         let mut file = BufReader::new(file);
         let encrypted = Self::backup_is_encrypted(path)?;
         let mut reader: Box<dyn BufRead> = if encrypted {
-            let p = passphrase.ok_or_else(|| AppError::invalid("passphrase", "该备份已加密，请提供备份口令"))?;
+            let p =
+                passphrase.ok_or_else(|| AppError::invalid("passphrase", "该备份已加密，请提供备份口令"))?;
             let mut head = [0u8; 33];
             file.read_exact(&mut head).map_err(io("无法读取备份文件"))?;
             let mut prefix = [0u8; 8];

@@ -188,7 +188,12 @@ mod tests {
             assert!(weak_pattern(weak).is_some(), "{weak} should be refused");
             assert!(check_policy(weak, "somebody").is_err(), "{weak}");
         }
-        for fine in ["Mujun@2024demo", "Qiye#2024start", "Hq7!taxDept-09", "驻马店Abc1357"] {
+        for fine in [
+            "Mujun@2024demo",
+            "Qiye#2024start",
+            "Hq7!taxDept-09",
+            "驻马店Abc1357",
+        ] {
             assert_eq!(weak_pattern(fine), None, "{fine}");
         }
     }

@@ -96,7 +96,9 @@ impl App {
                     name: t.name,
                     created: crate::clock::beijing(t.created_at),
                     expires: t.expires_at.map_or_else(|| "—".to_owned(), crate::clock::beijing),
-                    last_used: t.last_used_at.map_or_else(|| "从未使用".to_owned(), crate::clock::beijing),
+                    last_used: t
+                        .last_used_at
+                        .map_or_else(|| "从未使用".to_owned(), crate::clock::beijing),
                     state,
                     usable,
                 }
@@ -104,7 +106,12 @@ impl App {
             .collect())
     }
 
-    async fn own_token(&self, actor: &Actor, id: i64, action: &str) -> Result<api_tokens::ApiToken, AppError> {
+    async fn own_token(
+        &self,
+        actor: &Actor,
+        id: i64,
+        action: &str,
+    ) -> Result<api_tokens::ApiToken, AppError> {
         let mut c = self.store.read().await?;
         let all = api_tokens::list_for_user(&mut c, actor.user_id).await?;
         drop(c);

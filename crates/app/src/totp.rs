@@ -110,7 +110,8 @@ fn percent(s: &str) -> String {
 
 /// A QR code of `text` as an SVG image (dark modules on white, a quiet zone around).
 pub fn qr_svg(text: &str) -> Result<String, AppError> {
-    let code = qrcode::QrCode::new(text.as_bytes()).map_err(|e| AppError::Internal(format!("二维码生成失败：{e}")))?;
+    let code = qrcode::QrCode::new(text.as_bytes())
+        .map_err(|e| AppError::Internal(format!("二维码生成失败：{e}")))?;
     let svg = code
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(200, 200)

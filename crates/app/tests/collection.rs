@@ -141,7 +141,11 @@ async fn one_bad_row_stores_nothing_and_marks_the_cell() {
             .await
             .unwrap()
         {
-            ImportOutcome::Rejected { errors, marked, .. } => {
+            ImportOutcome::Rejected {
+                errors,
+                warnings,
+                marked,
+            } => {
                 assert_eq!(errors.len(), 1, "{name}");
                 assert_eq!((errors[0].row, errors[0].value.as_str()), (15, "七十七"));
                 // The marked workbook, made again from the kept upload, for its sender only.
@@ -152,7 +156,17 @@ async fn one_bad_row_stores_nothing_and_marks_the_cell() {
                 use calamine::Reader;
                 let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
                 let list = book.worksheet_range("问题清单").unwrap();
-                assert_eq!(list.get_size().0, 2, "{name}: header and the one error");
+                // The header, the one error, and every warning (a jump from last year's figure).
+                assert_eq!(
+                    list.get_size().0,
+                    2 + warnings.len(),
+                    "{name}: header, the one error and the warnings"
+                );
+                assert_eq!(
+                    list.get_value((1, 3)).map(ToString::to_string).as_deref(),
+                    Some("错误"),
+                    "{name}: errors first"
+                );
                 let stats = login(&app, "stats").await;
                 assert!(matches!(
                     app.marked_workbook(&stats, id).await,

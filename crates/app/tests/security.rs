@@ -64,10 +64,9 @@ async fn sql(app: &App, statement: &str) {
 
 fn invalid(r: Result<impl std::fmt::Debug, AppError>, field: &str, what: &str) {
     match r {
-        Err(AppError::Invalid(errors)) => assert!(
-            errors.iter().any(|e| e.field == field),
-            "{what}: {errors:?}"
-        ),
+        Err(AppError::Invalid(errors)) => {
+            assert!(errors.iter().any(|e| e.field == field), "{what}: {errors:?}")
+        }
         other => panic!("{what}: expected a refusal of {field}, got {other:?}"),
     }
 }
@@ -95,7 +94,10 @@ async fn the_system_administrator_never_obtains_business_access() {
             Err(AppError::Forbidden(_))
         ));
         let e = last_audit(&app).await;
-        assert_eq!((e.action.as_str(), e.outcome.as_str()), ("token.create", "denied"));
+        assert_eq!(
+            (e.action.as_str(), e.outcome.as_str()),
+            ("token.create", "denied")
+        );
         let auditor = user_id(&app, "auditor").await;
         invalid(
             app.reset_password(&admin, auditor, "Fresh-Passw0rd!").await,
@@ -151,14 +153,20 @@ async fn the_system_administrator_never_obtains_business_access() {
         // Either half alone, or the halves swapped, opens nothing.
         for code in [half_a.clone(), half_b.clone(), format!("{half_b}{half_a}")] {
             invalid(
-                app.activate_account("city3", &code, "Fresh-Passw0rd!", "10.1.0.2").await,
+                app.activate_account("city3", &code, "Fresh-Passw0rd!", "10.1.0.2")
+                    .await,
                 "code",
                 &format!("{name}: {code}"),
             );
         }
-        app.activate_account("city3", &format!("{half_a} {half_b}"), "Fresh-Passw0rd!", "10.1.0.2")
-            .await
-            .unwrap();
+        app.activate_account(
+            "city3",
+            &format!("{half_a} {half_b}"),
+            "Fresh-Passw0rd!",
+            "10.1.0.2",
+        )
+        .await
+        .unwrap();
         let city3 = app
             .login("city3", "Fresh-Passw0rd!", "10.1.0.3", None)
             .await
@@ -185,9 +193,14 @@ async fn the_system_administrator_never_obtains_business_access() {
             app.login("auditor", DEMO_PASSWORD, "10.1.0.4", None).await,
             Err(AppError::BadCredentials)
         ));
-        app.activate_account("auditor", &format!("{half}{second}"), "Audit-Passw0rd!", "10.1.0.4")
-            .await
-            .unwrap();
+        app.activate_account(
+            "auditor",
+            &format!("{half}{second}"),
+            "Audit-Passw0rd!",
+            "10.1.0.4",
+        )
+        .await
+        .unwrap();
         app.login("auditor", "Audit-Passw0rd!", "10.1.0.4", None)
             .await
             .unwrap();
@@ -249,9 +262,7 @@ async fn failed_logins_slow_the_address_not_the_owner() {
         let e = last_audit(&app).await;
         assert!(e.detail.contains("throttled"), "{name}: {}", e.detail);
         // … while the owner elsewhere signs in at once: nobody else can lock an account.
-        app.login("city", DEMO_PASSWORD, "10.0.0.9", None)
-            .await
-            .unwrap();
+        app.login("city", DEMO_PASSWORD, "10.0.0.9", None).await.unwrap();
 
         // One address failing on many names is blocked for every name.
         for n in 0..10 {
@@ -264,9 +275,7 @@ async fn failed_logins_slow_the_address_not_the_owner() {
             Err(AppError::BadCredentials)
         ));
         assert!(last_audit(&app).await.detail.contains("address_blocked"));
-        app.login("tax", DEMO_PASSWORD, "10.0.0.4", None)
-            .await
-            .unwrap();
+        app.login("tax", DEMO_PASSWORD, "10.0.0.4", None).await.unwrap();
 
         // Unknown, disabled and wrong: one answer, each audited with its real reason.
         let admin = login(&app, "admin").await;
@@ -309,7 +318,13 @@ async fn weak_reused_and_expired_passwords() {
             .login("power", DEMO_PASSWORD, "127.0.0.1", None)
             .await
             .unwrap();
-        for weak in ["Password123", "Qwerty@12345", "Aaaaaaaaa1", "Zxcvbnm,./12", "Abcdefg12345"] {
+        for weak in [
+            "Password123",
+            "Qwerty@12345",
+            "Aaaaaaaaa1",
+            "Zxcvbnm,./12",
+            "Abcdefg12345",
+        ] {
             invalid(
                 app.change_password(&city.actor, DEMO_PASSWORD, weak).await,
                 "password",
@@ -351,10 +366,7 @@ async fn weak_reused_and_expired_passwords() {
         assert!(old.actor.must_change_password, "{name}: expired");
 
         // A session ends after twelve hours whatever its activity.
-        let fresh = app
-            .login("tax", DEMO_PASSWORD, "127.0.0.1", None)
-            .await
-            .unwrap();
+        let fresh = app.login("tax", DEMO_PASSWORD, "127.0.0.1", None).await.unwrap();
         assert!(app.session(&fresh.token, "127.0.0.1").await.is_ok());
         sql(
             &app,
@@ -382,7 +394,10 @@ async fn a_second_factor_guards_privileged_logins() {
     each(async |app, name, _| {
         let city = login(&app, "city").await;
         assert!(city.must_enrol_totp, "{name}");
-        assert!(!login(&app, "tax").await.must_enrol_totp, "optional for departments");
+        assert!(
+            !login(&app, "tax").await.must_enrol_totp,
+            "optional for departments"
+        );
         assert!(matches!(
             app.issue_own_token(&city, "mine", 30).await,
             Err(AppError::SecondFactorEnrolment)
@@ -413,7 +428,11 @@ async fn a_second_factor_guards_privileged_logins() {
         assert!(!done.actor.must_enrol_totp);
         app.issue_own_token(&done.actor, "对接", 30).await.unwrap();
         // The ticket is spent, and the same code is not accepted twice.
-        assert!(app.login_second_factor(&t, &next, "10.2.0.1", None).await.is_err());
+        assert!(
+            app.login_second_factor(&t, &next, "10.2.0.1", None)
+                .await
+                .is_err()
+        );
         let t2 = ticket(app.login("city", DEMO_PASSWORD, "10.2.0.1", None).await);
         invalid(
             app.login_second_factor(&t2, &next, "10.2.0.1", None).await,

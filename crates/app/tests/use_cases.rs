@@ -237,7 +237,10 @@ async fn scopes_limit_every_list_and_refusals_are_audited() {
         assert!(total > 10 && !entries.is_empty());
         assert_eq!(
             app.verify_audit(&auditor).await.unwrap(),
-            audit::Verification::Intact { entries: total, unkeyed: total },
+            audit::Verification::Intact {
+                entries: total,
+                unkeyed: total
+            },
             "{name}"
         );
     })

@@ -89,7 +89,14 @@ async fn an_encrypted_backup_restores_exactly_into_either_backend() {
     let file_arg = file.to_str().unwrap();
     let out = mujun(
         dir.path(),
-        &["backup", "--out", file_arg, "--encrypt", "--database", &source.url],
+        &[
+            "backup",
+            "--out",
+            file_arg,
+            "--encrypt",
+            "--database",
+            &source.url,
+        ],
         PASSPHRASE,
     );
     assert!(out.status.success(), "{}", text(&out));
@@ -109,7 +116,11 @@ async fn an_encrypted_backup_restores_exactly_into_either_backend() {
         targets.push(("postgres", pg.url.clone(), Some(pg)));
     }
     for (name, url, _keep) in &targets {
-        let out = mujun(dir.path(), &["restore", file_arg, "--database", url], "a wrong passphrase");
+        let out = mujun(
+            dir.path(),
+            &["restore", file_arg, "--database", url],
+            "a wrong passphrase",
+        );
         assert!(!out.status.success(), "{name}: wrong passphrase");
         assert!(text(&out).contains("口令错误"), "{name}: {}", text(&out));
 

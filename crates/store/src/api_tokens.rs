@@ -100,11 +100,13 @@ pub async fn list_for_user(conn: &mut AnyConnection, user_id: i64) -> Result<Vec
 
 /// Revokes a token in favour of its successor (rotation).
 pub async fn replace(conn: &mut AnyConnection, id: i64, successor: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE api_tokens SET revoked_at = $1, replaced_by = $2 WHERE id = $3 AND revoked_at IS NULL")
-        .bind(now_ms())
-        .bind(successor)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1, replaced_by = $2 WHERE id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(successor)
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
 }

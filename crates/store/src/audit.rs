@@ -488,9 +488,11 @@ pub async fn verify(conn: &mut AnyConnection, key: &AuditKey) -> Result<Verifica
 
 /// The head of the chain: the last entry's number and seal.
 pub async fn head(conn: &mut AnyConnection) -> Result<(i64, String), StoreError> {
-    Ok(sqlx::query_as("SELECT last_id, last_hash FROM audit_head WHERE id = 1")
-        .fetch_one(conn)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT last_id, last_hash FROM audit_head WHERE id = 1")
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 /// The head of the chain at a time, sealed with the key, kept outside the database (one JSON
@@ -556,8 +558,7 @@ pub async fn verify_anchors(
         if a.id > last_id {
             return Ok(Err(format!(
                 "锚点记录了第 {} 条（{}），但链尾只到第 {last_id} 条：末尾记录被删除，链头被回退",
-                a.id,
-                a.at
+                a.id, a.at
             )));
         }
         if a.id == 0 {

@@ -88,7 +88,8 @@ async fn tables(conn: &mut AnyConnection, backend: Backend) -> Result<Vec<String
         ),
     };
     let names: Vec<String> = names.into_iter().map(|(n,)| n).collect();
-    let mut parents: BTreeMap<&str, BTreeSet<&str>> = names.iter().map(|n| (n.as_str(), BTreeSet::new())).collect();
+    let mut parents: BTreeMap<&str, BTreeSet<&str>> =
+        names.iter().map(|n| (n.as_str(), BTreeSet::new())).collect();
     for (child, parent) in &edges {
         let parent = parent.trim_matches('"');
         if child != parent
@@ -115,7 +116,11 @@ async fn tables(conn: &mut AnyConnection, backend: Backend) -> Result<Vec<String
 }
 
 /// The columns of a table and their kinds, in their declared order.
-async fn columns(conn: &mut AnyConnection, backend: Backend, table: &str) -> Result<Vec<(String, Kind)>, StoreError> {
+async fn columns(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    table: &str,
+) -> Result<Vec<(String, Kind)>, StoreError> {
     let rows: Vec<(String, String)> = match backend {
         Backend::Sqlite => {
             sqlx::query_as("SELECT name, type FROM pragma_table_info($1) ORDER BY cid")
@@ -159,7 +164,9 @@ fn value(row: &sqlx::any::AnyRow, i: usize, kind: Kind) -> Result<serde_json::Va
                 Some(_) => return Err(bad("数据中有非有限的小数，无法备份")),
             }
         }
-        Kind::Text => row.try_get::<Option<String>, _>(i)?.map_or(Value::Null, Value::from),
+        Kind::Text => row
+            .try_get::<Option<String>, _>(i)?
+            .map_or(Value::Null, Value::from),
         Kind::Bytes => row
             .try_get::<Option<Vec<u8>>, _>(i)?
             .map_or(Value::Null, |b| serde_json::json!({ "hex": hex::encode(b) })),
@@ -211,7 +218,10 @@ impl Store {
                 rows += 1;
             }
         }
-        line(out, &serde_json::json!({"end": true, "tables": names.len(), "rows": rows}))?;
+        line(
+            out,
+            &serde_json::json!({"end": true, "tables": names.len(), "rows": rows}),
+        )?;
         out.flush().map_err(bad)?;
         Ok(Summary {
             tables: names.len(),
@@ -226,12 +236,15 @@ impl Store {
         let mut tx = self.begin().await?;
         let names = tables(&mut tx, backend).await?;
         for t in &names {
-            let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {}", quoted(t))))
-                .fetch_one(&mut *tx)
-                .await?;
+            let (n,): (i64,) =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {}", quoted(t))))
+                    .fetch_one(&mut *tx)
+                    .await?;
             let seeded_head = t == "audit_head" && n == 1;
             if n > 0 && !seeded_head {
-                return Err(bad(format!("目标数据库不是空库：表 {t} 已有 {n} 行。请恢复到新建的空数据库")));
+                return Err(bad(format!(
+                    "目标数据库不是空库：表 {t} 已有 {n} 行。请恢复到新建的空数据库"
+                )));
             }
         }
         let (head_id, _) = crate::audit::head(&mut tx).await?;
@@ -319,12 +332,17 @@ impl Store {
                     restored.insert(table.clone());
                     current = Some((table, kinds, sql));
                 }
-                serde_json::Value::Object(ref o) if o.get("end") == Some(&serde_json::Value::Bool(true)) => break v,
+                serde_json::Value::Object(ref o) if o.get("end") == Some(&serde_json::Value::Bool(true)) => {
+                    break v;
+                }
                 _ => return Err(bad("备份文件格式有误：无法识别的行")),
             }
         };
         if end["rows"].as_u64() != Some(rows) {
-            return Err(bad(format!("备份文件记录 {} 行，实际读到 {rows} 行", end["rows"])));
+            return Err(bad(format!(
+                "备份文件记录 {} 行，实际读到 {rows} 行",
+                end["rows"]
+            )));
         }
         if backend == Backend::Postgres {
             // Identity columns continue after the restored ids.
@@ -364,7 +382,12 @@ fn placeholder(n: usize, kind: Kind, backend: Backend) -> String {
 
 type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
-fn bind<'q>(q: Query<'q>, v: &serde_json::Value, kind: Kind, backend: Backend) -> Result<Query<'q>, StoreError> {
+fn bind<'q>(
+    q: Query<'q>,
+    v: &serde_json::Value,
+    kind: Kind,
+    backend: Backend,
+) -> Result<Query<'q>, StoreError> {
     use serde_json::Value;
     let wrong = || bad(format!("备份文件中的值 {v} 与列的类型不符"));
     Ok(match (kind, backend) {
@@ -395,7 +418,9 @@ fn bind<'q>(q: Query<'q>, v: &serde_json::Value, kind: Kind, backend: Backend) -
         },
         (Kind::Float, Backend::Sqlite) => match v {
             Value::Null => q.bind(None::<f64>),
-            _ => q.bind(Some(v.as_str().and_then(|s| s.parse::<f64>().ok()).ok_or_else(wrong)?)),
+            _ => q.bind(Some(
+                v.as_str().and_then(|s| s.parse::<f64>().ok()).ok_or_else(wrong)?,
+            )),
         },
     })
 }

@@ -86,7 +86,11 @@ pub async fn remember_password(conn: &mut AnyConnection, user_id: i64, hash: &st
 }
 
 /// The last `n` password hashes of an account, newest first.
-pub async fn recent_passwords(conn: &mut AnyConnection, user_id: i64, n: i64) -> Result<Vec<String>, StoreError> {
+pub async fn recent_passwords(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    n: i64,
+) -> Result<Vec<String>, StoreError> {
     let rows: Vec<(String,)> =
         sqlx::query_as("SELECT hash FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2")
             .bind(user_id)
@@ -97,7 +101,11 @@ pub async fn recent_passwords(conn: &mut AnyConnection, user_id: i64, n: i64) ->
 }
 
 /// Replaces an account's recovery codes (their SHA-256s).
-pub async fn set_recovery_codes(conn: &mut AnyConnection, user_id: i64, hashes: &[String]) -> Result<(), StoreError> {
+pub async fn set_recovery_codes(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    hashes: &[String],
+) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *conn)
@@ -113,7 +121,11 @@ pub async fn set_recovery_codes(conn: &mut AnyConnection, user_id: i64, hashes: 
 }
 
 /// Spends an unused recovery code; `false` when there is none with this hash.
-pub async fn use_recovery_code(conn: &mut AnyConnection, user_id: i64, hash: &str) -> Result<bool, StoreError> {
+pub async fn use_recovery_code(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    hash: &str,
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
     )
@@ -151,7 +163,12 @@ pub struct Ticket {
 }
 
 /// Stores a login ticket (and drops those older than an hour).
-pub async fn insert_ticket(conn: &mut AnyConnection, token_hash: &str, user_id: i64, ip: &str) -> Result<(), StoreError> {
+pub async fn insert_ticket(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    user_id: i64,
+    ip: &str,
+) -> Result<(), StoreError> {
     let now = now_ms();
     sqlx::query("DELETE FROM login_tickets WHERE created_at < $1")
         .bind(now - 3_600_000)

@@ -317,7 +317,11 @@ pub async fn enterprises_with_account(
 }
 
 /// Sets (or clears) the second half of a split activation code.
-pub async fn set_activation_b(conn: &mut AnyConnection, id: i64, code_hash: Option<&str>) -> Result<(), StoreError> {
+pub async fn set_activation_b(
+    conn: &mut AnyConnection,
+    id: i64,
+    code_hash: Option<&str>,
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE users SET activation_hash_b = $1, updated_at = $2 WHERE id = $3")
         .bind(code_hash)
         .bind(now_ms())
@@ -339,7 +343,12 @@ pub async fn set_active(conn: &mut AnyConnection, id: i64, active: bool) -> Resu
 }
 
 /// Sets the TOTP secret (enrolment started) and whether it is required.
-pub async fn set_totp(conn: &mut AnyConnection, id: i64, secret: Option<&str>, enabled: bool) -> Result<(), StoreError> {
+pub async fn set_totp(
+    conn: &mut AnyConnection,
+    id: i64,
+    secret: Option<&str>,
+    enabled: bool,
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled = $2, totp_last_step = 0, updated_at = $3 WHERE id = $4")
         .bind(secret)
         .bind(i64::from(enabled))
@@ -351,7 +360,11 @@ pub async fn set_totp(conn: &mut AnyConnection, id: i64, secret: Option<&str>, e
 }
 
 /// Sets (or clears) the TOTP secret being enrolled.
-pub async fn set_totp_pending(conn: &mut AnyConnection, id: i64, secret: Option<&str>) -> Result<(), StoreError> {
+pub async fn set_totp_pending(
+    conn: &mut AnyConnection,
+    id: i64,
+    secret: Option<&str>,
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE users SET totp_pending = $1, updated_at = $2 WHERE id = $3")
         .bind(secret)
         .bind(now_ms())

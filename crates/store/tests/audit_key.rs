@@ -35,8 +35,15 @@ async fn as_owner(s: &Store, statements: &[String]) {
         ],
         Backend::Postgres => vec!["ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update"],
     };
-    for q in off.into_iter().map(str::to_owned).chain(statements.iter().cloned()) {
-        sqlx::query(sqlx::AssertSqlSafe(q)).execute(&mut *tx).await.unwrap();
+    for q in off
+        .into_iter()
+        .map(str::to_owned)
+        .chain(statements.iter().cloned())
+    {
+        sqlx::query(sqlx::AssertSqlSafe(q))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
 }
@@ -180,7 +187,10 @@ async fn a_cut_tail_and_rewound_head_fail_against_the_anchors() {
 #[test]
 fn keys_are_long_random_and_kept_in_a_private_file() {
     assert!(AuditKey::new(Mac::HmacSha256, vec![1; 16]).is_err(), "short key");
-    assert!(AuditKey::new(Mac::Sha256, vec![1; 32]).is_err(), "unkeyed is not a key");
+    assert!(
+        AuditKey::new(Mac::Sha256, vec![1; 32]).is_err(),
+        "unkeyed is not a key"
+    );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("keys/audit.key");
     let a = AuditKey::load_or_create(&path, Mac::HmacSm3).unwrap();

@@ -690,7 +690,10 @@ async fn audit_chain_append_search_verify_and_tamper() {
         let mut r = s.read().await.unwrap();
         assert_eq!(
             audit::verify(&mut r, &audit::AuditKey::unkeyed()).await.unwrap(),
-            audit::Verification::Intact { entries: 12, unkeyed: 12 },
+            audit::Verification::Intact {
+                entries: 12,
+                unkeyed: 12
+            },
             "{name}"
         );
         let f = audit::Filter {
@@ -778,7 +781,10 @@ async fn concurrent_appends_do_not_fork_the_chain() {
         let mut r = s.read().await.unwrap();
         assert_eq!(
             audit::verify(&mut r, &audit::AuditKey::unkeyed()).await.unwrap(),
-            audit::Verification::Intact { entries: 80, unkeyed: 80 },
+            audit::Verification::Intact {
+                entries: 80,
+                unkeyed: 80
+            },
             "{name}"
         );
     })

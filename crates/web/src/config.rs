@@ -226,7 +226,12 @@ impl Config {
         use mujun_store::audit::{AuditKey, Mac};
         let mac = Mac::parse(&self.audit_mac)
             .filter(|m| *m != Mac::Sha256)
-            .ok_or_else(|| format!("配置有误：audit_mac 只能是 hmac-sha256 或 hmac-sm3，而不是“{}”", self.audit_mac))?;
+            .ok_or_else(|| {
+                format!(
+                    "配置有误：audit_mac 只能是 hmac-sha256 或 hmac-sm3，而不是“{}”",
+                    self.audit_mac
+                )
+            })?;
         AuditKey::load_or_create(std::path::Path::new(&self.audit_key_file), mac).map_err(|e| e.to_string())
     }
 

@@ -48,7 +48,10 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .fallback(|| async { error::PageError::not_found() })
-        .layer(middleware::from_fn_with_state(state.clone(), security::reject_bad_input))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::reject_bad_input,
+        ))
         .layer(middleware::from_fn(auth::same_origin))
         .layer(middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(DefaultBodyLimit::max(body_limit))

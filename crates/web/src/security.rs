@@ -46,7 +46,10 @@ pub async fn headers(State(state): State<AppState>, req: Request, next: Next) ->
 
 /// Whether percent-encoded or raw text holds a NUL byte.
 fn has_nul(text: &[u8]) -> bool {
-    text.contains(&0) || text.windows(3).any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
+    text.contains(&0)
+        || text
+            .windows(3)
+            .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
 }
 
 /// Refuses, before any handler, what no text field may hold: NUL bytes in the path, the query,

@@ -233,7 +233,7 @@ async fn editing_changes_the_role_and_ends_the_sessions() {
             ("county", "市发改委 副管理员")
         );
         let page = s.get(p.location(), Some(&b)).await;
-        assert!(page.body.contains("已保存") && page.body.contains("value=\"city_admin\" selected"));
+        assert!(page.body.contains("已保存") && page.body.contains("value=\"county\" selected"));
         // A role change ends the account's sessions.
         let home = s.get("/", Some(&tax)).await;
         assert!(
@@ -398,7 +398,11 @@ async fn an_api_token_is_shown_once_and_authenticates() {
         // Each account issues its own tokens; the system administrator none.
         let tax = s.login("tax").await;
         let p = s
-            .post("/account/tokens", Some(&tax), &[("name", "税务数据对接"), ("days", "30")])
+            .post(
+                "/account/tokens",
+                Some(&tax),
+                &[("name", "税务数据对接"), ("days", "30")],
+            )
             .await;
         assert_eq!(p.status, StatusCode::OK, "{}: {}", s.name, p.body);
         let token = shown_token(&p.body);
@@ -411,17 +415,29 @@ async fn an_api_token_is_shown_once_and_authenticates() {
         assert!(list.body.contains("税务数据对接") && !list.body.contains(&token));
         // At most a year.
         let long = s
-            .post("/account/tokens", Some(&tax), &[("name", "长期"), ("days", "3650")])
+            .post(
+                "/account/tokens",
+                Some(&tax),
+                &[("name", "长期"), ("days", "3650")],
+            )
             .await;
         assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", s.name);
         // Rotation: a new token, the old one dead at once.
         let id = s.app.own_tokens(&caller).await.unwrap()[0].id;
         let r = s
-            .post(&format!("/account/tokens/{id}/rotate"), Some(&tax), &[("days", "90")])
+            .post(
+                &format!("/account/tokens/{id}/rotate"),
+                Some(&tax),
+                &[("days", "90")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", s.name, r.body);
         let fresh = shown_token(&r.body);
-        assert!(s.app.api_caller(&token, "203.0.113.9").await.is_err(), "{}", s.name);
+        assert!(
+            s.app.api_caller(&token, "203.0.113.9").await.is_err(),
+            "{}",
+            s.name
+        );
         s.app.api_caller(&fresh, "203.0.113.9").await.unwrap();
         let fresh_id = s.app.own_tokens(&caller).await.unwrap()[0].id;
         let v = s

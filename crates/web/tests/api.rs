@@ -431,7 +431,14 @@ async fn admin_and_auditor_get_403_on_business_data() {
                 "/clusters",
                 "/clusters/1",
             ] {
-                let res = send(s, Method::GET, &format!("{PREFIX}{path}"), Auth::Session(&b, None), None).await;
+                let res = send(
+                    s,
+                    Method::GET,
+                    &format!("{PREFIX}{path}"),
+                    Auth::Session(&b, None),
+                    None,
+                )
+                .await;
                 assert_error(
                     &res,
                     StatusCode::FORBIDDEN,
@@ -439,10 +446,24 @@ async fn admin_and_auditor_get_403_on_business_data() {
                     &format!("{} {user} {path}", s.name),
                 );
             }
-            let me = send(s, Method::GET, &format!("{PREFIX}/me"), Auth::Session(&b, None), None).await;
+            let me = send(
+                s,
+                Method::GET,
+                &format!("{PREFIX}/me"),
+                Auth::Session(&b, None),
+                None,
+            )
+            .await;
             assert_eq!(me.status, StatusCode::OK);
             assert_eq!(body(&me)["can"]["read_business_data"], false);
-            let r = send(s, Method::GET, &format!("{PREFIX}/reference"), Auth::Session(&b, None), None).await;
+            let r = send(
+                s,
+                Method::GET,
+                &format!("{PREFIX}/reference"),
+                Auth::Session(&b, None),
+                None,
+            )
+            .await;
             assert_eq!(r.status, StatusCode::OK, "{} {user}", s.name);
         }
         let mut c = s.app.store().read().await.unwrap();

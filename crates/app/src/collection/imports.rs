@@ -666,10 +666,14 @@ impl App {
             if more > 0 {
                 text.push_str(&format!("；另有 {more} 处重复"));
             }
-            return Err(AppError::invalid("values", format!("每家企业的每个数据项只能报送一个值：{text}")));
+            return Err(AppError::invalid(
+                "values",
+                format!("每家企业的每个数据项只能报送一个值：{text}"),
+            ));
         }
         let (mut columns, mut codes): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
-        let (mut column_set, mut code_set) = (std::collections::HashSet::new(), std::collections::HashSet::new());
+        let (mut column_set, mut code_set) =
+            (std::collections::HashSet::new(), std::collections::HashSet::new());
         for (code, item, _) in values {
             if column_set.insert(item.trim()) {
                 columns.push(item.trim());
@@ -691,7 +695,11 @@ impl App {
         for code in &codes {
             let mut record = vec![code.to_string()];
             for item in &columns {
-                record.push(by_key.get(&(*code, *item)).map_or_else(String::new, |v| (*v).to_owned()));
+                record.push(
+                    by_key
+                        .get(&(*code, *item))
+                        .map_or_else(String::new, |v| (*v).to_owned()),
+                );
             }
             w.write_record(&record)
                 .map_err(|e| AppError::invalid("values", e.to_string()))?;

@@ -93,13 +93,21 @@ async fn shutdown_signal() {
 /// Runs `serve`.
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let config = config(&args.config, args.bind.as_deref(), args.database.as_deref())?;
+    // Never pretend: with certificates configured but no TLS here, cookies marked Secure would
+    // travel over plain HTTP.
+    anyhow::ensure!(
+        !config.tls(),
+        "本版本的 mujun serve 尚不能直接提供 HTTPS：请删除 tls_cert / tls_key，由反向代理终止 TLS 并设置 secure_cookies = true（见 README）"
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let app = open_for_serving(&config, args.demo).await?;
         if args.demo {
             eprintln!("演示模式：检查数据库……");
             if config.require_totp.is_none() {
-                eprintln!("演示模式不强制特权账号使用动态验证码（正式运行默认强制；可设 require_totp = true）。");
+                eprintln!(
+                    "演示模式不强制特权账号使用动态验证码（正式运行默认强制；可设 require_totp = true）。"
+                );
             }
             match app.seed_demo(args.demo_enterprises, 2019).await? {
                 Some(seed) => {

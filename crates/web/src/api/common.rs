@@ -115,9 +115,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError(
-                AppError::TooLarge("请求体过大，请分批提交".into()),
-            )),
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError(AppError::TooLarge("请求体过大，请分批提交".into())))
+            }
             Err(e) => {
                 let message = match &e {
                     JsonRejection::MissingJsonContentType(_) => {

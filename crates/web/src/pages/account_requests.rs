@@ -49,7 +49,13 @@ async fn render_list(
         None => (StatusCode::OK, None),
         Some(AppError::Invalid(errors)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some(errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；")),
+            Some(
+                errors
+                    .into_iter()
+                    .map(|e| e.message)
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            ),
         ),
         Some(e) => return Err(e.into()),
     };

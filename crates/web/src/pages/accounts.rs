@@ -367,7 +367,11 @@ async fn create(
     CsrfForm { user, form }: CsrfForm<AccountInput>,
 ) -> Result<Response, PageError> {
     if Role::parse(form.role.trim()).is_some_and(Actor::privileged) {
-        return match state.app.request_privileged_account(&user.actor, &form.to_form()).await {
+        return match state
+            .app
+            .request_privileged_account(&user.actor, &form.to_form())
+            .await
+        {
             Ok((id, half)) => {
                 let account = state.app.get_account(&user.actor, id).await?;
                 request_sent(&state, &user, &account, "新建", half).await

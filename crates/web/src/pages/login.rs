@@ -6,8 +6,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use mujun_app::demo::{DEMO_PASSWORD, DemoAccount};
 use mujun_app::auth::LoggedIn;
+use mujun_app::demo::{DEMO_PASSWORD, DemoAccount};
 use mujun_app::{AppError, random_token, same_token};
 use serde::Deserialize;
 
@@ -52,7 +52,9 @@ fn safe_next(next: &str) -> String {
     let mut chars = next.chars();
     let ok = chars.next() == Some('/')
         && !matches!(chars.next(), Some('/' | '\\'))
-        && !next.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\');
+        && !next
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '\\');
     if ok { next.to_owned() } else { "/".to_owned() }
 }
 
@@ -218,7 +220,13 @@ async fn second_factor(State(state): State<AppState>, req: axum::extract::Reques
     let Ok(Form(f)) =
         Form::<SecondFactorForm>::from_request(axum::extract::Request::from_parts(parts, body), &state).await
     else {
-        return page(&state, StatusCode::BAD_REQUEST, "/", "", Some("表单格式错误".into()));
+        return page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            "/",
+            "",
+            Some("表单格式错误".into()),
+        );
     };
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || !same_token(&f.csrf, &expected) {
