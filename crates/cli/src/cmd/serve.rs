@@ -93,11 +93,9 @@ async fn shutdown_signal() {
 /// Runs `serve`.
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let config = config(&args.config, args.bind.as_deref(), args.database.as_deref())?;
-    // Never pretend: with certificates configured but no TLS here, cookies marked Secure would
-    // travel over plain HTTP.
     anyhow::ensure!(
-        !config.tls(),
-        "本版本的 mujun serve 尚不能直接提供 HTTPS：请删除 tls_cert / tls_key，由反向代理终止 TLS 并设置 secure_cookies = true（见 README）"
+        config.tls_cert.is_empty() == config.tls_key.is_empty(),
+        "配置有误：tls_cert 与 tls_key 须同时设置（证书链与私钥的 PEM 文件），或都不设置"
     );
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
@@ -151,12 +149,24 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("无法监听 {}（端口被占用？可用 --bind 换一个地址）", config.bind))?;
         let addr = listener.local_addr()?;
+        let scheme = if config.tls() { "https" } else { "http" };
         eprintln!(
-            "服务已启动：http://{addr}/  （数据库 {}；按 Ctrl+C 停止）",
+            "服务已启动：{scheme}://{addr}/  （数据库 {}；按 Ctrl+C 停止）",
             mujun_store::redact_url(&config.database)
         );
         let state = mujun_web::state(app.clone(), config.clone(), args.demo);
-        mujun_web::serve(state, listener, shutdown_signal()).await?;
+        if config.tls() {
+            mujun_web::serve_tls(
+                state,
+                listener.into_std()?,
+                std::path::Path::new(&config.tls_cert),
+                std::path::Path::new(&config.tls_key),
+                shutdown_signal(),
+            )
+            .await?;
+        } else {
+            mujun_web::serve(state, listener, shutdown_signal()).await?;
+        }
         anchoring.abort();
         // A last anchor of everything this server wrote.
         if let Err(e) = app.anchor_audit().await {
