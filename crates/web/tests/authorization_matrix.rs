@@ -22,9 +22,9 @@ enum Expect {
 use Expect::{A, D, L};
 
 /// A form submission: path, fields, expectation per role.
-type Post = (&'static str, Vec<(&'static str, &'static str)>, [Expect; 9]);
+type Post = (&'static str, Vec<(&'static str, &'static str)>, [Expect; 10]);
 
-const ROLES: [&str; 9] = [
+const ROLES: [&str; 10] = [
     "(anonymous)",
     "admin",
     "city",
@@ -34,6 +34,7 @@ const ROLES: [&str; 9] = [
     "qiye",
     "auditor",
     "leader",
+    "secadmin",
 ];
 
 async fn denied_count(s: &TestServer) -> i64 {
@@ -222,32 +223,36 @@ async fn every_route_for_every_role() {
             .unwrap();
 
         // Expectations for an enterprise / a cluster, from the facts (not from the system).
-        let ent = |id: i64, region: &str, cluster: Option<&str>| -> [Expect; 9] {
+        let ent = |id: i64, region: &str, cluster: Option<&str>| -> [Expect; 10] {
             let county = if region == "411702" { A } else { D };
             let clus = if cluster == Some(zb.name.as_str()) { A } else { D };
             let me = if id == own.id { A } else { D };
-            [L, D, A, A, county, clus, me, D, A]
+            [L, D, A, A, county, clus, me, D, A, D]
         };
-        let clu = |id: i64, region: &str| -> [Expect; 9] {
+        let clu = |id: i64, region: &str| -> [Expect; 10] {
             let county = if region == "411702" { A } else { D };
             let clus = if id == zb.id { A } else { D };
             let me = if Some(id) == own_cluster { A } else { D };
-            [L, D, A, A, county, clus, me, D, A]
+            [L, D, A, A, county, clus, me, D, A, D]
         };
-        let everyone = [L, A, A, A, A, A, A, A, A];
-        let business = [L, D, A, A, A, A, A, D, A];
-        let city_only = [L, D, A, D, D, D, D, D, D];
-        let admin_only = [L, A, D, D, D, D, D, D, D];
-        let auditor_only = [L, D, D, D, D, D, D, A, D];
-        let collectors = [L, D, A, A, D, D, D, D, D];
-        let department_only = [L, D, D, A, D, D, D, D, D];
-        let enterprise_only = [L, D, D, D, D, D, A, D, D];
+        let everyone = [L, A, A, A, A, A, A, A, A, A];
+        let business = [L, D, A, A, A, A, A, D, A, D];
+        let city_only = [L, D, A, D, D, D, D, D, D, D];
+        let admin_only = [L, A, D, D, D, D, D, D, D, D];
+        let auditor_only = [L, D, D, D, D, D, D, A, D, D];
+        // 三员分立: API tokens only for roles with API work; approvals only by the security
+        // administrator.
+        let token_holders = [L, D, A, A, A, A, A, D, D, D];
+        let security_admin_only = [L, D, D, D, D, D, D, D, D, A];
+        let collectors = [L, D, A, A, D, D, D, D, D, D];
+        let department_only = [L, D, D, A, D, D, D, D, D, D];
+        let enterprise_only = [L, D, D, D, D, D, A, D, D, D];
 
         let own_e = ent(own.id, &own.region_code, own.cluster_name.as_deref());
         let far_e = ent(far.id, &far.region_code, far.cluster_name.as_deref());
         // Evaluation results: no department, and a score card only within the scope.
-        let results = [L, D, A, D, A, A, A, D, A];
-        let card = |id: i64, region: &str, cluster: Option<&str>| -> [Expect; 9] {
+        let results = [L, D, A, D, A, A, A, D, A, D];
+        let card = |id: i64, region: &str, cluster: Option<&str>| -> [Expect; 10] {
             let mut e = ent(id, region, cluster);
             e[3] = D;
             e
@@ -259,8 +264,8 @@ async fn every_route_for_every_role() {
             far_result.cluster.as_deref(),
         );
         let far_id = far_result.enterprise_id;
-        let public = [A, A, A, A, A, A, A, A, A];
-        let routes: Vec<(String, [Expect; 9])> = vec![
+        let public = [A, A, A, A, A, A, A, A, A, A];
+        let routes: Vec<(String, [Expect; 10])> = vec![
             ("/".into(), everyone),
             ("/password".into(), everyone),
             ("/enterprises".into(), business),
@@ -295,6 +300,9 @@ async fn every_route_for_every_role() {
             ("/audit".into(), auditor_only),
             ("/audit.xlsx?outcome=denied".into(), auditor_only),
             ("/audit/verify".into(), auditor_only),
+            ("/account/security".into(), everyone),
+            ("/account/tokens".into(), token_holders),
+            ("/account-requests".into(), security_admin_only),
             ("/collection".into(), collectors),
             (format!("/collection/rounds/{round}"), collectors),
             ("/collection/import?department=tax&year=2024".into(), collectors),
@@ -412,7 +420,7 @@ async fn state_changing_routes_refuse_other_roles() {
             .unwrap()
             .actor;
         let own = qiye.enterprise_id.unwrap();
-        let city_only = [L, D, A, D, D, D, D, D, D];
+        let city_only = [L, D, A, D, D, D, D, D, D, D];
         // A message to the enterprise user's enterprise; an account to re-issue a code for.
         let mut tx = s.app.store().begin().await.unwrap();
         let message = mujun_store::messages::insert(
@@ -436,6 +444,8 @@ async fn state_changing_routes_refuse_other_roles() {
             .actor;
         let account_path: &'static str =
             Box::leak(format!("/accounts/{}/activation", auditor.user_id).into_boxed_str());
+        let reset_request_path: &'static str =
+            Box::leak(format!("/accounts/{}/reset-request", auditor.user_id).into_boxed_str());
         let run_path = |p: &str| -> &'static str { Box::leak(format!("/runs/{run}{p}").into_boxed_str()) };
         let objection_path: &'static str = Box::leak(format!("/objections/{objection}").into_boxed_str());
         let mut posts: Vec<Post> = vec![
@@ -452,7 +462,7 @@ async fn state_changing_routes_refuse_other_roles() {
             (run_path("/end-notice"), vec![], city_only),
             (run_path("/skip-notice"), vec![], city_only),
             // Approval: the city administrator and the approving leader.
-            (run_path("/approve"), vec![], [L, D, A, D, D, D, D, D, A]),
+            (run_path("/approve"), vec![], [L, D, A, D, D, D, D, D, A, D]),
             (run_path("/reopen-year"), vec![("reason", "")], city_only),
             (run_path("/reopen"), vec![("reason", "权限测试")], city_only),
             (run_path("/publish"), vec![("confirm", "1")], city_only),
@@ -470,7 +480,7 @@ async fn state_changing_routes_refuse_other_roles() {
             (
                 objection_path,
                 vec![("action", "reject"), ("reason", "权限测试")],
-                [L, D, A, A, D, D, D, D, D],
+                [L, D, A, A, D, D, D, D, D, D],
             ),
             ("/methods", vec![("source", "x"), ("based_on", "")], city_only),
             ("/policies", vec![("class", "Z")], city_only),
@@ -480,22 +490,26 @@ async fn state_changing_routes_refuse_other_roles() {
             (
                 "/enterprises/new",
                 vec![("credit_code", "x")],
-                [L, D, A, D, D, D, D, D, D],
+                [L, D, A, D, D, D, D, D, D, D],
             ),
-            ("/clusters/new", vec![("name", "")], [L, D, A, D, D, D, D, D, D]),
+            ("/clusters/new", vec![("name", "")], [L, D, A, D, D, D, D, D, D, D]),
             (
                 "/accounts/new",
                 vec![("username", "")],
-                [L, A, D, D, D, D, D, D, D],
+                [L, A, D, D, D, D, D, D, D, D],
             ),
-            ("/accounts/bulk", vec![("scope", "")], [L, A, D, D, D, D, D, D, D]),
-            (account_path, vec![], [L, A, D, D, D, D, D, D, D]),
-            (message_path, vec![], [L, D, D, D, D, D, A, D, D]),
-            ("/audit/verify", vec![], [L, D, D, D, D, D, D, A, D]),
+            ("/accounts/bulk", vec![("scope", "")], [L, A, D, D, D, D, D, D, D, D]),
+            (account_path, vec![], [L, A, D, D, D, D, D, D, D, D]),
+            (message_path, vec![], [L, D, D, D, D, D, A, D, D, D]),
+            ("/audit/verify", vec![], [L, D, D, D, D, D, D, A, D, D]),
+            ("/account/security/totp", vec![], [L, A, A, A, A, A, A, A, A, A]),
+            ("/account/tokens", vec![("name", ""), ("days", "30")], [L, D, A, A, A, A, A, D, D, D]),
+            (reset_request_path, vec![], [L, A, D, D, D, D, D, D, D, D]),
+            ("/account-requests/1/reject", vec![("reason", "")], [L, D, D, D, D, D, D, D, D, A]),
             (
                 "/collection/rounds",
                 vec![("year", "2031")],
-                [L, D, A, D, D, D, D, D, D],
+                [L, D, A, D, D, D, D, D, D, D],
             ),
             (
                 "/land/parcels",
@@ -506,7 +520,7 @@ async fn state_changing_routes_refuse_other_roles() {
                     ("holder_code_1", ""),
                     ("holder_share_1", ""),
                 ],
-                [L, D, A, D, D, D, D, D, D],
+                [L, D, A, D, D, D, D, D, D, D],
             ),
         ]);
         let mut mismatches = Vec::new();
@@ -534,7 +548,7 @@ async fn state_changing_routes_refuse_other_roles() {
         // Objections are multipart forms (with the attachment): only the enterprise user files
         // one (refused for its content here: the notice is over).
         let path = format!("/runs/{run}/objections");
-        let expected = [L, D, D, D, D, D, A, D, D];
+        let expected = [L, D, D, D, D, D, A, D, D, D];
         for (i, role) in ROLES.iter().enumerate() {
             let browser = if i == 0 { None } else { Some(s.login(role).await) };
             let before = denied_count(s).await;
