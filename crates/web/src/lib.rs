@@ -83,7 +83,13 @@ pub async fn serve_tls(
     let _ = rustls::crypto::ring::default_provider().install_default();
     let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
         .await
-        .map_err(|e| std::io::Error::other(format!("无法读取 TLS 证书或私钥（{} / {}）：{e}", cert.display(), key.display())))?;
+        .map_err(|e| {
+            std::io::Error::other(format!(
+                "无法读取 TLS 证书或私钥（{} / {}）：{e}",
+                cert.display(),
+                key.display()
+            ))
+        })?;
     let handle = axum_server::Handle::<SocketAddr>::new();
     let stopper = handle.clone();
     tokio::spawn(async move {

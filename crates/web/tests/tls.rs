@@ -11,7 +11,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 async fn https_get(addr: std::net::SocketAddr, cert_der: Vec<u8>, path: &str) -> String {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut roots = rustls::RootCertStore::empty();
-    roots.add(rustls::pki_types::CertificateDer::from(cert_der)).unwrap();
+    roots
+        .add(rustls::pki_types::CertificateDer::from(cert_der))
+        .unwrap();
     let config = rustls::ClientConfig::builder()
         .with_root_certificates(roots)
         .with_no_client_auth();
@@ -62,15 +64,23 @@ async fn the_server_speaks_https_with_secure_cookies_and_hsts() {
     let health = https_get(addr, made.cert.der().to_vec(), "/healthz").await;
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(
-        health.to_ascii_lowercase().contains("strict-transport-security: max-age=31536000"),
+        health
+            .to_ascii_lowercase()
+            .contains("strict-transport-security: max-age=31536000"),
         "{health}"
     );
     let login = https_get(addr, made.cert.der().to_vec(), "/login").await;
     let cookie = login
         .lines()
-        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie: mujun_login_csrf="))
+        .find(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("set-cookie: mujun_login_csrf=")
+        })
         .unwrap_or_default();
-    assert!(cookie.contains("; Secure") && cookie.contains("HttpOnly"), "{login}");
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("HttpOnly"),
+        "{login}"
+    );
 
     // Plain HTTP on the TLS port is not served.
     let mut plain = tokio::net::TcpStream::connect(addr).await.unwrap();
