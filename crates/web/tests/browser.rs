@@ -103,6 +103,11 @@ async fn browser() -> (Client, Driver, tempfile::TempDir) {
 
 /// Signs in through the login form and waits for the signed-in header.
 async fn login(c: &Client, base: &str, username: &str) {
+    login_with(c, base, username, mujun_app::demo::DEMO_PASSWORD).await;
+}
+
+/// [`login`] with a password.
+async fn login_with(c: &Client, base: &str, username: &str, password: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Css("input[name=username]"))
         .await
@@ -113,7 +118,7 @@ async fn login(c: &Client, base: &str, username: &str) {
     c.find(Locator::Css("input[name=password]"))
         .await
         .unwrap()
-        .send_keys(mujun_app::demo::DEMO_PASSWORD)
+        .send_keys(password)
         .await
         .unwrap();
     c.find(Locator::Css("form button[type=submit]"))
@@ -601,6 +606,168 @@ async fn the_city_confirms_moved_classes_before_skipping_the_notice_and_the_ente
             .starts_with(&format!("/runs/{rerun}/enterprises/"))
     );
     assert_eq!(app.unread_messages(&qiye).await.unwrap(), 0);
+
+    c.close().await.unwrap();
+    server.stop().await;
+    store.cleanup().await;
+}
+
+/// Fills the fields of the form `form` and submits it.
+async fn submit(c: &Client, form: &str, fields: &[(&str, &str)]) {
+    for (name, value) in fields {
+        c.find(Locator::Css(&format!("{form} [name={name}]")))
+            .await
+            .unwrap_or_else(|e| panic!("{form} {name}: {e}"))
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    c.find(Locator::Css(&format!("{form} button[type=submit]")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Enrols the signed-in account's second factor as a person with an authenticator app would:
+/// starts, reads the secret under the QR code, types the current code.
+async fn enrol_totp(c: &Client) {
+    c.find(Locator::Css("form[action='/account/security/totp'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(
+        c.find(Locator::Css(".qr svg")).await.is_ok(),
+        "the QR code is drawn on the page"
+    );
+    let secret = text_of(c, "[data-testid=totp-secret]").await;
+    let key = mujun_app::totp::base32_decode(&secret).unwrap();
+    let code = mujun_app::totp::code_at(&key, mujun_store::now_ms() / 30_000);
+    submit(
+        c,
+        "form[action='/account/security/totp/confirm']",
+        &[("code", &code)],
+    )
+    .await;
+    let codes = text_of(c, "[data-testid=recovery-codes]").await;
+    assert_eq!(
+        codes.lines().filter(|l| !l.trim().is_empty()).count(),
+        10,
+        "{codes}"
+    );
+}
+
+async fn logout(c: &Client) {
+    c.find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("input[name=username]"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_privileged_account_needs_two_administrators_and_a_second_factor() {
+    if !enabled() {
+        return;
+    }
+    // Production settings: privileged roles must use a second factor.
+    let store = mujun_store::testing::sqlite().await;
+    let app = App::new(
+        store.store.clone(),
+        Security {
+            hash_cost: HashCost::TEST,
+            ..Security::default()
+        },
+    );
+    app.seed_demo(40, 3).await.unwrap().unwrap();
+    let server = serve(app.clone()).await;
+    let base = server.base.clone();
+    let (c, _driver, _profile) = browser().await;
+    let shots = screenshots();
+
+    // The system administrator must enrol before anything else, then asks for a city account.
+    login(&c, &base, "admin").await;
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/account/security")
+    );
+    enrol_totp(&c).await;
+    c.goto(&format!("{base}/accounts/new")).await.unwrap();
+    c.find(Locator::Css("select[name=role]"))
+        .await
+        .unwrap()
+        .select_by_value("city_admin")
+        .await
+        .unwrap();
+    submit(
+        &c,
+        "form[action='/accounts/new']",
+        &[("username", "city9"), ("display_name", "新任市级管理员")],
+    )
+    .await;
+    let half_a = text_of(&c, "[data-testid=half-a]").await;
+    std::fs::write(shots.join("7-request.png"), c.screenshot().await.unwrap()).unwrap();
+    logout(&c).await;
+
+    // The security administrator approves and sees the other half.
+    login(&c, &base, "secadmin").await;
+    enrol_totp(&c).await;
+    c.goto(&format!("{base}/account-requests")).await.unwrap();
+    assert!(text_of(&c, "table").await.contains("city9"));
+    c.find(Locator::Css("form[action$='/approve'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.accept_alert().await.unwrap();
+    let half_b = text_of(&c, "[data-testid=half-b]").await;
+    assert_ne!(half_a, half_b);
+    std::fs::write(shots.join("8-approved.png"), c.screenshot().await.unwrap()).unwrap();
+    logout(&c).await;
+
+    // The person activates with both halves and must enrol a second factor at first login.
+    c.goto(&format!("{base}/activate")).await.unwrap();
+    submit(
+        &c,
+        "form[action='/activate']",
+        &[
+            ("username", "city9"),
+            ("code", &format!("{half_a}{half_b}")),
+            ("password", "Nine-City-Passw0rd"),
+            ("confirm", "Nine-City-Passw0rd"),
+        ],
+    )
+    .await;
+    assert!(text_of(&c, ".flash").await.contains("账号已激活"));
+    login_with(&c, &base, "city9", "Nine-City-Passw0rd").await;
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/account/security")
+    );
+    assert!(text_of(&c, ".flash").await.contains("双因素认证"));
+    enrol_totp(&c).await;
+    c.goto(&format!("{base}/runs")).await.unwrap();
+    assert!(
+        text_of(&c, "h1").await.contains("评价"),
+        "the city administrator works now"
+    );
+    std::fs::write(shots.join("9-activated.png"), c.screenshot().await.unwrap()).unwrap();
 
     c.close().await.unwrap();
     server.stop().await;
