@@ -75,6 +75,18 @@ pub fn now_ms() -> i64 {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
+/// Whether every migration of `migrator` was applied, successfully, and no later one.
+async fn up_to_date(pool: &AnyPool, migrator: &sqlx::migrate::Migrator) -> bool {
+    let latest = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+    let applied: Result<(Option<i64>, i64, i64), sqlx::Error> = sqlx::query_as(
+        "SELECT MAX(version), COUNT(*), COUNT(*) FILTER (WHERE NOT success) FROM _sqlx_migrations",
+    )
+    .fetch_one(pool)
+    .await;
+    let expected = i64::try_from(migrator.iter().count()).unwrap_or(i64::MAX);
+    matches!(applied, Ok((Some(v), n, 0)) if v == latest && n == expected)
+}
+
 impl Store {
     /// Connects to `sqlite://path` (created when missing) or `postgres://…` and applies pending
     /// migrations.
@@ -120,7 +132,12 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(30))
                 .connect(url)
                 .await?;
-            POSTGRES_MIGRATIONS.run(&pool).await?;
+            // A database already at the latest migration is not migrated again: the servers may
+            // then run as an application role without the right to change the schema
+            // (docs/SECURITY.md: the owner migrates, the application role reads and writes rows).
+            if !up_to_date(&pool, &POSTGRES_MIGRATIONS).await {
+                POSTGRES_MIGRATIONS.run(&pool).await?;
+            }
             Store {
                 read: pool.clone(),
                 write: pool,

@@ -209,3 +209,80 @@ fn keys_are_long_random_and_kept_in_a_private_file() {
     let c = AuditKey::load_or_create(&other, Mac::HmacSm3).unwrap();
     assert!(!anchor.genuine(&c), "a new file, a new key");
 }
+
+#[tokio::test]
+async fn the_application_role_of_postgresql_cannot_touch_the_guard() {
+    let Some(t) = testing::postgres().await else {
+        return;
+    };
+    // The two roles of docs/SECURITY.md: the test's owner migrated the database; an
+    // application role gets rows, not the tables.
+    let db = t
+        .url
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let role = format!("{db}_app");
+    let owner = |q: String| {
+        let s = t.store.clone();
+        async move {
+            let mut tx = s.begin().await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(q))
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    owner(format!("CREATE ROLE {role} LOGIN")).await;
+    owner(format!("GRANT USAGE ON SCHEMA public TO {role}")).await;
+    owner(format!(
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
+    ))
+    .await;
+    owner(format!(
+        "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"
+    ))
+    .await;
+    owner(format!(
+        "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role}"
+    ))
+    .await;
+    let url = t
+        .url
+        .replacen("postgres://postgres@", &format!("postgres://{role}@"), 1);
+    assert_ne!(url, t.url, "the test URL names its user");
+    let app = Store::connect(&url)
+        .await
+        .expect("the application role opens a migrated database")
+        .with_audit_key(key(Mac::HmacSha256, 3));
+    append(&app, 1).await;
+    for q in [
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
+        "DROP TRIGGER audit_log_no_update ON audit_log",
+        "UPDATE audit_log SET username = 'mallory'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+    ] {
+        let mut tx = app.begin().await.unwrap();
+        let r = sqlx::query(q).execute(&mut *tx).await;
+        assert!(r.is_err(), "the application role must not: {q}");
+    }
+    app.close().await;
+    owner(format!("DROP OWNED BY {role}")).await;
+    t.store.close().await;
+    // The role outlives the database otherwise.
+    let admin = testing::postgres_admin_url();
+    let mut c = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+        .await
+        .unwrap();
+    t.cleanup().await;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP ROLE IF EXISTS {role}")))
+        .execute(&mut c)
+        .await
+        .unwrap();
+}
