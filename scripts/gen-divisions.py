@@ -43,6 +43,9 @@ def main():
     for a in areas:
         if 70 <= int(a["code"][4:]) <= 79:
             continue
+        # 东莞、中山、儋州 have no county-level divisions: the package lists the city itself.
+        if a["code"] == a["cityCode"] + "00":
+            continue
         city = a["cityCode"]
         parent = city + "00"
         if not any(c["code"] == city and c["name"] not in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划") for c in cities):

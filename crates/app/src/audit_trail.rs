@@ -38,6 +38,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("user.reject", "驳回特权账号申请"),
     ("public_list.downloads", "公示名单匿名下载（按小时汇总）"),
     ("backup", "备份"),
+    ("city.init", "设置城市"),
     ("restore", "恢复"),
     ("enterprise.create", "登记企业"),
     ("enterprise.update", "修改企业"),
@@ -179,6 +180,7 @@ pub fn object_label(object_type: &str) -> &str {
         "method" => "评价方法",
         "policy" => "政策措施",
         "message" => "消息",
+        "region" => "行政区划",
         other => other,
     }
 }

@@ -24,6 +24,7 @@ pub mod evaluation;
 pub mod jobs;
 pub mod messages;
 pub mod registry;
+pub mod setup;
 pub mod tokens;
 pub mod totp;
 

@@ -29,6 +29,8 @@ enum Command {
     DemoData(cmd::demo_data::Args),
     /// 一键演示：生成模拟数据并评价，结果写入 ./data/
     Demo(cmd::demo::Args),
+    /// 设置本系统服务的城市（空数据库上运行一次）：县级行政区取自内置的全国行政区划表
+    Init(cmd::init::Args),
     /// 启动 Web 服务（--demo：写入演示数据与演示账号）
     Serve(cmd::serve::Args),
     /// 导入部门填报的模板（大文件用；与网页上传相同的校验）
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
         Command::DemoData(args) => cmd::demo_data::run(&args),
         Command::Demo(args) => cmd::demo::run(&args),
         Command::Serve(args) => cmd::serve::run(&args),
+        Command::Init(args) => cmd::init::run(&args),
         Command::Import(args) => cmd::import::run(&args),
         Command::User { command } => cmd::user::run(&command),
         Command::Audit { command } => cmd::audit::run(&command),

@@ -64,9 +64,7 @@ pub fn all() -> &'static [Division] {
 
 /// A division by its code.
 pub fn find(code: RegionCode) -> Option<&'static Division> {
-    ALL.binary_search_by_key(&code, |d| d.code)
-        .ok()
-        .map(|i| &ALL[i])
+    ALL.binary_search_by_key(&code, |d| d.code).ok().map(|i| &ALL[i])
 }
 
 /// A city that can be set up: a prefecture-level division or a municipality, with its
@@ -90,11 +88,7 @@ pub fn city(code: RegionCode) -> Option<City> {
     if d.level != Level::City && !municipality {
         return None;
     }
-    let province = if municipality {
-        d
-    } else {
-        d.parent.and_then(find)?
-    };
+    let province = if municipality { d } else { d.parent.and_then(find)? };
     let counties = ALL
         .iter()
         .filter(|c| c.level == Level::County && c.parent == Some(code))
@@ -128,7 +122,11 @@ mod tests {
         let c = city(code("411300")).unwrap();
         assert_eq!(c.division.name, "南阳市");
         assert_eq!(c.counties.len(), 13);
-        assert!(c.counties.iter().any(|d| d.name == "邓州市" && d.code == code("411381")));
+        assert!(
+            c.counties
+                .iter()
+                .any(|d| d.name == "邓州市" && d.code == code("411381"))
+        );
     }
 
     #[test]
@@ -138,7 +136,10 @@ mod tests {
         assert!(city(code("410000")).is_none(), "a province is not a city");
         assert!(city(code("411702")).is_none(), "a county is not a city");
         assert!(city(code("411800")).is_none(), "no such city");
-        assert!(all().windows(2).all(|w| w[0].code < w[1].code), "sorted for lookups");
+        assert!(
+            all().windows(2).all(|w| w[0].code < w[1].code),
+            "sorted for lookups"
+        );
         assert!(all().len() > 3000);
     }
 }

@@ -13,6 +13,7 @@
 
 mod credit_code;
 mod date;
+pub mod divisions;
 mod error;
 mod field;
 mod indicator;

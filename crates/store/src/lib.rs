@@ -37,6 +37,7 @@ pub mod runs;
 pub mod security;
 pub mod self_checks;
 pub mod sessions;
+pub mod settings;
 pub mod users;
 
 #[cfg(feature = "testing")]

@@ -66,7 +66,8 @@ pub struct Config {
     pub job_heartbeat_seconds: u64,
     /// Seconds without a heartbeat after which another server takes a job over.
     pub job_stale_seconds: u64,
-    /// The issuing agency shown on letters and documents.
+    /// The issuing agency shown on letters and documents (empty: the agency given to
+    /// `mujun init`, or for the demo 驻马店市发展和改革委员会).
     pub agency: String,
     /// The address users reach the system at (printed on activation letters).
     pub public_url: String,
@@ -133,7 +134,7 @@ impl Default for Config {
             two_person_rule: true,
             job_heartbeat_seconds: 5,
             job_stale_seconds: 60,
-            agency: "驻马店市发展和改革委员会".into(),
+            agency: String::new(),
             public_url: String::new(),
         }
     }
@@ -202,7 +203,11 @@ impl Config {
     /// How the site presents itself.
     pub fn site(&self) -> mujun_app::Site {
         mujun_app::Site {
-            agency: self.agency.clone(),
+            agency: if self.agency.is_empty() {
+                mujun_app::Site::default().agency
+            } else {
+                self.agency.clone()
+            },
             url: self.public_url.clone(),
         }
     }

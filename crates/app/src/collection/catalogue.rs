@@ -53,10 +53,20 @@ fn from_stored(i: catalogue::Item) -> CatalogueItem {
 }
 
 impl App {
-    /// Fills what an empty installation needs before anyone can work: departments, the
-    /// manufacturing 大类, the Zhumadian regions and clusters, and the data-item catalogue. Each
-    /// table is filled only when empty, so running it again changes nothing.
+    /// Fills what the demo (and the tests) need: departments, the manufacturing 大类, the
+    /// Zhumadian regions and clusters, and the data-item catalogue. Each table is filled only
+    /// when empty, so running it again changes nothing. A real city uses [`App::init_city`].
     pub async fn ensure_reference_data(&self) -> Result<(), AppError> {
+        self.ensure_reference(true).await
+    }
+
+    /// The reference data every city shares — departments, industries, the catalogue, the
+    /// default policies — without any city's counties and clusters (`mujun init` adds those).
+    pub async fn ensure_base_reference_data(&self) -> Result<(), AppError> {
+        self.ensure_reference(false).await
+    }
+
+    async fn ensure_reference(&self, zhumadian: bool) -> Result<(), AppError> {
         let mut tx = self.store.begin().await?;
         if departments::list(&mut tx).await?.is_empty() {
             for (i, (code, name)) in DEPARTMENTS.iter().enumerate() {
@@ -68,13 +78,13 @@ impl App {
                 industries::upsert(&mut tx, i64::from(division), name).await?;
             }
         }
-        if regions::list_all(&mut tx).await?.is_empty() {
+        if zhumadian && regions::list_all(&mut tx).await?.is_empty() {
             for (code, name) in ZHUMADIAN_REGIONS {
                 let parent = (code != 411_700).then_some("411700");
                 regions::insert(&mut tx, &code.to_string(), name, parent, 2000).await?;
             }
         }
-        if clusters::list(&mut tx, None).await?.is_empty() {
+        if zhumadian && clusters::list(&mut tx, None).await?.is_empty() {
             for (name, county) in ZHUMADIAN_CLUSTERS {
                 clusters::insert(
                     &mut tx,

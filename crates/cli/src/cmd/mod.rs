@@ -7,6 +7,7 @@ pub mod demo;
 pub mod demo_data;
 pub mod evaluate;
 pub mod import;
+pub mod init;
 pub mod methods;
 pub mod serve;
 pub mod user;

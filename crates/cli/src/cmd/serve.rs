@@ -60,11 +60,26 @@ pub async fn open_as(config: &mujun_web::Config, demo: bool) -> anyhow::Result<m
         .with_audit_anchors(config.audit_anchor_file.clone().into()))
 }
 
-/// Opens the application for the server: also fills missing reference data (departments,
-/// regions, clusters, the data-item catalogue) so that a fresh installation is usable.
+/// Opens the application for the server: also fills missing shared reference data
+/// (departments, industries, the data-item catalogue) — for the demo also Zhumadian's counties
+/// and clusters; a real city's come from `mujun init`.
 pub async fn open_for_serving(config: &mujun_web::Config, demo: bool) -> anyhow::Result<mujun_app::App> {
     let app = open_as(config, demo).await?;
-    app.ensure_reference_data().await?;
+    if demo {
+        app.ensure_reference_data().await?;
+    } else {
+        app.ensure_base_reference_data().await?;
+    }
+    // Letters carry the agency of the city setup unless the configuration names one.
+    if config.agency.is_empty()
+        && let Some(city) = app.city().await?
+    {
+        let site = mujun_app::Site {
+            agency: city.agency,
+            ..app.site().clone()
+        };
+        return Ok(app.with_site(site));
+    }
     Ok(app)
 }
 
@@ -123,6 +138,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                     mujun_app::demo::DEMO_PASSWORD
                 ),
             }
+        } else if app.city().await?.is_none() && app.reference_regions_empty().await? {
+            eprintln!("本系统尚未设置城市。请先运行（以南阳市为例）：");
+            eprintln!("  mujun init --city 411300 --agency 南阳市发展和改革委员会");
+            eprintln!("（或用 mujun serve --demo 体验驻马店演示数据）");
         } else if app.account_count().await? == 0 {
             eprintln!("数据库中还没有任何账号。请先创建系统管理员：");
             eprintln!("  mujun user create-admin --username admin");
