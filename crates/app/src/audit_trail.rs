@@ -39,6 +39,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("public_list.downloads", "公示名单匿名下载（按小时汇总）"),
     ("backup", "备份"),
     ("city.init", "设置城市"),
+    ("registry.import", "导入企业名录"),
     ("restore", "恢复"),
     ("enterprise.create", "登记企业"),
     ("enterprise.update", "修改企业"),

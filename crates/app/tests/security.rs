@@ -1,6 +1,7 @@
 //! Issue 10 regression tests on both backends: separation of duties (三员分立), login
 //! throttling without an outsider-controlled lock, password rules, the second factor, session
 //! lifetime and the auditor's masked view of figures.
+#![allow(clippy::unwrap_used)]
 
 use mujun_app::accounts::AccountForm;
 use mujun_app::demo::DEMO_PASSWORD;

@@ -1,6 +1,7 @@
 //! Setting up a city other than the demo's (issue 11): any prefecture-level city or
 //! municipality from the embedded table of divisions, on an empty database; refusals for
 //! unknown codes, counties, provinces and databases already in use — on both backends.
+#![allow(clippy::unwrap_used)]
 
 use mujun_app::{App, AppError, HashCost, Security};
 use mujun_store::{audit, testing};

@@ -33,6 +33,11 @@ enum Command {
     Init(cmd::init::Args),
     /// 启动 Web 服务（--demo：写入演示数据与演示账号）
     Serve(cmd::serve::Args),
+    /// 企业名录（导入城市自己的名录文件）
+    Registry {
+        #[command(subcommand)]
+        command: cmd::registry::Command,
+    },
     /// 导入部门填报的模板（大文件用；与网页上传相同的校验）
     Import(cmd::import::Args),
     /// 账号管理（创建首个系统管理员、安全管理员）
@@ -72,6 +77,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => cmd::demo::run(&args),
         Command::Serve(args) => cmd::serve::run(&args),
         Command::Init(args) => cmd::init::run(&args),
+        Command::Registry { command } => cmd::registry::run(&command),
         Command::Import(args) => cmd::import::run(&args),
         Command::User { command } => cmd::user::run(&command),
         Command::Audit { command } => cmd::audit::run(&command),

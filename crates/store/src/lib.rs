@@ -20,6 +20,7 @@ mod bulk;
 pub mod catalogue;
 pub mod clusters;
 pub mod departments;
+pub mod enterprise_changes;
 pub mod enterprises;
 pub mod figures;
 pub mod imports;

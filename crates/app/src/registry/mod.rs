@@ -2,4 +2,5 @@
 
 pub mod clusters;
 pub mod enterprises;
+pub mod import;
 pub mod reference;

@@ -9,6 +9,7 @@ pub mod evaluate;
 pub mod import;
 pub mod init;
 pub mod methods;
+pub mod registry;
 pub mod serve;
 pub mod user;
 

@@ -4,3 +4,18 @@ CREATE TABLE settings (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+
+-- The registry's history of each enterprise (renames, moves between counties and clusters,
+-- industry, status and closures), written by registry imports with the file they came from.
+CREATE TABLE enterprise_changes (
+    id INTEGER PRIMARY KEY,
+    enterprise_id BIGINT NOT NULL REFERENCES enterprises (id),
+    at BIGINT NOT NULL,
+    field TEXT NOT NULL,
+    old_value TEXT NOT NULL,
+    new_value TEXT NOT NULL,
+    source TEXT NOT NULL,
+    file_hash TEXT NOT NULL DEFAULT '',
+    user_id BIGINT
+);
+CREATE INDEX enterprise_changes_enterprise ON enterprise_changes (enterprise_id, id);

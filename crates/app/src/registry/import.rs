@@ -1,0 +1,282 @@
+//! Loading a city's enterprise registry from its own file (issue 11): the whole file is checked
+//! first (`mujun_collect::registry`) and refused with every problem named when anything is
+//! wrong; otherwise one transaction adds new enterprises, updates known ones by credit code —
+//! each changed field kept in the enterprise's history with the file's hash — and creates the
+//! clusters the file names when asked to.
+
+use std::collections::HashMap;
+
+use mujun_collect::registry::{ClusterRef, RegistryContext, check_registry};
+use mujun_collect::upload::Issue;
+use mujun_store::{StoreError, clusters, enterprise_changes, enterprises, regions};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::audit::{Who, write};
+use crate::{Actor, App, AppError};
+
+/// What a registry import did.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct RegistrySummary {
+    /// Enterprises added.
+    pub added: usize,
+    /// Enterprises whose name, county, cluster, industry, production start or status changed.
+    pub changed: usize,
+    /// Of those, newly closed.
+    pub closed: usize,
+    /// Rows that changed nothing.
+    pub unchanged: usize,
+    /// Clusters created for the file.
+    pub clusters_created: Vec<String>,
+    /// SHA-256 of the file.
+    pub file_hash: String,
+}
+
+/// The outcome of a registry import.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegistryOutcome {
+    /// Nothing stored: every problem, with its row, column and value.
+    Rejected {
+        /// The problems.
+        errors: Vec<Issue>,
+    },
+    /// Stored.
+    Imported(RegistrySummary),
+}
+
+impl App {
+    /// Imports the registry file `bytes` (xlsx or CSV in UTF-8 or GBK) as the city
+    /// administrator. Scales are recorded for `year`. Clusters the city does not have are
+    /// created when `create_clusters`, otherwise each is a problem of the row that first names
+    /// it.
+    pub async fn import_registry(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        bytes: Vec<u8>,
+        year: i64,
+        create_clusters: bool,
+    ) -> Result<RegistryOutcome, AppError> {
+        self.require_registry_editor(actor, "registry.import", ("enterprise", ""))
+            .await?;
+        let ctx = {
+            let mut c = self.store.read().await?;
+            let counties = regions::list_all(&mut c)
+                .await?
+                .into_iter()
+                .filter(|r| r.parent_code.is_some())
+                .map(|r| (r.code, r.name))
+                .collect();
+            let clusters = clusters::list(&mut c, None)
+                .await?
+                .into_iter()
+                .map(|c| (c.id, c.name, c.region_code))
+                .collect();
+            RegistryContext { counties, clusters }
+        };
+        let limits = self.upload_limits;
+        let name = file_name.to_owned();
+        let (checked, bytes) = self
+            .cpu(move || (check_registry(&name, &bytes, &ctx, limits), bytes))
+            .await?;
+        let mut checked = checked.map_err(|e| AppError::invalid("file", e.to_string()))?;
+        if !create_clusters {
+            for (cluster, _, row) in &checked.new_clusters {
+                checked.errors.push(Issue {
+                    row: *row,
+                    col: None,
+                    column: "产业集聚区".into(),
+                    value: cluster.clone(),
+                    message: "本市没有这个产业集聚区：请先登记，或选择“自动新建文件中的集聚区”后重新导入"
+                        .into(),
+                });
+            }
+        }
+        let file_hash = hex::encode(Sha256::digest(&bytes));
+        if !checked.errors.is_empty() {
+            checked.errors.sort_by_key(|e| (e.row, e.col));
+            let mut tx = self.store.begin().await?;
+            write(
+                &mut tx,
+                Who::Actor(actor),
+                "registry.import",
+                ("enterprise", ""),
+                json!({"file_name": file_name, "file_hash": file_hash, "errors": checked.errors.len()}),
+                "failed",
+            )
+            .await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            return Ok(RegistryOutcome::Rejected {
+                errors: checked.errors,
+            });
+        }
+        let mut summary = RegistrySummary {
+            file_hash: file_hash.clone(),
+            ..RegistrySummary::default()
+        };
+        let mut tx = self.store.begin().await?;
+        let mut created: HashMap<String, i64> = HashMap::new();
+        for (cluster, county, _) in &checked.new_clusters {
+            let id = clusters::insert(
+                &mut tx,
+                &clusters::ClusterFields {
+                    name: cluster.clone(),
+                    region_code: county.clone(),
+                    star_level: None,
+                    leading_industries: String::new(),
+                    planned_area_mu: None,
+                    status: "active".into(),
+                    merged_into: None,
+                },
+                Some(actor.user_id),
+            )
+            .await?;
+            created.insert(cluster.clone(), id);
+            summary.clusters_created.push(cluster.clone());
+        }
+        let cluster_names: HashMap<i64, String> = clusters::list(&mut tx, None)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
+        let history = async |tx: &mut mujun_store::Tx, id: i64, field: &str, old: &str, new: &str| {
+            enterprise_changes::insert(
+                tx,
+                id,
+                field,
+                old,
+                new,
+                "registry_import",
+                &file_hash,
+                Some(actor.user_id),
+            )
+            .await
+        };
+        for row in &checked.rows {
+            let cluster_id = match &row.cluster {
+                None => None,
+                Some(ClusterRef::Known(id)) => Some(*id),
+                Some(ClusterRef::New(name)) => created.get(name).copied(),
+            };
+            let existing = enterprises::get_by_code(&mut tx, &row.credit_code).await?;
+            let id = match existing {
+                None => {
+                    let id = enterprises::insert(
+                        &mut tx,
+                        &enterprises::EnterpriseFields {
+                            credit_code: row.credit_code.clone(),
+                            name: row.name.clone(),
+                            region_code: row.region_code.clone(),
+                            cluster_id,
+                            industry_code: row.industry_code.clone(),
+                            production_start: row.production_start.clone(),
+                            status: row.status.to_owned(),
+                            contact_name: String::new(),
+                            contact_phone: String::new(),
+                            address: String::new(),
+                            checksum_override: false,
+                        },
+                    )
+                    .await?;
+                    history(&mut tx, id, "created", "", &row.name).await?;
+                    summary.added += 1;
+                    id
+                }
+                Some(e) => {
+                    let cluster_name =
+                        |c: Option<i64>| c.and_then(|c| cluster_names.get(&c).cloned()).unwrap_or_default();
+                    // The file says nothing of a production start it leaves empty.
+                    let production_start = row
+                        .production_start
+                        .clone()
+                        .or_else(|| e.production_start.clone());
+                    let diffs: Vec<(&str, String, String)> = [
+                        ("name", e.name.clone(), row.name.clone()),
+                        ("region_code", e.region_code.clone(), row.region_code.clone()),
+                        ("cluster", cluster_name(e.cluster_id), cluster_name(cluster_id)),
+                        (
+                            "industry_code",
+                            e.industry_code.clone(),
+                            row.industry_code.clone(),
+                        ),
+                        (
+                            "production_start",
+                            e.production_start.clone().unwrap_or_default(),
+                            production_start.clone().unwrap_or_default(),
+                        ),
+                        ("status", e.status.clone(), row.status.to_owned()),
+                    ]
+                    .into_iter()
+                    .filter(|(_, a, b)| a != b)
+                    .collect();
+                    if diffs.is_empty() {
+                        summary.unchanged += 1;
+                    } else {
+                        enterprises::update(
+                            &mut tx,
+                            e.id,
+                            e.version,
+                            &enterprises::EnterpriseFields {
+                                credit_code: e.credit_code.clone(),
+                                name: row.name.clone(),
+                                region_code: row.region_code.clone(),
+                                cluster_id,
+                                industry_code: row.industry_code.clone(),
+                                production_start,
+                                status: row.status.to_owned(),
+                                contact_name: e.contact_name.clone(),
+                                contact_phone: e.contact_phone.clone(),
+                                address: e.address.clone(),
+                                checksum_override: e.checksum_override == 1,
+                            },
+                        )
+                        .await?;
+                        for (field, old, new) in &diffs {
+                            history(&mut tx, e.id, field, old, new).await?;
+                        }
+                        summary.changed += 1;
+                        if row.status == "closed" && e.status != "closed" {
+                            summary.closed += 1;
+                        }
+                    }
+                    e.id
+                }
+            };
+            if let Some(scale) = row.scale {
+                enterprises::set_scale(&mut tx, id, year, scale).await?;
+            }
+        }
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "registry.import",
+            ("enterprise", ""),
+            json!({
+                "file_name": file_name, "file_hash": file_hash, "year": year,
+                "added": summary.added, "changed": summary.changed, "closed": summary.closed,
+                "unchanged": summary.unchanged, "clusters_created": summary.clusters_created,
+            }),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.cache.clear();
+        Ok(RegistryOutcome::Imported(summary))
+    }
+
+    /// The registry history of an enterprise the caller may see, oldest first.
+    pub async fn enterprise_changes(
+        &self,
+        actor: &Actor,
+        enterprise_id: i64,
+    ) -> Result<Vec<enterprise_changes::Change>, AppError> {
+        let mut c = self.store.read().await?;
+        if enterprises::get(&mut c, enterprise_id, &actor.enterprise_scope())
+            .await?
+            .is_none()
+        {
+            return Err(AppError::NotFound("企业"));
+        }
+        Ok(enterprise_changes::list(&mut c, enterprise_id).await?)
+    }
+}

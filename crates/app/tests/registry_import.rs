@@ -1,0 +1,256 @@
+//! A second city loads its registry from its own file (issue 11): every bad-input case refused
+//! with its row named and nothing stored; new clusters refused or created on request; a
+//! re-import updates by credit code and keeps each enterprise's history — on both backends.
+#![allow(clippy::unwrap_used)]
+
+use mujun_app::accounts::AccountForm;
+use mujun_app::registry::import::{RegistryOutcome, RegistrySummary};
+use mujun_app::{Actor, App, HashCost, Role, Security};
+use mujun_store::testing;
+
+/// Valid credit codes of Nanyang enterprises (check character computed, GB 32100).
+fn code(n: u32) -> String {
+    const CS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const W: [usize; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    let body = format!("91411300MA{n:07}");
+    let sum: usize = body
+        .bytes()
+        .zip(W)
+        .map(|(b, w)| CS.iter().position(|c| *c == b).unwrap() * w)
+        .sum();
+    let check = (31 - sum % 31) % 31;
+    format!("{body}{}", CS[check] as char)
+}
+
+/// Nanyang set up on an empty store, with its city administrator (asked for, approved,
+/// activated — 三员分立).
+async fn nanyang(t: &testing::TestStore) -> (App, Actor) {
+    let app = App::new(
+        t.store.clone(),
+        Security {
+            hash_cost: HashCost::TEST,
+            require_totp: false,
+            ..Security::default()
+        },
+    );
+    app.init_city("411300", "南阳市发展和改革委员会").await.unwrap();
+    app.create_admin("sys", "系统管理员", "Root-Keeper-2024x", Role::SysAdmin)
+        .await
+        .unwrap();
+    app.create_admin("sec", "安全管理员", "Gate-Keeper-2024x", Role::SecurityAdmin)
+        .await
+        .unwrap();
+    let (sys, sec) = (
+        app.cli_actor("sys").await.unwrap(),
+        app.cli_actor("sec").await.unwrap(),
+    );
+    let form = AccountForm {
+        username: "nycity".into(),
+        display_name: "南阳市评价管理员".into(),
+        role: Role::CityAdmin.id().into(),
+        active: true,
+        ..Default::default()
+    };
+    let (_, a) = app.request_privileged_account(&sys, &form).await.unwrap();
+    let id = app.account_requests(&sec).await.unwrap()[0].id;
+    let b = app
+        .decide_account_request(&sec, id, true, "")
+        .await
+        .unwrap()
+        .unwrap();
+    app.activate_account("nycity", &format!("{a}{b}"), "Wancheng-Road-2024", "t")
+        .await
+        .unwrap();
+    let city = app.cli_actor("nycity").await.unwrap();
+    (app, city)
+}
+
+async fn count(app: &App) -> i64 {
+    let mut c = app.store().read().await.unwrap();
+    mujun_store::enterprises::count(&mut c).await.unwrap()
+}
+
+fn csv(rows: &[String]) -> Vec<u8> {
+    // The city's own headers, not the template's.
+    let mut s =
+        String::from("单位名称,社会信用代码,所在县区,园区,国民经济行业代码,企业规模,投产时间,经营状态\n");
+    for r in rows {
+        s.push_str(r);
+        s.push('\n');
+    }
+    s.into_bytes()
+}
+
+fn refused(o: RegistryOutcome, row: usize, column: &str) {
+    match o {
+        RegistryOutcome::Rejected { errors } => assert!(
+            errors.iter().any(|e| e.row == row && e.column == column),
+            "row {row} {column}: {errors:?}"
+        ),
+        other => panic!("expected row {row} {column} refused, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn nanyang_loads_and_reloads_its_registry_from_its_own_file() {
+    for t in testing::all().await {
+        let name = t.name;
+        let (app, city) = nanyang(&t).await;
+        let good = vec![
+            format!(
+                "南阳甲机械有限公司,{},宛城区,南阳高新技术产业开发区,C3511,规上,2012-03-01,正常生产",
+                code(1)
+            ),
+            format!(
+                "邓州乙食品有限公司,{},邓州市,邓州市产业集聚区,1391,规下,,正常",
+                code(2)
+            ),
+            format!(
+                "南阳丙纺织有限公司,{},411302,南阳高新技术产业开发区,1712,规上,2008-07-15,",
+                code(3)
+            ),
+        ];
+        // Clusters the city lacks are refused unless asked to create them; nothing stored.
+        let o = app
+            .import_registry(&city, "名录.csv", csv(&good), 2024, false)
+            .await
+            .unwrap();
+        refused(o, 2, "产业集聚区");
+        assert_eq!(count(&app).await, 0, "{name}");
+
+        // Each bad-input case names its row; nothing stored.
+        let mut bad = good.clone();
+        bad.push("错码公司,91411300MA0000001X,宛城区,,3511,规上,,".to_owned());
+        bad.push(format!("重复公司,{},宛城区,,3511,规上,,", code(1)));
+        bad.push(format!("外县公司,{},驿城区,,3511,规上,,", code(4)));
+        bad.push(format!("日期公司,{},宛城区,,3511,规上,2019-02-30,", code(5)));
+        bad.push(format!("行业公司,{},宛城区,,99,规上,,", code(6)));
+        let o = app
+            .import_registry(&city, "名录.csv", csv(&bad), 2024, true)
+            .await
+            .unwrap();
+        for (row, column) in [
+            (5, "社会信用代码"),
+            (6, "社会信用代码"),
+            (7, "所在县区"),
+            (8, "投产时间"),
+            (9, "国民经济行业代码"),
+        ] {
+            refused(o.clone(), row, column);
+        }
+        assert_eq!(count(&app).await, 0, "{name}");
+        let o = app
+            .import_registry(
+                &city,
+                "名录.csv",
+                "单位名称,所在县区\n甲,宛城区\n".as_bytes().to_vec(),
+                2024,
+                true,
+            )
+            .await
+            .unwrap();
+        refused(o, 1, "统一社会信用代码");
+
+        // The good file, creating its two clusters.
+        let o = app
+            .import_registry(&city, "名录.csv", csv(&good), 2024, true)
+            .await
+            .unwrap();
+        let RegistryOutcome::Imported(s) = o else {
+            panic!("{name}: {o:?}")
+        };
+        assert_eq!((s.added, s.changed, s.unchanged), (3, 0, 0), "{name}");
+        assert_eq!(
+            s.clusters_created,
+            vec!["南阳高新技术产业开发区".to_owned(), "邓州市产业集聚区".to_owned()]
+        );
+        assert_eq!(count(&app).await, 3);
+
+        // Next year's file: a rename, a move to another cluster, a closure; the same file
+        // again changes nothing.
+        let next = vec![
+            format!(
+                "南阳甲智能装备有限公司,{},宛城区,南阳高新技术产业开发区,C3511,规上,2012-03-01,正常生产",
+                code(1)
+            ),
+            format!(
+                "邓州乙食品有限公司,{},邓州市,南阳高新技术产业开发区,1391,规下,,正常",
+                code(2)
+            ),
+            format!(
+                "南阳丙纺织有限公司,{},411302,南阳高新技术产业开发区,1712,规上,2008-07-15,已关闭",
+                code(3)
+            ),
+        ];
+        let o = app
+            .import_registry(&city, "名录2025.csv", csv(&next), 2025, false)
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                &o,
+                RegistryOutcome::Imported(RegistrySummary {
+                    added: 0,
+                    changed: 3,
+                    closed: 1,
+                    ..
+                })
+            ),
+            "{name}: {o:?}"
+        );
+        let again = app
+            .import_registry(&city, "名录2025.csv", csv(&next), 2025, false)
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                &again,
+                RegistryOutcome::Imported(RegistrySummary {
+                    changed: 0,
+                    unchanged: 3,
+                    ..
+                })
+            ),
+            "{name}: {again:?}"
+        );
+        let first = {
+            let mut c = app.store().read().await.unwrap();
+            mujun_store::enterprises::get_by_code(&mut c, &code(1))
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        assert_eq!(first.name, "南阳甲智能装备有限公司");
+        let history = app.enterprise_changes(&city, first.id).await.unwrap();
+        let kinds: Vec<(&str, &str, &str)> = history
+            .iter()
+            .map(|c| (c.field.as_str(), c.old_value.as_str(), c.new_value.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("created", "", "南阳甲机械有限公司"),
+                ("name", "南阳甲机械有限公司", "南阳甲智能装备有限公司"),
+            ],
+            "{name}"
+        );
+        assert!(history.iter().all(|c| c.file_hash.len() == 64));
+        let scales = {
+            let mut c = app.store().read().await.unwrap();
+            mujun_store::enterprises::scales(&mut c, first.id).await.unwrap()
+        };
+        assert_eq!(
+            scales,
+            vec![(2025, "above".to_owned()), (2024, "above".to_owned())]
+        );
+
+        // Only the city administrator imports, and the refusal is audited.
+        let sys = app.cli_actor("sys").await.unwrap();
+        assert!(matches!(
+            app.import_registry(&sys, "名录.csv", csv(&good), 2024, true)
+                .await,
+            Err(mujun_app::AppError::Forbidden(_))
+        ));
+        t.cleanup().await;
+    }
+}
