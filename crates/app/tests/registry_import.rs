@@ -244,6 +244,66 @@ async fn nanyang_loads_and_reloads_its_registry_from_its_own_file() {
             vec![(2025, "above".to_owned()), (2024, "above".to_owned())]
         );
 
+        // Classes published before mujun: shown in the class history with their document, and
+        // counted as consecutive years.
+        let classes = format!(
+            "年度,统一社会信用代码,评价类别,发布文件\n\
+             2022,{c2},倒逼转型类,宛政办〔2023〕9号\n\
+             2023,{c2},C,宛政办〔2024〕12号\n\
+             2023,{c1},A,宛政办〔2024〕12号\n",
+            c1 = code(1),
+            c2 = code(2)
+        );
+        let unknown = format!("{classes}2023,{},B,\n", code(99));
+        match app
+            .import_class_history(&city, "历年.csv", unknown.into_bytes())
+            .await
+            .unwrap()
+        {
+            mujun_app::registry::history_import::ClassesOutcome::Rejected { errors } => {
+                assert_eq!(errors.len(), 1, "{name}: {errors:?}");
+                assert_eq!(errors[0].row, 5);
+                assert!(errors[0].message.contains("企业名录中没有"));
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        let done = app
+            .import_class_history(&city, "历年.csv", classes.into_bytes())
+            .await
+            .unwrap();
+        assert!(
+            matches!(&done, mujun_app::registry::history_import::ClassesOutcome::Imported { rows: 3, years, .. } if *years == vec![2022, 2023]),
+            "{name}: {done:?}"
+        );
+        let second = {
+            let mut c = app.store().read().await.unwrap();
+            mujun_store::enterprises::get_by_code(&mut c, &code(2))
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        };
+        let history = app.class_history(&city, second).await.unwrap();
+        let got: Vec<(i64, &str, u32, String)> = history
+            .iter()
+            .map(|h| {
+                (
+                    h.year,
+                    h.class.as_str(),
+                    h.consecutive,
+                    mujun_app::evaluation::history::class_source_label(&h.source),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (2023, "C", 2, "历史导入（宛政办〔2024〕12号）".to_owned()),
+                (2022, "C", 1, "历史导入（宛政办〔2023〕9号）".to_owned()),
+            ],
+            "{name}"
+        );
+
         // Only the city administrator imports, and the refusal is audited.
         let sys = app.cli_actor("sys").await.unwrap();
         assert!(matches!(

@@ -38,6 +38,11 @@ enum Command {
         #[command(subcommand)]
         command: cmd::registry::Command,
     },
+    /// 历史数据（导入历年评价类别）
+    History {
+        #[command(subcommand)]
+        command: cmd::history::Command,
+    },
     /// 导入部门填报的模板（大文件用；与网页上传相同的校验）
     Import(cmd::import::Args),
     /// 账号管理（创建首个系统管理员、安全管理员）
@@ -78,6 +83,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(&args),
         Command::Init(args) => cmd::init::run(&args),
         Command::Registry { command } => cmd::registry::run(&command),
+        Command::History { command } => cmd::history::run(&command),
         Command::Import(args) => cmd::import::run(&args),
         Command::User { command } => cmd::user::run(&command),
         Command::Audit { command } => cmd::audit::run(&command),

@@ -10,6 +10,7 @@
 
 pub mod catalogue;
 mod error;
+pub mod history;
 pub mod registry;
 pub mod template;
 pub mod upload;

@@ -42,6 +42,24 @@ pub fn consecutive_in(history: &[(i64, String)], year: i64, class: &str) -> u32 
         .map_or(0, |(_, _, n)| n)
 }
 
+/// Where a class came from, in words: a published run, a historical import (with its
+/// document), the demo.
+pub fn class_source_label(source: &str) -> String {
+    if let Some(run) = source.strip_prefix("run:") {
+        format!("评价批次 #{run}")
+    } else if let Some(document) = source.strip_prefix(crate::registry::history_import::SOURCE_PREFIX) {
+        if document.is_empty() {
+            "历史导入".to_owned()
+        } else {
+            format!("历史导入（{document}）")
+        }
+    } else if source.starts_with("demo") {
+        "演示数据".to_owned()
+    } else {
+        source.to_owned()
+    }
+}
+
 impl App {
     /// An enterprise's classes per year, newest first (whoever may see the enterprise).
     pub async fn class_history(&self, actor: &Actor, enterprise_id: i64) -> Result<Vec<ClassYear>, AppError> {

@@ -2,5 +2,6 @@
 
 pub mod clusters;
 pub mod enterprises;
+pub mod history_import;
 pub mod import;
 pub mod reference;

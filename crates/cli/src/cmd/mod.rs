@@ -6,6 +6,7 @@ pub mod config;
 pub mod demo;
 pub mod demo_data;
 pub mod evaluate;
+pub mod history;
 pub mod import;
 pub mod init;
 pub mod methods;

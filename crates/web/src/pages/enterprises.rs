@@ -803,7 +803,9 @@ async fn detail(
                     .map_or("", |(_, s)| scale_label(s)),
                 class: class.map_or(String::new(), |c| c.1.clone()),
                 class_label: class.map_or_else(String::new, |c| class_label(&c.1)),
-                source: class.map_or(String::new(), |c| c.2.clone()),
+                source: class.map_or(String::new(), |c| {
+                    mujun_app::evaluation::history::class_source_label(&c.2)
+                }),
                 href: format!("/enterprises/{id}?year={y}"),
                 current: y == d.year,
             }

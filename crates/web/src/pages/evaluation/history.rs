@@ -56,13 +56,7 @@ async fn page(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Resu
                 class: h.class,
                 consecutive: h.consecutive,
                 run,
-                source: if run > 0 {
-                    format!("评价批次 #{run}")
-                } else if h.source.starts_with("demo") {
-                    "演示数据".to_owned()
-                } else {
-                    h.source
-                },
+                source: mujun_app::evaluation::history::class_source_label(&h.source),
             }
         })
         .collect();
