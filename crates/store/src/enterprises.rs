@@ -102,7 +102,7 @@ pub async fn insert(conn: &mut AnyConnection, f: &EnterpriseFields) -> Result<i6
 
 /// The two-character windows of a name, ASCII letters lower-cased, without repeats (the keys of
 /// `enterprise_name_grams`).
-fn name_grams(name: &str) -> Vec<String> {
+pub(crate) fn name_grams(name: &str) -> Vec<String> {
     let chars: Vec<char> = name.chars().map(|c| c.to_ascii_lowercase()).collect();
     let mut grams: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
     grams.sort();

@@ -33,6 +33,7 @@ pub mod objections;
 pub mod policies;
 pub mod public_downloads;
 pub mod regions;
+pub mod registry;
 pub mod rounds;
 pub mod runs;
 pub mod security;

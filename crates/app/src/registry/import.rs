@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use mujun_collect::registry::{ClusterRef, RegistryContext, check_registry};
 use mujun_collect::upload::Issue;
-use mujun_store::{StoreError, clusters, enterprise_changes, enterprises, regions};
+use mujun_store::{StoreError, clusters, enterprise_changes, enterprises, regions, registry};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -139,113 +139,134 @@ impl App {
             .into_iter()
             .map(|c| (c.id, c.name))
             .collect();
-        let history = async |tx: &mut mujun_store::Tx, id: i64, field: &str, old: &str, new: &str| {
-            enterprise_changes::insert(
-                tx,
-                id,
-                field,
-                old,
-                new,
-                "registry_import",
-                &file_hash,
-                Some(actor.user_id),
-            )
-            .await
-        };
+        let cluster_name =
+            |c: Option<i64>| c.and_then(|c| cluster_names.get(&c).cloned()).unwrap_or_default();
+        // The whole registry once, then set-based writes: a province's file in seconds.
+        let backend = self.store.backend();
+        let existing = registry::all_by_code(&mut tx).await?;
+        let mut new_rows: Vec<enterprises::EnterpriseFields> = Vec::new();
+        let mut changes: Vec<registry::NewChange> = Vec::new();
+        let mut scales: Vec<(i64, &'static str)> = Vec::new();
+        let mut new_scales: Vec<(&str, &'static str)> = Vec::new();
         for row in &checked.rows {
             let cluster_id = match &row.cluster {
                 None => None,
                 Some(ClusterRef::Known(id)) => Some(*id),
                 Some(ClusterRef::New(name)) => created.get(name).copied(),
             };
-            let existing = enterprises::get_by_code(&mut tx, &row.credit_code).await?;
-            let id = match existing {
-                None => {
-                    let id = enterprises::insert(
-                        &mut tx,
-                        &enterprises::EnterpriseFields {
-                            credit_code: row.credit_code.clone(),
-                            name: row.name.clone(),
-                            region_code: row.region_code.clone(),
-                            cluster_id,
-                            industry_code: row.industry_code.clone(),
-                            production_start: row.production_start.clone(),
-                            status: row.status.to_owned(),
-                            contact_name: String::new(),
-                            contact_phone: String::new(),
-                            address: String::new(),
-                            checksum_override: false,
-                        },
-                    )
-                    .await?;
-                    history(&mut tx, id, "created", "", &row.name).await?;
-                    summary.added += 1;
-                    id
+            let Some(e) = existing.get(&row.credit_code) else {
+                new_rows.push(enterprises::EnterpriseFields {
+                    credit_code: row.credit_code.clone(),
+                    name: row.name.clone(),
+                    region_code: row.region_code.clone(),
+                    cluster_id,
+                    industry_code: row.industry_code.clone(),
+                    production_start: row.production_start.clone(),
+                    status: row.status.to_owned(),
+                    contact_name: String::new(),
+                    contact_phone: String::new(),
+                    address: String::new(),
+                    checksum_override: false,
+                });
+                if let Some(scale) = row.scale {
+                    new_scales.push((&row.credit_code, scale));
                 }
-                Some(e) => {
-                    let cluster_name =
-                        |c: Option<i64>| c.and_then(|c| cluster_names.get(&c).cloned()).unwrap_or_default();
-                    // The file says nothing of a production start it leaves empty.
-                    let production_start = row
-                        .production_start
-                        .clone()
-                        .or_else(|| e.production_start.clone());
-                    let diffs: Vec<(&str, String, String)> = [
-                        ("name", e.name.clone(), row.name.clone()),
-                        ("region_code", e.region_code.clone(), row.region_code.clone()),
-                        ("cluster", cluster_name(e.cluster_id), cluster_name(cluster_id)),
-                        (
-                            "industry_code",
-                            e.industry_code.clone(),
-                            row.industry_code.clone(),
-                        ),
-                        (
-                            "production_start",
-                            e.production_start.clone().unwrap_or_default(),
-                            production_start.clone().unwrap_or_default(),
-                        ),
-                        ("status", e.status.clone(), row.status.to_owned()),
-                    ]
-                    .into_iter()
-                    .filter(|(_, a, b)| a != b)
-                    .collect();
-                    if diffs.is_empty() {
-                        summary.unchanged += 1;
-                    } else {
-                        enterprises::update(
-                            &mut tx,
-                            e.id,
-                            e.version,
-                            &enterprises::EnterpriseFields {
-                                credit_code: e.credit_code.clone(),
-                                name: row.name.clone(),
-                                region_code: row.region_code.clone(),
-                                cluster_id,
-                                industry_code: row.industry_code.clone(),
-                                production_start,
-                                status: row.status.to_owned(),
-                                contact_name: e.contact_name.clone(),
-                                contact_phone: e.contact_phone.clone(),
-                                address: e.address.clone(),
-                                checksum_override: e.checksum_override == 1,
-                            },
-                        )
-                        .await?;
-                        for (field, old, new) in &diffs {
-                            history(&mut tx, e.id, field, old, new).await?;
-                        }
-                        summary.changed += 1;
-                        if row.status == "closed" && e.status != "closed" {
-                            summary.closed += 1;
-                        }
-                    }
-                    e.id
-                }
+                continue;
             };
             if let Some(scale) = row.scale {
-                enterprises::set_scale(&mut tx, id, year, scale).await?;
+                scales.push((e.id, scale));
+            }
+            // The file says nothing of a production start it leaves empty.
+            let production_start = row
+                .production_start
+                .clone()
+                .or_else(|| e.production_start.clone());
+            let diffs: Vec<(&'static str, String, String)> = [
+                ("name", e.name.clone(), row.name.clone()),
+                ("region_code", e.region_code.clone(), row.region_code.clone()),
+                ("cluster", cluster_name(e.cluster_id), cluster_name(cluster_id)),
+                (
+                    "industry_code",
+                    e.industry_code.clone(),
+                    row.industry_code.clone(),
+                ),
+                (
+                    "production_start",
+                    e.production_start.clone().unwrap_or_default(),
+                    production_start.clone().unwrap_or_default(),
+                ),
+                ("status", e.status.clone(), row.status.to_owned()),
+            ]
+            .into_iter()
+            .filter(|(_, a, b)| a != b)
+            .collect();
+            if diffs.is_empty() {
+                summary.unchanged += 1;
+                continue;
+            }
+            enterprises::update(
+                &mut tx,
+                e.id,
+                e.version,
+                &enterprises::EnterpriseFields {
+                    credit_code: e.credit_code.clone(),
+                    name: row.name.clone(),
+                    region_code: row.region_code.clone(),
+                    cluster_id,
+                    industry_code: row.industry_code.clone(),
+                    production_start,
+                    status: row.status.to_owned(),
+                    contact_name: e.contact_name.clone(),
+                    contact_phone: e.contact_phone.clone(),
+                    address: e.address.clone(),
+                    checksum_override: e.checksum_override == 1,
+                },
+            )
+            .await?;
+            changes.extend(
+                diffs
+                    .into_iter()
+                    .map(|(field, old_value, new_value)| registry::NewChange {
+                        enterprise_id: e.id,
+                        field,
+                        old_value,
+                        new_value,
+                    }),
+            );
+            summary.changed += 1;
+            if row.status == "closed" && e.status != "closed" {
+                summary.closed += 1;
             }
         }
+        let ids = registry::insert_many(&mut tx, backend, &new_rows).await?;
+        summary.added = new_rows.len();
+        for f in &new_rows {
+            if let Some(id) = ids.get(&f.credit_code) {
+                changes.push(registry::NewChange {
+                    enterprise_id: *id,
+                    field: "created",
+                    old_value: String::new(),
+                    new_value: f.name.clone(),
+                });
+            }
+        }
+        scales.extend(
+            new_scales
+                .iter()
+                .filter_map(|(code, scale)| ids.get(*code).map(|id| (*id, *scale))),
+        );
+        registry::set_scales(&mut tx, backend, year, &scales).await?;
+        // History in the order it happened: creations are the first entry of their enterprise.
+        changes.sort_by_key(|c| (c.enterprise_id, c.field != "created"));
+        registry::record_changes(
+            &mut tx,
+            backend,
+            &changes,
+            "registry_import",
+            &file_hash,
+            Some(actor.user_id),
+        )
+        .await?;
         write(
             &mut tx,
             Who::Actor(actor),
