@@ -40,6 +40,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("backup", "备份"),
     ("city.init", "设置城市"),
     ("registry.import", "导入企业名录"),
+    ("setup.view", "查看城市设置"),
     ("history.import_classes", "导入历年评价类别"),
     ("restore", "恢复"),
     ("enterprise.create", "登记企业"),

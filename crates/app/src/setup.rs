@@ -8,7 +8,7 @@ use mujun_store::{StoreError, enterprises, regions, settings};
 use serde_json::json;
 
 use crate::audit::{Who, write};
-use crate::{App, AppError};
+use crate::{Actor, App, AppError};
 
 /// The city an installation serves.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +25,30 @@ pub struct CityView {
     pub counties: Vec<(String, String)>,
 }
 
+/// What the city administrator's setup page shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetupOverview {
+    /// The city, once set up.
+    pub city: Option<CityView>,
+    /// Enterprises in the registry.
+    pub enterprises: i64,
+    /// Clusters.
+    pub clusters: usize,
+}
+
 impl App {
+    /// The setup page's facts (city administrator).
+    pub async fn setup_overview(&self, actor: &Actor) -> Result<SetupOverview, AppError> {
+        self.require_registry_editor(actor, "setup.view", ("region", "")).await?;
+        let city = self.city().await?;
+        let mut c = self.store.read().await?;
+        Ok(SetupOverview {
+            city,
+            enterprises: enterprises::count(&mut c).await?,
+            clusters: mujun_store::clusters::list(&mut c, None).await?.len(),
+        })
+    }
+
     /// The city set up for this installation, if any.
     pub async fn city(&self) -> Result<Option<CityView>, AppError> {
         let mut c = self.store.read().await?;

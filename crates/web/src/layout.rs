@@ -111,6 +111,12 @@ fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
         ],
         Role::SysAdmin | Role::SecurityAdmin | Role::Auditor => Vec::new(),
     };
+    if actor.edits_registry() {
+        nav.push(NavSection {
+            title: "城市设置",
+            items: vec![item("名录与历史数据", "/setup")],
+        });
+    }
     if !evaluation.is_empty() {
         nav.push(NavSection {
             title: "综合评价",

@@ -19,3 +19,7 @@ CREATE TABLE enterprise_changes (
     user_id BIGINT
 );
 CREATE INDEX enterprise_changes_enterprise ON enterprise_changes (enterprise_id, id);
+
+-- Replacing an enterprise's name windows deletes them by enterprise: without this index each
+-- rename scanned every window of every enterprise (a registry re-import renames thousands).
+CREATE INDEX enterprise_name_grams_enterprise ON enterprise_name_grams (enterprise_id);

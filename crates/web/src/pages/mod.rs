@@ -15,6 +15,7 @@ pub mod login;
 pub mod messages;
 mod pager;
 pub mod password;
+pub mod setup;
 pub mod tokens;
 
 use askama::Template;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(account_requests::routes())
         .merge(account_security::routes())
         .merge(tokens::routes())
+        .merge(setup::routes())
         .merge(accounts_bulk::routes())
         .merge(audit::routes())
         .merge(messages::routes())
