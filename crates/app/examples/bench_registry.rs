@@ -12,15 +12,9 @@ use mujun_app::registry::import::RegistryOutcome;
 use mujun_app::{App, HashCost, Role, Security};
 
 fn code(n: usize) -> String {
-    const CS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-    const W: [usize; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-    let body = format!("91411300MA{n:07}");
-    let sum: usize = body
-        .bytes()
-        .zip(W)
-        .map(|(b, w)| CS.iter().position(|c| *c == b).unwrap() * w)
-        .sum();
-    format!("{body}{}", CS[(31 - sum % 31) % 31] as char)
+    mujun_domain::CreditCode::with_check_char(&format!("91411300MA{n:07}"))
+        .unwrap()
+        .to_string()
 }
 
 fn file(n: usize, renamed_every: usize) -> Vec<u8> {

@@ -39,7 +39,8 @@ pub struct SetupOverview {
 impl App {
     /// The setup page's facts (city administrator).
     pub async fn setup_overview(&self, actor: &Actor) -> Result<SetupOverview, AppError> {
-        self.require_registry_editor(actor, "setup.view", ("region", "")).await?;
+        self.require_registry_editor(actor, "setup.view", ("region", ""))
+            .await?;
         let city = self.city().await?;
         let mut c = self.store.read().await?;
         Ok(SetupOverview {

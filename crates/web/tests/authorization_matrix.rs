@@ -21,6 +21,9 @@ enum Expect {
 }
 use Expect::{A, D, L};
 
+/// A multipart form: path, text fields, expectation per role.
+type Upload = (String, Vec<(&'static str, &'static str)>, [Expect; 10]);
+
 /// A form submission: path, fields, expectation per role.
 type Post = (&'static str, Vec<(&'static str, &'static str)>, [Expect; 10]);
 
@@ -44,32 +47,6 @@ async fn denied_count(s: &TestServer) -> i64 {
         ..Default::default()
     };
     audit::search(&mut c, &f, 1, 0).await.unwrap().1
-}
-
-/// A `multipart/form-data` POST as a browser sends it (the session's `_csrf` first, then the
-/// fields and an empty file part).
-async fn multipart(s: &TestServer, path: &str, b: Option<&Browser>, fields: &[(&str, &str)]) -> Page {
-    use axum::body::Body;
-    use axum::http::{Request, header};
-    const BOUNDARY: &str = "----mujunMatrixBoundary";
-    let mut body = String::new();
-    let csrf = b.map_or("", |b| b.csrf.as_str());
-    for (k, v) in [("_csrf", csrf)].iter().chain(fields) {
-        body.push_str(&format!(
-            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-        ));
-    }
-    body.push_str(&format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\n\r\n\r\n--{BOUNDARY}--\r\n"
-    ));
-    let mut req = Request::post(path).header(
-        header::CONTENT_TYPE,
-        format!("multipart/form-data; boundary={BOUNDARY}"),
-    );
-    if let Some(b) = b {
-        req = req.header(header::COOKIE, format!("mujun_session={}", b.cookie));
-    }
-    s.send(req.body(Body::from(body)).unwrap()).await
 }
 
 fn classify(p: &Page) -> Option<Expect> {
@@ -303,6 +280,7 @@ async fn every_route_for_every_role() {
             ("/account/security".into(), everyone),
             ("/account/tokens".into(), token_holders),
             ("/account-requests".into(), security_admin_only),
+            ("/setup".into(), city_only),
             ("/collection".into(), collectors),
             (format!("/collection/rounds/{round}"), collectors),
             ("/collection/import?department=tax&year=2024".into(), collectors),
@@ -563,29 +541,34 @@ async fn state_changing_routes_refuse_other_roles() {
         }
         // Objections are multipart forms (with the attachment): only the enterprise user files
         // one (refused for its content here: the notice is over).
-        let path = format!("/runs/{run}/objections");
-        let expected = [L, D, D, D, D, D, A, D, D, D];
-        for (i, role) in ROLES.iter().enumerate() {
-            let browser = if i == 0 { None } else { Some(s.login(role).await) };
-            let before = denied_count(s).await;
-            let page = multipart(
-                s,
-                &path,
-                browser.as_ref(),
-                &[("item", "class"), ("text", "权限测试")],
-            )
-            .await;
-            let got = match (i, page.status) {
-                (0, StatusCode::FORBIDDEN) => Some(L),
-                _ => classify(&page),
-            };
-            if got != Some(expected[i]) {
-                mismatches.push(format!(
-                    "POST {path} (multipart) as {role}: expected {:?}, got {:?} ({})",
-                    expected[i], got, page.status
-                ));
-            } else if got == Some(D) && denied_count(s).await <= before {
-                mismatches.push(format!("POST {path} as {role}: refused but not audited"));
+        let uploads: Vec<Upload> = vec![
+            (
+                format!("/runs/{run}/objections"),
+                vec![("item", "class"), ("text", "权限测试")],
+                [L, D, D, D, D, D, A, D, D, D],
+            ),
+            // The city's registry and class history: the city administrator only (refused for
+            // the content here: no file).
+            ("/setup/registry".into(), vec![("year", "2024")], city_only),
+            ("/setup/classes".into(), vec![], city_only),
+        ];
+        for (path, fields, expected) in &uploads {
+            for (i, role) in ROLES.iter().enumerate() {
+                let browser = if i == 0 { None } else { Some(s.login(role).await) };
+                let before = denied_count(s).await;
+                let page = s.post_multipart(path, browser.as_ref(), fields, None).await;
+                let got = match (i, page.status) {
+                    (0, StatusCode::FORBIDDEN) => Some(L),
+                    _ => classify(&page),
+                };
+                if got != Some(expected[i]) {
+                    mismatches.push(format!(
+                        "POST {path} (multipart) as {role}: expected {:?}, got {:?} ({})",
+                        expected[i], got, page.status
+                    ));
+                } else if got == Some(D) && denied_count(s).await <= before {
+                    mismatches.push(format!("POST {path} as {role}: refused but not audited"));
+                }
             }
         }
         assert!(

@@ -97,17 +97,47 @@ async fn render(
     Ok((status, super::render(&page)?).into_response())
 }
 
+/// The message of a request refused for its content (an unreadable file …), or the error to
+/// pass on (refusals of the role, storage).
+fn refusal(e: mujun_app::AppError) -> Result<String, PageError> {
+    match e {
+        mujun_app::AppError::Invalid(e) => {
+            Ok(e.into_iter().map(|f| f.message).collect::<Vec<_>>().join("；"))
+        }
+        e => Err(e.into()),
+    }
+}
+
 async fn page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
     render(&state, &user, Vec::new(), Vec::new(), None).await
 }
 
 async fn registry(State(state): State<AppState>, form: UploadForm) -> Result<Response, PageError> {
     let user = &form.user;
-    let Some(year) = form.field("year").parse::<i64>().ok().filter(|y| (2000..=2100).contains(y)) else {
-        return render(&state, user, Vec::new(), Vec::new(), Some("请填写“规模”所属的年度".into())).await;
+    let Some(year) = form
+        .field("year")
+        .parse::<i64>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+    else {
+        return render(
+            &state,
+            user,
+            Vec::new(),
+            Vec::new(),
+            Some("请填写“规模”所属的年度".into()),
+        )
+        .await;
     };
     let Some(file) = &form.file else {
-        return render(&state, user, Vec::new(), Vec::new(), Some("请选择企业名录文件（.xlsx 或 .csv）".into())).await;
+        return render(
+            &state,
+            user,
+            Vec::new(),
+            Vec::new(),
+            Some("请选择企业名录文件（.xlsx 或 .csv）".into()),
+        )
+        .await;
     };
     let create = !form.field("create_clusters").is_empty();
     match state
@@ -126,18 +156,21 @@ async fn registry(State(state): State<AppState>, form: UploadForm) -> Result<Res
             render(&state, user, done, Vec::new(), None).await
         }
         Ok(RegistryOutcome::Rejected { errors }) => render(&state, user, Vec::new(), errors, None).await,
-        Err(mujun_app::AppError::Invalid(e)) => {
-            let why = e.into_iter().map(|f| f.message).collect::<Vec<_>>().join("；");
-            render(&state, user, Vec::new(), Vec::new(), Some(why)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => render(&state, user, Vec::new(), Vec::new(), Some(refusal(e)?)).await,
     }
 }
 
 async fn classes(State(state): State<AppState>, form: UploadForm) -> Result<Response, PageError> {
     let user = &form.user;
     let Some(file) = &form.file else {
-        return render(&state, user, Vec::new(), Vec::new(), Some("请选择历年评价类别文件（.xlsx 或 .csv）".into())).await;
+        return render(
+            &state,
+            user,
+            Vec::new(),
+            Vec::new(),
+            Some("请选择历年评价类别文件（.xlsx 或 .csv）".into()),
+        )
+        .await;
     };
     match state
         .app
@@ -148,15 +181,15 @@ async fn classes(State(state): State<AppState>, form: UploadForm) -> Result<Resp
             let done = vec![format!(
                 "已导入历年评价类别“{}”：{rows} 条，年度 {}。各企业的历年类别中显示为“历史导入”。",
                 file.name,
-                years.iter().map(ToString::to_string).collect::<Vec<_>>().join("、")
+                years
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("、")
             )];
             render(&state, user, done, Vec::new(), None).await
         }
         Ok(ClassesOutcome::Rejected { errors }) => render(&state, user, Vec::new(), errors, None).await,
-        Err(mujun_app::AppError::Invalid(e)) => {
-            let why = e.into_iter().map(|f| f.message).collect::<Vec<_>>().join("；");
-            render(&state, user, Vec::new(), Vec::new(), Some(why)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => render(&state, user, Vec::new(), Vec::new(), Some(refusal(e)?)).await,
     }
 }

@@ -134,6 +134,43 @@ impl TestServer {
         self.send(req.body(Body::from(body)).unwrap()).await
     }
 
+    /// A `multipart/form-data` POST as a browser sends it: the session's `_csrf` first, then
+    /// the fields, then the part `file` (empty when `None`).
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        b: Option<&Browser>,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> Page {
+        const BOUNDARY: &str = "----mujunTestBoundary";
+        let mut body: Vec<u8> = Vec::new();
+        let csrf = b.map_or("", |b| b.csrf.as_str());
+        for (k, v) in [("_csrf", csrf)].iter().chain(fields) {
+            body.extend_from_slice(
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                    .as_bytes(),
+            );
+        }
+        let (name, bytes) = file.unwrap_or(("", b""));
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let mut req = Request::post(path).header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        );
+        if let Some(b) = b {
+            req = req.header(header::COOKIE, format!("mujun_session={}", b.cookie));
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
     /// Signs in through the login form, as a browser would.
     pub async fn login(&self, username: &str) -> Browser {
         self.try_login(username, PASSWORD)
