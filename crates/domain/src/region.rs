@@ -43,12 +43,10 @@ impl RegionCode {
         RegionCode(self.0 / 100 * 100)
     }
 
-    /// The Chinese name when the region is in the Zhumadian table.
-    pub fn zhumadian_name(self) -> Option<&'static str> {
-        ZHUMADIAN_REGIONS
-            .iter()
-            .find(|(c, _)| *c == self.0)
-            .map(|(_, n)| *n)
+    /// The Chinese name of the division, from the table of all divisions of China (any city,
+    /// not only the demo's).
+    pub fn name(self) -> Option<&'static str> {
+        crate::divisions::find(self).map(|d| d.name)
     }
 }
 
@@ -103,7 +101,7 @@ mod tests {
     fn parses_zhumadian_codes() {
         for (code, name) in ZHUMADIAN_REGIONS {
             let parsed = RegionCode::parse(&code.to_string()).expect("table code");
-            assert_eq!(parsed.zhumadian_name(), Some(name));
+            assert_eq!(parsed.name(), Some(name));
             assert_eq!(parsed.prefecture().value(), 411700);
         }
     }

@@ -95,7 +95,7 @@ async fn the_list_pages_through_every_enterprise() {
         let first = &all.rows[0];
         let county = mujun_domain::RegionCode::parse(&first.region_code)
             .unwrap()
-            .zhumadian_name()
+            .name()
             .unwrap();
         assert!(p.body.contains(&format!("<td>{county}</td>")), "{}", s.name);
         // Pages: 50 + 50 + the rest, with links.

@@ -121,7 +121,7 @@ struct Context {
 fn county_name(code: &str) -> String {
     RegionCode::parse(code)
         .ok()
-        .and_then(|r| r.zhumadian_name())
+        .and_then(|r| r.name())
         .map_or_else(|| code.to_owned(), str::to_owned)
 }
 

@@ -29,7 +29,7 @@ pub fn score_card_document(v: &ScoreCardView, generated_at: &str) -> ScoreCard {
     let i = &v.input;
     let county = RegionCode::parse(&i.region_code)
         .ok()
-        .and_then(|c| c.zhumadian_name())
+        .and_then(|c| c.name())
         .map_or_else(|| i.region_code.clone(), |n| format!("{n}（{}）", i.region_code));
     let industry = IndustryCode::parse(&i.industry_code)
         .ok()

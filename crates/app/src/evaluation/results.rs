@@ -450,7 +450,7 @@ impl App {
                         .or_else(|| {
                             mujun_domain::RegionCode::parse(&key)
                                 .ok()
-                                .and_then(|r| r.zhumadian_name())
+                                .and_then(|r| r.name())
                                 .map(str::to_owned)
                         })
                         .unwrap_or_else(|| key.clone()),

@@ -370,7 +370,7 @@ impl App {
             .collect();
         let region_name = RegionCode::parse(&enterprise.region_code)
             .ok()
-            .and_then(|r| r.zhumadian_name())
+            .and_then(|r| r.name())
             .map(str::to_owned);
         let industry_name = IndustryCode::parse(&enterprise.industry_code)
             .ok()

@@ -268,7 +268,7 @@ pub fn label_of(table: &[(&str, &str)], id: &str) -> String {
 pub fn region_name(code: &str) -> Option<String> {
     mujun_domain::RegionCode::parse(code)
         .ok()
-        .and_then(|r| r.zhumadian_name())
+        .and_then(|r| r.name())
         .map(str::to_owned)
 }
 

@@ -131,7 +131,7 @@ pub(super) fn region_name(regions: &HashMap<String, String>, code: &str) -> Stri
         .or_else(|| {
             RegionCode::parse(code)
                 .ok()
-                .and_then(|r| r.zhumadian_name())
+                .and_then(|r| r.name())
                 .map(str::to_owned)
         })
         .unwrap_or_else(|| code.to_owned())

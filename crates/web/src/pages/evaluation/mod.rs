@@ -185,7 +185,7 @@ fn number(v: Option<f64>, decimals: usize) -> String {
 fn region_name(code: &str) -> String {
     mujun_domain::RegionCode::parse(code)
         .ok()
-        .and_then(|r| r.zhumadian_name())
+        .and_then(|r| r.name())
         .map_or_else(|| code.to_owned(), str::to_owned)
 }
 
