@@ -34,6 +34,8 @@ pub struct SetupOverview {
     pub enterprises: i64,
     /// Clusters.
     pub clusters: usize,
+    /// The city can still be set up here: nothing set up, no counties, no enterprises.
+    pub can_init: bool,
 }
 
 impl App {
@@ -43,9 +45,12 @@ impl App {
             .await?;
         let city = self.city().await?;
         let mut c = self.store.read().await?;
+        let enterprises = enterprises::count(&mut c).await?;
+        let no_regions = regions::list_all(&mut c).await?.is_empty();
         Ok(SetupOverview {
+            can_init: city.is_none() && no_regions && enterprises == 0,
             city,
-            enterprises: enterprises::count(&mut c).await?,
+            enterprises,
             clusters: mujun_store::clusters::list(&mut c, None).await?.len(),
         })
     }
@@ -88,6 +93,17 @@ impl App {
     /// unknown code, a code that is not a prefecture-level city or municipality, and a
     /// database that already serves a city or holds enterprises.
     pub async fn init_city(&self, code: &str, agency: &str) -> Result<CityView, AppError> {
+        self.init_city_by(Who::Cli, code, agency).await
+    }
+
+    /// [`App::init_city`] from the first-run page of the city administrator.
+    pub async fn init_city_as(&self, actor: &Actor, code: &str, agency: &str) -> Result<CityView, AppError> {
+        self.require_registry_editor(actor, "city.init", ("region", ""))
+            .await?;
+        self.init_city_by(Who::Actor(actor), code, agency).await
+    }
+
+    async fn init_city_by(&self, who: Who<'_>, code: &str, agency: &str) -> Result<CityView, AppError> {
         let region = RegionCode::parse(code).map_err(|_| {
             AppError::invalid(
                 "city",
@@ -150,7 +166,7 @@ impl App {
         }
         write(
             &mut tx,
-            Who::Cli,
+            who,
             "city.init",
             ("region", &city_code),
             json!({"city": city.division.name, "counties": city.counties.len(), "agency": agency}),

@@ -501,6 +501,11 @@ async fn state_changing_routes_refuse_other_roles() {
                 [L, D, D, D, D, D, D, D, D, A],
             ),
             (
+                "/setup/city",
+                vec![("code", ""), ("agency", "")],
+                [L, D, A, D, D, D, D, D, D, D],
+            ),
+            (
                 "/collection/rounds",
                 vec![("year", "2031")],
                 [L, D, A, D, D, D, D, D, D, D],

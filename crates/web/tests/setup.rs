@@ -57,3 +57,88 @@ async fn the_city_uploads_its_registry_and_classes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_new_city_is_set_up_from_the_first_run_page() {
+    for store in mujun_store::testing::all().await {
+        let s = empty_server(store).await;
+        // Accounts of a fresh installation: the two administrators at the console, the city
+        // administrator asked for and approved.
+        let app = &s.app;
+        app.create_admin(
+            "sys",
+            "系统管理员",
+            "Root-Keeper-2024x",
+            mujun_app::Role::SysAdmin,
+        )
+        .await
+        .unwrap();
+        app.create_admin(
+            "sec",
+            "安全管理员",
+            "Gate-Keeper-2024x",
+            mujun_app::Role::SecurityAdmin,
+        )
+        .await
+        .unwrap();
+        let (sys, sec) = (
+            app.cli_actor("sys").await.unwrap(),
+            app.cli_actor("sec").await.unwrap(),
+        );
+        let form = mujun_app::accounts::AccountForm {
+            username: "nycity".into(),
+            display_name: "南阳市评价管理员".into(),
+            role: "city_admin".into(),
+            active: true,
+            ..Default::default()
+        };
+        let (_, a) = app.request_privileged_account(&sys, &form).await.unwrap();
+        let id = app.account_requests(&sec).await.unwrap()[0].id;
+        let b = app
+            .decide_account_request(&sec, id, true, "")
+            .await
+            .unwrap()
+            .unwrap();
+        app.activate_account("nycity", &format!("{a}{b}"), "Wancheng-Road-2024", "t")
+            .await
+            .unwrap();
+        let city = s.try_login("nycity", "Wancheng-Road-2024").await.unwrap();
+        let page = s.get("/setup", Some(&city)).await;
+        assert!(
+            page.body.contains("action=\"/setup/city\""),
+            "{}: the first-run form",
+            s.name
+        );
+        let p = s
+            .post(
+                "/setup/city",
+                Some(&city),
+                &[("code", "411800"), ("agency", "南阳市发展和改革委员会")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", s.name);
+        assert!(p.body.contains("不是地级市"));
+        let p = s
+            .post(
+                "/setup/city",
+                Some(&city),
+                &[("code", "411300"), ("agency", "南阳市发展和改革委员会")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{}: {}", s.name, p.body);
+        assert!(p.body.contains("已设置城市：河南省南阳市") && p.body.contains("邓州市（411381）"));
+        assert!(!p.body.contains("action=\"/setup/city\""), "only once");
+        assert_eq!(app.city().await.unwrap().unwrap().name, "南阳市");
+        // The system administrator cannot set up a city.
+        let admin = s.try_login("sys", "Root-Keeper-2024x").await.unwrap();
+        let p = s
+            .post(
+                "/setup/city",
+                Some(&admin),
+                &[("code", "411700"), ("agency", "x")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", s.name);
+        s.cleanup().await;
+    }
+}

@@ -22,6 +22,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/setup", get(page))
+        .route("/setup/city", post(city))
         .route(
             "/setup/registry",
             post(registry).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
@@ -110,6 +111,37 @@ fn refusal(e: mujun_app::AppError) -> Result<String, PageError> {
 
 async fn page(State(state): State<AppState>, user: PageUser) -> Result<Response, PageError> {
     render(&state, &user, Vec::new(), Vec::new(), None).await
+}
+
+#[derive(serde::Deserialize)]
+struct CityInput {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    agency: String,
+}
+
+/// `POST /setup/city`: the first-run setup of the city (the same as `mujun init`).
+async fn city(
+    State(state): State<AppState>,
+    crate::auth::CsrfForm { user, form }: crate::auth::CsrfForm<CityInput>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .init_city_as(&user.actor, &form.code, &form.agency)
+        .await
+    {
+        Ok(c) => {
+            let done = vec![format!(
+                "已设置城市：{}{}，县级行政区 {} 个。下一步：登记产业集聚区（或在导入名录时自动新建），导入企业名录。",
+                c.province,
+                c.name,
+                c.counties.len()
+            )];
+            render(&state, &user, done, Vec::new(), None).await
+        }
+        Err(e) => render(&state, &user, Vec::new(), Vec::new(), Some(refusal(e)?)).await,
+    }
 }
 
 async fn registry(State(state): State<AppState>, form: UploadForm) -> Result<Response, PageError> {

@@ -60,6 +60,26 @@ pub async fn server(store: TestStore) -> TestServer {
     }
 }
 
+/// A server on an empty database: shared reference data only, no city, no accounts.
+pub async fn empty_server(store: TestStore) -> TestServer {
+    let app = App::new(
+        store.store.clone(),
+        Security {
+            hash_cost: HashCost::TEST,
+            require_totp: false,
+            ..Security::default()
+        },
+    );
+    app.ensure_base_reference_data().await.unwrap();
+    let router = mujun_web::router(mujun_web::state(app.clone(), mujun_web::Config::default(), false));
+    TestServer {
+        name: store.name,
+        app,
+        router,
+        store,
+    }
+}
+
 /// SQLite, and PostgreSQL when a server answers.
 pub async fn servers() -> Vec<TestServer> {
     let mut v = Vec::new();
@@ -70,6 +90,13 @@ pub async fn servers() -> Vec<TestServer> {
 }
 
 /// Runs `f` on every backend and cleans up.
+impl TestServer {
+    /// Drops the test database.
+    pub async fn cleanup(self) {
+        self.store.cleanup().await;
+    }
+}
+
 pub async fn each(f: impl AsyncFn(&TestServer)) {
     for s in servers().await {
         f(&s).await;
