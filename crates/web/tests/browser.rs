@@ -639,10 +639,12 @@ async fn enrol_totp(c: &Client) {
         .click()
         .await
         .unwrap();
-    assert!(
-        c.find(Locator::Css(".qr svg")).await.is_ok(),
-        "the QR code is drawn on the page"
-    );
+    // The page with the QR code replaces this one: wait for it.
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".qr svg"))
+        .await
+        .expect("the QR code is drawn on the page");
     let secret = text_of(c, "[data-testid=totp-secret]").await;
     let key = mujun_app::totp::base32_decode(&secret).unwrap();
     let code = mujun_app::totp::code_at(&key, mujun_store::now_ms() / 30_000);
