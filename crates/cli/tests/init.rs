@@ -41,3 +41,88 @@ fn init_sets_up_a_city_once() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("已设置为南阳市"));
 }
+
+#[tokio::test]
+async fn a_refused_registry_writes_its_problem_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("m.db").display());
+    let key = dir.path().join("audit.key");
+    let mujun = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_mujun"))
+            .args(args)
+            .args(["--database", &db])
+            .env("MUJUN_AUDIT_KEY_FILE", &key)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    assert!(
+        mujun(&["init", "--city", "411300", "--agency", "南阳市发展和改革委员会"])
+            .status
+            .success()
+    );
+    // The city administrator, asked for and approved (三员分立), in process on the same file.
+    {
+        use mujun_app::{App, HashCost, Role, Security};
+        let k =
+            mujun_store::audit::AuditKey::load_or_create(&key, mujun_store::audit::Mac::HmacSha256).unwrap();
+        let store = mujun_store::Store::connect(&db).await.unwrap().with_audit_key(k);
+        let app = App::new(
+            store.clone(),
+            Security {
+                hash_cost: HashCost::TEST,
+                ..Security::default()
+            },
+        );
+        app.create_admin("sys", "系统管理员", "Root-Keeper-2024x", Role::SysAdmin)
+            .await
+            .unwrap();
+        app.create_admin("sec", "安全管理员", "Gate-Keeper-2024x", Role::SecurityAdmin)
+            .await
+            .unwrap();
+        let (sys, sec) = (
+            app.cli_actor("sys").await.unwrap(),
+            app.cli_actor("sec").await.unwrap(),
+        );
+        let form = mujun_app::accounts::AccountForm {
+            username: "nycity".into(),
+            display_name: "南阳".into(),
+            role: Role::CityAdmin.id().into(),
+            active: true,
+            ..Default::default()
+        };
+        let (_, a) = app.request_privileged_account(&sys, &form).await.unwrap();
+        let id = app.account_requests(&sec).await.unwrap()[0].id;
+        let b = app
+            .decide_account_request(&sec, id, true, "")
+            .await
+            .unwrap()
+            .unwrap();
+        app.activate_account("nycity", &format!("{a}{b}"), "Wancheng-Road-2024", "t")
+            .await
+            .unwrap();
+        store.close().await;
+    }
+    let file = dir.path().join("名录.csv");
+    std::fs::write(&file, "企业名称,县区\n甲,宛城区\n").unwrap();
+    let problems = dir.path().join("问题清单.xlsx");
+    let out = mujun(&[
+        "registry",
+        "import",
+        file.to_str().unwrap(),
+        "--user",
+        "nycity",
+        "--year",
+        "2024",
+        "--errors-out",
+        problems.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("未导入任何数据") && err.contains("缺少必需的列"),
+        "{err}"
+    );
+    let bytes = std::fs::read(&problems).unwrap();
+    assert_eq!(&bytes[..2], b"PK", "an xlsx workbook");
+}

@@ -138,6 +138,28 @@ fn status_of(text: &str) -> Option<&'static str> {
     }
 }
 
+/// Every problem of a refused file as a workbook (sheet 问题清单: 行, 列, 值, 说明), for the
+/// person who fixes the file in Excel.
+pub fn problem_workbook(errors: &[Issue]) -> Result<Vec<u8>, crate::CollectError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let sheet = book.add_worksheet_with_constant_memory()?;
+    sheet.set_name("问题清单")?;
+    for (c, h) in ["行", "列", "值", "说明"].iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    sheet.set_column_width(3, 80)?;
+    for (r, e) in errors.iter().enumerate() {
+        let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
+        sheet.write_number(r, 0, e.row as f64)?;
+        sheet.write_string(r, 1, &e.column)?;
+        // A string cell: Excel shows it, never runs it as a formula.
+        sheet.write_string(r, 2, &e.value)?;
+        sheet.write_string(r, 3, &e.message)?;
+    }
+    Ok(book.save_to_buffer()?)
+}
+
 /// Checks a registry file against the city's counties and clusters.
 pub fn check_registry(
     file_name: &str,
@@ -381,6 +403,17 @@ mod tests {
             assert!(by_row.contains(&(4, column)), "{column}: {by_row:?}");
         }
         assert_eq!(c.rows.len(), 1, "only the first row checks out");
+    }
+
+    #[test]
+    fn the_problem_workbook_lists_every_problem() {
+        let c = check("企业名称,县区\n甲,宛城区\n");
+        let bytes = problem_workbook(&c.errors).unwrap();
+        assert_eq!(&bytes[..2], b"PK");
+        let mut book = mujun_sheet::Workbook::open("问题清单.xlsx", &bytes, Limits::default()).unwrap();
+        let rows = book.small_sheet("问题清单", 100).unwrap();
+        assert_eq!(rows.len(), 1 + c.errors.len());
+        assert!(rows[1].1[3].text().contains("缺少必需的列"));
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub struct ImportArgs {
     /// 以哪个账号的名义导入（市级评价管理员）
     #[arg(long)]
     pub user: String,
+    /// 有问题时把问题清单（.xlsx：行、列、值、说明）写到这里
+    #[arg(long)]
+    pub errors_out: Option<PathBuf>,
     /// 数据库地址
     #[arg(long)]
     pub database: Option<String>,
@@ -60,6 +63,11 @@ pub fn run(command: &Command) -> anyhow::Result<()> {
                 Ok(())
             }
             ClassesOutcome::Rejected { errors } => {
+                if let Some(out) = &args.errors_out {
+                    let bytes = mujun_collect::registry::problem_workbook(&errors)?;
+                    std::fs::write(out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
+                    eprintln!("问题清单已写入 {}", out.display());
+                }
                 for e in errors.iter().take(200) {
                     eprintln!("{e}");
                 }
