@@ -214,20 +214,40 @@ async fn nanyang_loads_and_reloads_its_registry_from_its_own_file() {
                 .unwrap()
         };
         assert_eq!(first.name, "南阳甲智能装备有限公司");
-        let history = app.enterprise_changes(&city, first.id).await.unwrap();
+        let history = app.enterprise_registry_history(&city, first.id).await.unwrap();
         let kinds: Vec<(&str, &str, &str)> = history
             .iter()
-            .map(|c| (c.field.as_str(), c.old_value.as_str(), c.new_value.as_str()))
+            .map(|c| (c.what, c.old.as_str(), c.new.as_str()))
             .collect();
         assert_eq!(
             kinds,
             vec![
-                ("created", "", "南阳甲机械有限公司"),
-                ("name", "南阳甲机械有限公司", "南阳甲智能装备有限公司"),
+                ("登记", "", "南阳甲机械有限公司"),
+                ("名称", "南阳甲机械有限公司", "南阳甲智能装备有限公司"),
             ],
             "{name}"
         );
-        assert!(history.iter().all(|c| c.file_hash.len() == 64));
+        assert!(
+            history
+                .iter()
+                .all(|c| c.file.len() == 12 && c.source == "名录导入")
+        );
+        // The closure of the third, in words.
+        let third = {
+            let mut c = app.store().read().await.unwrap();
+            mujun_store::enterprises::get_by_code(&mut c, &code(3))
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        };
+        let closed = app.enterprise_registry_history(&city, third).await.unwrap();
+        assert!(
+            closed
+                .iter()
+                .any(|c| c.what == "状态" && c.old == "正常生产" && c.new == "已关闭"),
+            "{name}: {closed:?}"
+        );
         let scales = {
             let mut c = app.store().read().await.unwrap();
             mujun_store::enterprises::scales(&mut c, first.id).await.unwrap()

@@ -45,6 +45,16 @@ async fn the_city_uploads_its_registry_and_classes() {
             .await;
         assert_eq!(p.status, StatusCode::OK, "{}: {}", s.name, p.body);
         assert!(p.body.contains("新增 1 家") && p.body.contains("驿城新园区"), "{}", s.name);
+        let id = {
+            let mut c = s.app.store().read().await.unwrap();
+            mujun_store::enterprises::get_by_code(&mut c, &code(1)).await.unwrap().unwrap().id
+        };
+        let detail = s.get(&format!("/enterprises/{id}"), Some(&city)).await;
+        assert!(
+            detail.body.contains("data-testid=\"registry-history\"") && detail.body.contains("名录导入"),
+            "{}: the enterprise shows where its entry came from",
+            s.name
+        );
         let classes = format!("年度,统一社会信用代码,评价类别,发布文件\n2021,{},C,驻政办〔2022〕5号\n", code(1));
         let p = s
             .post_multipart("/setup/classes", Some(&city), &[], Some(("历年.csv", classes.as_bytes())))

@@ -285,19 +285,80 @@ impl App {
         Ok(RegistryOutcome::Imported(summary))
     }
 
-    /// The registry history of an enterprise the caller may see, oldest first.
-    pub async fn enterprise_changes(
+    /// The registry history of an enterprise the caller may see, oldest first, in words.
+    pub async fn enterprise_registry_history(
         &self,
         actor: &Actor,
         enterprise_id: i64,
-    ) -> Result<Vec<enterprise_changes::Change>, AppError> {
+    ) -> Result<Vec<ChangeView>, AppError> {
         let mut c = self.store.read().await?;
-        if enterprises::get(&mut c, enterprise_id, &actor.enterprise_scope())
-            .await?
-            .is_none()
+        if !actor.reads_business_data()
+            || enterprises::get(&mut c, enterprise_id, &actor.enterprise_scope())
+                .await?
+                .is_none()
         {
             return Err(AppError::NotFound("企业"));
         }
-        Ok(enterprise_changes::list(&mut c, enterprise_id).await?)
+        Ok(enterprise_changes::list(&mut c, enterprise_id)
+            .await?
+            .into_iter()
+            .map(ChangeView::from)
+            .collect())
+    }
+}
+
+/// One change of an enterprise's registry entry, as pages show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeView {
+    /// When, Beijing time.
+    pub at: String,
+    /// What changed: 登记, 名称, 县区, 产业集聚区, 行业代码, 投产日期, 状态.
+    pub what: &'static str,
+    /// Before (empty for a new entry).
+    pub old: String,
+    /// After.
+    pub new: String,
+    /// Where from: 名录导入 or 页面修改.
+    pub source: &'static str,
+    /// The first 12 hex digits of the imported file's SHA-256.
+    pub file: String,
+}
+
+impl From<enterprise_changes::Change> for ChangeView {
+    fn from(c: enterprise_changes::Change) -> Self {
+        let value = |v: &str| -> String {
+            match c.field.as_str() {
+                "region_code" => mujun_domain::RegionCode::parse(v)
+                    .ok()
+                    .and_then(mujun_domain::RegionCode::name)
+                    .map_or_else(|| v.to_owned(), str::to_owned),
+                "status" => crate::registry::enterprises::STATUSES
+                    .iter()
+                    .find(|(id, _)| *id == v)
+                    .map_or_else(|| v.to_owned(), |(_, l)| (*l).to_owned()),
+                _ => v.to_owned(),
+            }
+        };
+        ChangeView {
+            at: crate::clock::beijing(c.at),
+            what: match c.field.as_str() {
+                "created" => "登记",
+                "name" => "名称",
+                "region_code" => "县区",
+                "cluster" => "产业集聚区",
+                "industry_code" => "行业代码",
+                "production_start" => "投产日期",
+                "status" => "状态",
+                _ => "其他",
+            },
+            old: value(&c.old_value),
+            new: value(&c.new_value),
+            source: if c.source == "registry_import" {
+                "名录导入"
+            } else {
+                "页面修改"
+            },
+            file: c.file_hash.chars().take(12).collect(),
+        }
     }
 }

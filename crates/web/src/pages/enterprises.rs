@@ -713,6 +713,7 @@ struct DetailPage {
     items: Vec<ItemRow>,
     can_edit: bool,
     department_only: bool,
+    changes: Vec<mujun_app::registry::import::ChangeView>,
 }
 
 async fn detail(
@@ -865,6 +866,7 @@ async fn detail(
         items,
         can_edit: a.edits_registry(),
         department_only: d.figures.len() < Field::COUNT,
+        changes: state.app.enterprise_registry_history(a, id).await?,
     };
     Ok(super::render(&body)?.into_response())
 }
