@@ -154,6 +154,20 @@ async fn text_of(c: &Client, css: &str) -> String {
     panic!("{css}: {last}")
 }
 
+/// The text of `css` once it contains `needle` (a page replacing the current one), or its last
+/// text after ten seconds.
+async fn text_until(c: &Client, css: &str, needle: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..50 {
+        last = text_of(c, css).await;
+        if last.contains(needle) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    last
+}
+
 /// The application on a fresh SQLite database with 150 demo enterprises.
 async fn demo_app() -> (mujun_store::testing::TestStore, App) {
     let store = mujun_store::testing::sqlite().await;
@@ -559,7 +573,8 @@ async fn the_city_confirms_moved_classes_before_skipping_the_notice_and_the_ente
         .click()
         .await
         .unwrap();
-    let flash = text_of(&c, ".flash.ok").await;
+    // The old page (with its own flash) may still be shown for a moment.
+    let flash = text_until(&c, ".flash.ok", "直接进入复核").await;
     assert!(flash.contains("直接进入复核"), "{flash}");
     assert_eq!(text_of(&c, "#run-state").await, "复核中");
 

@@ -71,6 +71,9 @@ pub fn run(command: &Command) -> anyhow::Result<()> {
                 for e in errors.iter().take(200) {
                     eprintln!("{e}");
                 }
+                if errors.len() > 200 {
+                    eprintln!("……另有 {} 处问题", errors.len() - 200);
+                }
                 anyhow::bail!("文件 {name} 有 {} 处问题，未导入任何数据", errors.len())
             }
         }
