@@ -7,9 +7,8 @@
 
 use std::time::Instant;
 
-use mujun_app::accounts::AccountForm;
 use mujun_app::registry::import::RegistryOutcome;
-use mujun_app::{App, HashCost, Role, Security};
+use mujun_app::{App, HashCost, Security};
 
 fn code(n: usize) -> String {
     mujun_domain::CreditCode::with_check_char(&format!("91411300MA{n:07}"))
@@ -68,34 +67,9 @@ async fn main() {
         },
     );
     app.init_city("411300", "南阳市发展和改革委员会").await.unwrap();
-    app.create_admin("sys", "系统管理员", "Root-Keeper-2024x", Role::SysAdmin)
+    let city = mujun_app::testing::city_admin(&app, "nycity", "Wancheng-Road-2024")
         .await
         .unwrap();
-    app.create_admin("sec", "安全管理员", "Gate-Keeper-2024x", Role::SecurityAdmin)
-        .await
-        .unwrap();
-    let (sys, sec) = (
-        app.cli_actor("sys").await.unwrap(),
-        app.cli_actor("sec").await.unwrap(),
-    );
-    let form = AccountForm {
-        username: "nycity".into(),
-        display_name: "南阳".into(),
-        role: Role::CityAdmin.id().into(),
-        active: true,
-        ..Default::default()
-    };
-    let (_, a) = app.request_privileged_account(&sys, &form).await.unwrap();
-    let id = app.account_requests(&sec).await.unwrap()[0].id;
-    let b = app
-        .decide_account_request(&sec, id, true, "")
-        .await
-        .unwrap()
-        .unwrap();
-    app.activate_account("nycity", &format!("{a}{b}"), "Wancheng-Road-2024", "b")
-        .await
-        .unwrap();
-    let city = app.cli_actor("nycity").await.unwrap();
     println!(
         "machine: {} cores; backend {backend}; {n} enterprises",
         std::thread::available_parallelism().map_or(1, |n| n.get())

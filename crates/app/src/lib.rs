@@ -25,6 +25,8 @@ pub mod jobs;
 pub mod messages;
 pub mod registry;
 pub mod setup;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod tokens;
 pub mod totp;
 

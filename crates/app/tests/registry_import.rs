@@ -3,9 +3,8 @@
 //! re-import updates by credit code and keeps each enterprise's history — on both backends.
 #![allow(clippy::unwrap_used)]
 
-use mujun_app::accounts::AccountForm;
 use mujun_app::registry::import::{RegistryOutcome, RegistrySummary};
-use mujun_app::{Actor, App, HashCost, Role, Security};
+use mujun_app::{Actor, App, HashCost, Security};
 use mujun_store::testing;
 
 /// Valid credit codes of Nanyang enterprises (check character computed, GB 32100).
@@ -27,34 +26,9 @@ async fn nanyang(t: &testing::TestStore) -> (App, Actor) {
         },
     );
     app.init_city("411300", "南阳市发展和改革委员会").await.unwrap();
-    app.create_admin("sys", "系统管理员", "Root-Keeper-2024x", Role::SysAdmin)
+    let city = mujun_app::testing::city_admin(&app, "nycity", "Wancheng-Road-2024")
         .await
         .unwrap();
-    app.create_admin("sec", "安全管理员", "Gate-Keeper-2024x", Role::SecurityAdmin)
-        .await
-        .unwrap();
-    let (sys, sec) = (
-        app.cli_actor("sys").await.unwrap(),
-        app.cli_actor("sec").await.unwrap(),
-    );
-    let form = AccountForm {
-        username: "nycity".into(),
-        display_name: "南阳市评价管理员".into(),
-        role: Role::CityAdmin.id().into(),
-        active: true,
-        ..Default::default()
-    };
-    let (_, a) = app.request_privileged_account(&sys, &form).await.unwrap();
-    let id = app.account_requests(&sec).await.unwrap()[0].id;
-    let b = app
-        .decide_account_request(&sec, id, true, "")
-        .await
-        .unwrap()
-        .unwrap();
-    app.activate_account("nycity", &format!("{a}{b}"), "Wancheng-Road-2024", "t")
-        .await
-        .unwrap();
-    let city = app.cli_actor("nycity").await.unwrap();
     (app, city)
 }
 

@@ -63,7 +63,7 @@ async fn a_refused_registry_writes_its_problem_list() {
     );
     // The city administrator, asked for and approved (三员分立), in process on the same file.
     {
-        use mujun_app::{App, HashCost, Role, Security};
+        use mujun_app::{App, HashCost, Security};
         let k =
             mujun_store::audit::AuditKey::load_or_create(&key, mujun_store::audit::Mac::HmacSha256).unwrap();
         let store = mujun_store::Store::connect(&db).await.unwrap().with_audit_key(k);
@@ -74,31 +74,7 @@ async fn a_refused_registry_writes_its_problem_list() {
                 ..Security::default()
             },
         );
-        app.create_admin("sys", "系统管理员", "Root-Keeper-2024x", Role::SysAdmin)
-            .await
-            .unwrap();
-        app.create_admin("sec", "安全管理员", "Gate-Keeper-2024x", Role::SecurityAdmin)
-            .await
-            .unwrap();
-        let (sys, sec) = (
-            app.cli_actor("sys").await.unwrap(),
-            app.cli_actor("sec").await.unwrap(),
-        );
-        let form = mujun_app::accounts::AccountForm {
-            username: "nycity".into(),
-            display_name: "南阳".into(),
-            role: Role::CityAdmin.id().into(),
-            active: true,
-            ..Default::default()
-        };
-        let (_, a) = app.request_privileged_account(&sys, &form).await.unwrap();
-        let id = app.account_requests(&sec).await.unwrap()[0].id;
-        let b = app
-            .decide_account_request(&sec, id, true, "")
-            .await
-            .unwrap()
-            .unwrap();
-        app.activate_account("nycity", &format!("{a}{b}"), "Wancheng-Road-2024", "t")
+        mujun_app::testing::city_admin(&app, "nycity", "Wancheng-Road-2024")
             .await
             .unwrap();
         store.close().await;

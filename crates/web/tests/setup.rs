@@ -75,41 +75,7 @@ async fn a_new_city_is_set_up_from_the_first_run_page() {
         // Accounts of a fresh installation: the two administrators at the console, the city
         // administrator asked for and approved.
         let app = &s.app;
-        app.create_admin(
-            "sys",
-            "系统管理员",
-            "Root-Keeper-2024x",
-            mujun_app::Role::SysAdmin,
-        )
-        .await
-        .unwrap();
-        app.create_admin(
-            "sec",
-            "安全管理员",
-            "Gate-Keeper-2024x",
-            mujun_app::Role::SecurityAdmin,
-        )
-        .await
-        .unwrap();
-        let (sys, sec) = (
-            app.cli_actor("sys").await.unwrap(),
-            app.cli_actor("sec").await.unwrap(),
-        );
-        let form = mujun_app::accounts::AccountForm {
-            username: "nycity".into(),
-            display_name: "南阳市评价管理员".into(),
-            role: "city_admin".into(),
-            active: true,
-            ..Default::default()
-        };
-        let (_, a) = app.request_privileged_account(&sys, &form).await.unwrap();
-        let id = app.account_requests(&sec).await.unwrap()[0].id;
-        let b = app
-            .decide_account_request(&sec, id, true, "")
-            .await
-            .unwrap()
-            .unwrap();
-        app.activate_account("nycity", &format!("{a}{b}"), "Wancheng-Road-2024", "t")
+        mujun_app::testing::city_admin(app, "nycity", "Wancheng-Road-2024")
             .await
             .unwrap();
         let city = s.try_login("nycity", "Wancheng-Road-2024").await.unwrap();
@@ -140,7 +106,8 @@ async fn a_new_city_is_set_up_from_the_first_run_page() {
         assert!(!p.body.contains("action=\"/setup/city\""), "only once");
         assert_eq!(app.city().await.unwrap().unwrap().name, "南阳市");
         // The system administrator cannot set up a city.
-        let admin = s.try_login("sys", "Root-Keeper-2024x").await.unwrap();
+        let (sys, password) = mujun_app::testing::SYS_ADMIN;
+        let admin = s.try_login(sys, password).await.unwrap();
         let p = s
             .post(
                 "/setup/city",
