@@ -98,12 +98,17 @@ async fn signed_in_forms_need_the_session_token_and_same_origin() {
 }
 
 #[tokio::test]
-async fn five_wrong_passwords_lock_the_account() {
+async fn five_wrong_passwords_make_the_address_wait() {
     each(async |s| {
         for _ in 0..5 {
             assert!(s.try_login("tax", "Wrong-password-1").await.is_none());
         }
-        assert!(s.try_login("tax", PASSWORD).await.is_none(), "{}: locked", s.name);
+        // The same address waits before even the right password is taken (a growing delay).
+        assert!(
+            s.try_login("tax", PASSWORD).await.is_none(),
+            "{}: waiting",
+            s.name
+        );
         let form = s.get("/login", None).await;
         assert!(form.status.is_success());
     })
@@ -225,6 +230,81 @@ async fn security_headers_everywhere() {
             "{}",
             res.status
         );
+    })
+    .await;
+}
+
+/// The second step of a login as a browser posts it: the form's ticket, a code, the login
+/// form's double-submit cookie.
+#[tokio::test]
+async fn an_enrolled_account_signs_in_in_two_steps() {
+    each(async |s| {
+        let city = s.app.cli_actor("city").await.unwrap();
+        let e = s.app.start_totp(&city).await.unwrap();
+        let key = mujun_app::totp::base32_decode(&e.secret).unwrap();
+        let step = mujun_store::now_ms() / 30_000;
+        s.app
+            .confirm_totp(&city, &mujun_app::totp::code_at(&key, step))
+            .await
+            .unwrap();
+        let form = s.get("/login", None).await;
+        let csrf_cookie = set_cookie_value(&form.headers, "mujun_login_csrf").unwrap();
+        let csrf = csrf_in(&form.body).unwrap();
+        let post = |path: &'static str, body: String| {
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("mujun_login_csrf={csrf_cookie}"))
+                .body(Body::from(body))
+                .unwrap()
+        };
+        let first = s
+            .send(post(
+                "/login",
+                serde_urlencoded::to_string([
+                    ("username", "city"),
+                    ("password", PASSWORD),
+                    ("_csrf", &csrf),
+                    ("next", "/runs"),
+                ])
+                .unwrap(),
+            ))
+            .await;
+        assert_eq!(first.status, StatusCode::OK, "{}", s.name);
+        assert!(first.location().is_empty() && first.body.contains("action=\"/login/totp\""));
+        let i = first.body.find("name=\"ticket\" value=\"").unwrap() + "name=\"ticket\" value=\"".len();
+        let ticket = first.body[i..].split('"').next().unwrap().to_owned();
+        let second = |code: String| {
+            post(
+                "/login/totp",
+                serde_urlencoded::to_string([
+                    ("ticket", ticket.as_str()),
+                    ("code", &code),
+                    ("_csrf", &csrf),
+                    ("next", "/runs"),
+                ])
+                .unwrap(),
+            )
+        };
+        // Without the form's token: refused before anything is checked.
+        let forged = s
+            .send(
+                Request::post("/login/totp")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(format!("ticket={ticket}&code=000000&_csrf={csrf}")))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", s.name);
+        let wrong = s.send(second("000000".into())).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", s.name);
+        assert!(
+            wrong.body.contains("验证码不正确") && wrong.body.contains(&ticket),
+            "the same ticket may try again"
+        );
+        let right = s.send(second(mujun_app::totp::code_at(&key, step + 1))).await;
+        assert_eq!(right.status, StatusCode::SEE_OTHER, "{}: {}", s.name, right.body);
+        assert_eq!(right.location(), "/runs");
+        assert!(set_cookie_value(&right.headers, "mujun_session").is_some_and(|c| !c.is_empty()));
     })
     .await;
 }

@@ -63,18 +63,7 @@ pub fn run(command: &Command) -> anyhow::Result<()> {
                 Ok(())
             }
             ClassesOutcome::Rejected { errors } => {
-                if let Some(out) = &args.errors_out {
-                    let bytes = mujun_collect::registry::problem_workbook(&errors)?;
-                    std::fs::write(out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
-                    eprintln!("问题清单已写入 {}", out.display());
-                }
-                for e in errors.iter().take(200) {
-                    eprintln!("{e}");
-                }
-                if errors.len() > 200 {
-                    eprintln!("……另有 {} 处问题", errors.len() - 200);
-                }
-                anyhow::bail!("文件 {name} 有 {} 处问题，未导入任何数据", errors.len())
+                Err(super::refused_file(&name, &errors, args.errors_out.as_deref()))
             }
         }
     })

@@ -33,3 +33,30 @@ pub fn load_method(spec: &str) -> anyhow::Result<Method> {
         ids.join("、")
     )
 }
+
+/// Reports a refused file: its first 200 problems on stderr (and how many more), all of them in
+/// the workbook `errors_out` when given; then the error that ends the command.
+pub fn refused_file(
+    name: &str,
+    errors: &[mujun_collect::upload::Issue],
+    errors_out: Option<&std::path::Path>,
+) -> anyhow::Error {
+    for e in errors.iter().take(200) {
+        eprintln!("{e}");
+    }
+    if errors.len() > 200 {
+        eprintln!("……另有 {} 处问题", errors.len() - 200);
+    }
+    if let Some(out) = errors_out {
+        let written = mujun_collect::registry::problem_workbook(errors)
+            .map_err(anyhow::Error::from)
+            .and_then(|bytes| {
+                std::fs::write(out, bytes).with_context(|| format!("无法写入 {}", out.display()))
+            });
+        match written {
+            Ok(()) => eprintln!("问题清单已写入 {}", out.display()),
+            Err(e) => eprintln!("{e:#}"),
+        }
+    }
+    anyhow::anyhow!("文件 {name} 有 {} 处问题，未导入任何数据", errors.len())
+}

@@ -120,27 +120,56 @@ struct LoginForm {
     next: String,
 }
 
-async fn submit(State(state): State<AppState>, req: axum::extract::Request) -> Response {
+/// A form posted before any session (login, second step): its fields, the client address and
+/// the session the browser already had — once the double-submit token matches the cookie set
+/// with the form. Otherwise the response to send.
+async fn login_form<T: serde::de::DeserializeOwned + HasCsrf>(
+    state: &AppState,
+    req: axum::extract::Request,
+) -> Result<(T, String, Option<String>), Response> {
     let (parts, body) = req.into_parts();
-    let ip = client_ip(&parts, &state);
+    let ip = client_ip(&parts, state);
     let headers: HeaderMap = parts.headers.clone();
-    let Ok(Form(f)) =
-        Form::<LoginForm>::from_request(axum::extract::Request::from_parts(parts, body), &state).await
+    let Ok(Form(f)) = Form::<T>::from_request(axum::extract::Request::from_parts(parts, body), state).await
     else {
-        return page(
-            &state,
+        return Err(page(
+            state,
             StatusCode::BAD_REQUEST,
             "/",
             "",
             Some("表单格式错误".into()),
-        );
+        ));
     };
     // Double submit: the hidden field must equal the cookie set with the form.
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !same_token(&f.csrf, &expected) {
-        return PageError::csrf().into_response();
+    if expected.is_empty() || !same_token(f.csrf(), &expected) {
+        return Err(PageError::csrf().into_response());
     }
-    let previous = cookie(&headers, SESSION_COOKIE);
+    Ok((f, ip, cookie(&headers, SESSION_COOKIE)))
+}
+
+/// A login form's `_csrf` field.
+trait HasCsrf {
+    fn csrf(&self) -> &str;
+}
+
+impl HasCsrf for LoginForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+impl HasCsrf for SecondFactorForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn submit(State(state): State<AppState>, req: axum::extract::Request) -> Response {
+    let (f, ip, previous) = match login_form::<LoginForm>(&state, req).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
     let result = state
         .app
         .login(&f.username, &f.password, &ip, previous.as_deref())
@@ -214,25 +243,10 @@ struct SecondFactorForm {
 }
 
 async fn second_factor(State(state): State<AppState>, req: axum::extract::Request) -> Response {
-    let (parts, body) = req.into_parts();
-    let ip = client_ip(&parts, &state);
-    let headers: HeaderMap = parts.headers.clone();
-    let Ok(Form(f)) =
-        Form::<SecondFactorForm>::from_request(axum::extract::Request::from_parts(parts, body), &state).await
-    else {
-        return page(
-            &state,
-            StatusCode::BAD_REQUEST,
-            "/",
-            "",
-            Some("表单格式错误".into()),
-        );
+    let (f, ip, previous) = match login_form::<SecondFactorForm>(&state, req).await {
+        Ok(v) => v,
+        Err(res) => return res,
     };
-    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !same_token(&f.csrf, &expected) {
-        return PageError::csrf().into_response();
-    }
-    let previous = cookie(&headers, SESSION_COOKIE);
     match state
         .app
         .login_second_factor(&f.ticket, &f.code, &ip, previous.as_deref())

@@ -110,7 +110,7 @@ pub fn csrf_in(html: &str) -> Option<String> {
     Some(html[i..].split('"').next()?.to_owned())
 }
 
-fn set_cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+pub fn set_cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::SET_COOKIE)
         .iter()
