@@ -80,7 +80,7 @@ async fn main() {
     ] {
         let t0 = Instant::now();
         let o = app
-            .import_registry(&city, "名录.csv", bytes, 2024, true)
+            .import_registry(&city, "名录.csv", bytes, 2024, true, None)
             .await
             .unwrap();
         let RegistryOutcome::Imported(s) = o else {

@@ -79,7 +79,7 @@ async fn nanyang_loads_and_reloads_its_registry_from_its_own_file() {
         ];
         // Clusters the city lacks are refused unless asked to create them; nothing stored.
         let o = app
-            .import_registry(&city, "名录.csv", csv(&good), 2024, false)
+            .import_registry(&city, "名录.csv", csv(&good), 2024, false, None)
             .await
             .unwrap();
         refused(o, 2, "产业集聚区");
@@ -93,7 +93,7 @@ async fn nanyang_loads_and_reloads_its_registry_from_its_own_file() {
         bad.push(format!("日期公司,{},宛城区,,3511,规上,2019-02-30,", code(5)));
         bad.push(format!("行业公司,{},宛城区,,99,规上,,", code(6)));
         let o = app
-            .import_registry(&city, "名录.csv", csv(&bad), 2024, true)
+            .import_registry(&city, "名录.csv", csv(&bad), 2024, true, None)
             .await
             .unwrap();
         for (row, column) in [
@@ -113,6 +113,7 @@ async fn nanyang_loads_and_reloads_its_registry_from_its_own_file() {
                 "单位名称,所在县区\n甲,宛城区\n".as_bytes().to_vec(),
                 2024,
                 true,
+                None,
             )
             .await
             .unwrap();
@@ -120,7 +121,7 @@ async fn nanyang_loads_and_reloads_its_registry_from_its_own_file() {
 
         // The good file, creating its two clusters.
         let o = app
-            .import_registry(&city, "名录.csv", csv(&good), 2024, true)
+            .import_registry(&city, "名录.csv", csv(&good), 2024, true, None)
             .await
             .unwrap();
         let RegistryOutcome::Imported(s) = o else {
@@ -150,7 +151,7 @@ async fn nanyang_loads_and_reloads_its_registry_from_its_own_file() {
             ),
         ];
         let o = app
-            .import_registry(&city, "名录2025.csv", csv(&next), 2025, false)
+            .import_registry(&city, "名录2025.csv", csv(&next), 2025, false, None)
             .await
             .unwrap();
         assert!(
@@ -166,7 +167,7 @@ async fn nanyang_loads_and_reloads_its_registry_from_its_own_file() {
             "{name}: {o:?}"
         );
         let again = app
-            .import_registry(&city, "名录2025.csv", csv(&next), 2025, false)
+            .import_registry(&city, "名录2025.csv", csv(&next), 2025, false, None)
             .await
             .unwrap();
         assert!(
@@ -243,7 +244,7 @@ async fn nanyang_loads_and_reloads_its_registry_from_its_own_file() {
         );
         let unknown = format!("{classes}2023,{},B,\n", code(99));
         match app
-            .import_class_history(&city, "历年.csv", unknown.into_bytes())
+            .import_class_history(&city, "历年.csv", unknown.into_bytes(), None)
             .await
             .unwrap()
         {
@@ -255,7 +256,7 @@ async fn nanyang_loads_and_reloads_its_registry_from_its_own_file() {
             other => panic!("{name}: {other:?}"),
         }
         let done = app
-            .import_class_history(&city, "历年.csv", classes.into_bytes())
+            .import_class_history(&city, "历年.csv", classes.into_bytes(), None)
             .await
             .unwrap();
         assert!(
@@ -294,7 +295,7 @@ async fn nanyang_loads_and_reloads_its_registry_from_its_own_file() {
         // Only the city administrator imports, and the refusal is audited.
         let sys = app.cli_actor("sys").await.unwrap();
         assert!(matches!(
-            app.import_registry(&sys, "名录.csv", csv(&good), 2024, true)
+            app.import_registry(&sys, "名录.csv", csv(&good), 2024, true, None)
                 .await,
             Err(mujun_app::AppError::Forbidden(_))
         ));

@@ -7,12 +7,17 @@ use std::collections::HashMap;
 use mujun_domain::CreditCode;
 use mujun_sheet::{Cell, Limits, SheetError, Workbook};
 
+use crate::mapping::ColumnMapping;
 use crate::upload::Issue;
 
 const YEAR: &[&str] = &["年度", "评价年度", "年份"];
 const CODE: &[&str] = &["统一社会信用代码", "信用代码", "社会信用代码"];
 const CLASS: &[&str] = &["评价类别", "类别", "分类", "评价结果", "档次"];
 const DOCUMENT: &[&str] = &["发布文件", "文号", "发布文号", "依据文件"];
+
+/// The fields of a class file, each with the headers that name it (first: ours) and whether a
+/// file without it is refused.
+pub const FIELDS: [(&[&str], bool); 4] = [(YEAR, true), (CODE, true), (CLASS, true), (DOCUMENT, false)];
 
 /// One published class.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,6 +60,7 @@ pub fn check_classes(
     file_name: &str,
     bytes: &[u8],
     years: std::ops::RangeInclusive<i64>,
+    mapping: &ColumnMapping,
     limits: Limits,
 ) -> Result<ClassesChecked, SheetError> {
     let mut book = Workbook::open(file_name, bytes, limits)?;
@@ -75,7 +81,10 @@ pub fn check_classes(
                 ("class", CLASS),
                 ("document", DOCUMENT),
             ] {
-                if let Some(i) = cells.iter().position(|c| names.contains(&c.text().trim())) {
+                if let Some(i) = cells
+                    .iter()
+                    .position(|c| names.contains(&mapping.apply(c.text().trim())))
+                {
                     at.insert(key, (i, cells[i].text().trim().to_owned()));
                 } else if key != "document" {
                     out.errors.push(Issue {
@@ -178,7 +187,14 @@ mod tests {
                    2022,91411300MA3X4W7C72,倒逼转型类,宛政办〔2023〕9号\n\
                    2023,91411300MA3X4W7C72,B,\n\
                    1990,123,E,\n";
-        let c = check_classes("历年.csv", csv.as_bytes(), 2000..=2025, Limits::default()).unwrap();
+        let c = check_classes(
+            "历年.csv",
+            csv.as_bytes(),
+            2000..=2025,
+            &ColumnMapping::none(),
+            Limits::default(),
+        )
+        .unwrap();
         assert_eq!(c.rows.len(), 2);
         assert_eq!((c.rows[0].class, c.rows[1].class), ("C", "C"));
         assert_eq!(c.rows[0].document, "宛政办〔2024〕12号");

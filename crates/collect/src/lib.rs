@@ -7,10 +7,13 @@
 //! - [`upload`]: reading a filled workbook (or CSV, UTF-8 or GBK) back: every cell checked
 //!   against the catalogue and the registry before anything is stored; errors and warnings by
 //!   row and column; the same workbook with the bad cells marked.
+//! - [`registry`] and [`history`]: a city's enterprise registry and its earlier years' classes.
+//! - [`mapping`]: a city's own headers read as ours (remembered per layout).
 
 pub mod catalogue;
 mod error;
 pub mod history;
+pub mod mapping;
 pub mod registry;
 pub mod template;
 pub mod upload;

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use mujun_domain::{CreditCode, Date, IndustryCode};
 use mujun_sheet::{Cell, Limits, SheetError, Workbook};
 
+use crate::mapping::ColumnMapping;
 use crate::upload::Issue;
 
 /// The fields of a registry file and the headers that name them (first: the template's).
@@ -165,6 +166,7 @@ pub fn check_registry(
     file_name: &str,
     bytes: &[u8],
     ctx: &RegistryContext,
+    mapping: &ColumnMapping,
     limits: Limits,
 ) -> Result<RegistryChecked, SheetError> {
     let mut book = Workbook::open(file_name, bytes, limits)?;
@@ -191,10 +193,11 @@ pub fn check_registry(
         let row = r + 1;
         if r == 0 {
             for (i, cell) in cells.iter().enumerate() {
-                let h = cell.text();
-                let h = h.trim();
+                let written = cell.text();
+                let written = written.trim();
+                let h = mapping.apply(written);
                 if let Some((col, _)) = COLUMNS.iter().find(|(_, names)| names.contains(&h)) {
-                    columns.entry(*col).or_insert((i, h.to_owned()));
+                    columns.entry(*col).or_insert((i, written.to_owned()));
                 }
             }
             for (col, names) in COLUMNS {
@@ -352,7 +355,14 @@ mod tests {
     }
 
     fn check(csv: &str) -> RegistryChecked {
-        check_registry("名录.csv", csv.as_bytes(), &ctx(), Limits::default()).unwrap()
+        check_registry(
+            "名录.csv",
+            csv.as_bytes(),
+            &ctx(),
+            &ColumnMapping::none(),
+            Limits::default(),
+        )
+        .unwrap()
     }
 
     const A: &str = "91411300MA3X4W7C72";

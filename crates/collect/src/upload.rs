@@ -18,6 +18,7 @@ pub use mujun_sheet::{Cell, Limits};
 use rust_xlsxwriter::{Color, Format, Note, Workbook};
 use sha2::{Digest, Sha256};
 
+use crate::mapping::ColumnMapping;
 use crate::template::{DATA_SHEET, META_MARKER};
 use crate::{CatalogueItem, CollectError, ValueKind};
 
@@ -159,6 +160,8 @@ enum Unit {
     Same,
     Money(MoneyUnit),
     Area(AreaUnit),
+    /// 千瓦时 into 万千瓦时.
+    KilowattHours,
 }
 
 fn split_unit(header: &str) -> (&str, Option<&str>) {
@@ -199,7 +202,38 @@ fn match_item(header: &str, item: &CatalogueItem) -> Option<Result<Unit, String>
                 .ok_or_else(|| format!("单位“{unit}”不支持，可用：亩、平方米、公顷")),
         );
     }
+    if item.unit == "万千瓦时" {
+        return Some(match normalize_text(unit).as_ref() {
+            "千瓦时" | "kWh" | "kwh" | "度" => Ok(Unit::KilowattHours),
+            "万kWh" | "万kwh" | "万度" => Ok(Unit::Same),
+            _ => Err(format!("单位“{unit}”不支持，可用：万千瓦时、千瓦时")),
+        });
+    }
     Some(Err(format!("单位“{unit}”不支持，应为“{}”", item.unit)))
+}
+
+/// The headers that name the credit-code column of an upload.
+pub const CODE_HEADERS: [&str; 3] = ["统一社会信用代码", "信用代码", "credit_code"];
+
+/// Which item a header names and in which unit (the item's own when the header has none), as
+/// the checks read it; `None` for a header that names no item or an unit the checks refuse.
+pub fn recognise(header: &str, items: &[CatalogueItem]) -> Option<(usize, String)> {
+    let h = normalize_text(header);
+    items
+        .iter()
+        .enumerate()
+        .find_map(|(i, item)| match match_item(&h, item) {
+            Some(Ok(unit)) => Some((
+                i,
+                match unit {
+                    Unit::Same => item.unit.clone(),
+                    Unit::Money(m) => m.label().to_owned(),
+                    Unit::Area(a) => a.label().to_owned(),
+                    Unit::KilowattHours => "千瓦时".to_owned(),
+                },
+            )),
+            _ => None,
+        })
 }
 
 /// Opens an upload, checks the template's marker (a template of another department or year is
@@ -228,7 +262,8 @@ fn open<'b>(
                 Cell::Number(n) => n as u16,
                 other => other.text().parse().unwrap_or(0),
             };
-            if dept != ctx.department_code || year != ctx.year {
+            // An empty department code accepts any department's template (history imports).
+            if (!ctx.department_code.is_empty() && dept != ctx.department_code) || year != ctx.year {
                 errors.push(Issue {
                     row: 0,
                     col: None,
@@ -277,10 +312,19 @@ struct Layout {
 
 /// Reads the header row: which column holds the credit code and which the department's items
 /// (with their units). `None` when the header makes the file unusable (its problems pushed).
-fn layout(header: &[Cell], ctx: &UploadContext<'_>, errors: &mut Vec<Issue>) -> Option<Layout> {
-    // Headers as written (for messages) and normalised (for matching: full-width → half-width).
+fn layout(
+    header: &[Cell],
+    ctx: &UploadContext<'_>,
+    mapping: &ColumnMapping,
+    errors: &mut Vec<Issue>,
+) -> Option<Layout> {
+    // Headers as written (for messages) and, mapped and normalised, for matching (full-width →
+    // half-width).
     let written: Vec<String> = header.iter().map(|c| c.text().trim().to_owned()).collect();
-    let headers: Vec<String> = written.iter().map(|h| normalize_text(h).into_owned()).collect();
+    let headers: Vec<String> = written
+        .iter()
+        .map(|h| normalize_text(mapping.apply(h)).into_owned())
+        .collect();
     let fixed: Vec<String> = crate::template::FIXED_COLUMNS
         .iter()
         .map(|h| normalize_text(h).into_owned())
@@ -298,7 +342,7 @@ fn layout(header: &[Cell], ctx: &UploadContext<'_>, errors: &mut Vec<Issue>) -> 
         if h.is_empty() {
             continue;
         }
-        if h == "统一社会信用代码" || h == "credit_code" || h == "信用代码" {
+        if CODE_HEADERS.contains(&h.as_str()) {
             code_col = Some(col);
             continue;
         }
@@ -371,6 +415,17 @@ pub fn check_upload(
     ctx: &UploadContext<'_>,
     limits: Limits,
 ) -> Result<Checked, CollectError> {
+    check_upload_mapped(file_name, bytes, ctx, &ColumnMapping::none(), limits)
+}
+
+/// [`check_upload`] of a file in the city's own layout, read through a [`ColumnMapping`].
+pub fn check_upload_mapped(
+    file_name: &str,
+    bytes: &[u8],
+    ctx: &UploadContext<'_>,
+    mapping: &ColumnMapping,
+    limits: Limits,
+) -> Result<Checked, CollectError> {
     let file_hash = hex::encode(Sha256::digest(bytes));
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -381,7 +436,7 @@ pub fn check_upload(
     book.rows(&sheet, |r, cells| {
         let Some(layout) = &layout_of else {
             // The first non-empty row is the header.
-            layout_of = Some(layout(cells, ctx, &mut errors));
+            layout_of = Some(layout(cells, ctx, mapping, &mut errors));
             return true;
         };
         let Some(layout) = layout else {
@@ -495,6 +550,7 @@ fn check_row(
                                 Unit::Same => v,
                                 Unit::Money(m) => m.to_wan(v),
                                 Unit::Area(a) => a.to_mu(v),
+                                Unit::KilowattHours => v / 10_000.0,
                             };
                             if item.min.is_some_and(|m| v < m) || item.max.is_some_and(|m| v > m) {
                                 Err(if item.min == Some(0.0) && v < 0.0 {

@@ -20,7 +20,8 @@ pub struct Figure {
     pub value: Option<f64>,
     /// The department that supplied it.
     pub department_id: Option<i64>,
-    /// `seed`, `import`, `manual`, `api`, `correction` (a dispute's) or `objection`.
+    /// `seed`, `import`, `manual`, `api`, `correction` (a dispute's), `objection` or `history`
+    /// (an earlier year's file).
     pub source: String,
     /// The import batch.
     pub batch_id: Option<i64>,
@@ -144,6 +145,20 @@ pub async fn current(
     .await?)
 }
 
+/// One recorded value with where it came from: the file of its import batch and who recorded it.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct Recorded {
+    /// The value.
+    #[sqlx(flatten)]
+    pub figure: Figure,
+    /// The file of its batch (empty for values typed in or pushed).
+    pub file_name: Option<String>,
+    /// SHA-256 of that file.
+    pub file_hash: Option<String>,
+    /// Display name of who recorded it.
+    pub user_name: Option<String>,
+}
+
 /// Every value ever recorded for one figure, newest first.
 pub async fn history(
     conn: &mut AnyConnection,
@@ -151,7 +166,26 @@ pub async fn history(
     year: i64,
     field: &str,
 ) -> Result<Vec<Figure>, StoreError> {
-    Ok(sqlx::query_as(concat!("SELECT ", columns!(), " FROM figures WHERE enterprise_id = $1 AND year = $2 AND field = $3 ORDER BY recorded_at DESC, id DESC"))
+    Ok(history_recorded(conn, enterprise_id, year, field)
+        .await?
+        .into_iter()
+        .map(|r| r.figure)
+        .collect())
+}
+
+/// [`history`] with each value's file and recorder.
+pub async fn history_recorded(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+    year: i64,
+    field: &str,
+) -> Result<Vec<Recorded>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT f.id, f.enterprise_id, f.year, f.field, f.value, f.department_id, f.source, f.batch_id, f.user_id, \
+         f.recorded_at, f.superseded_at, b.file_name, b.file_hash, u.display_name AS user_name \
+         FROM figures f LEFT JOIN import_batches b ON b.id = f.batch_id LEFT JOIN users u ON u.id = f.user_id \
+         WHERE f.enterprise_id = $1 AND f.year = $2 AND f.field = $3 ORDER BY f.recorded_at DESC, f.id DESC",
+    )
     .bind(enterprise_id)
     .bind(year)
     .bind(field)

@@ -27,6 +27,7 @@ pub mod imports;
 pub mod industries;
 pub mod jobs;
 pub mod land;
+pub mod mappings;
 pub mod messages;
 pub mod methods;
 pub mod objections;

@@ -813,7 +813,7 @@ fn csv_writer() -> csv::Writer<Vec<u8>> {
 }
 
 /// Mirrors bonus and veto flags into the registry's item lists.
-async fn apply_flags(
+pub(crate) async fn apply_flags(
     conn: &mut mujun_store::AnyConnection,
     year: i64,
     flags: &[(i64, &str, &str, bool)],

@@ -221,6 +221,33 @@ async fn validate(app: &App, f: &EnterpriseForm) -> Result<EnterpriseFields, App
     }
 }
 
+/// One recorded value of a figure, with where it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FigureRecord {
+    /// Data year.
+    pub year: i64,
+    /// The value (engine unit); `None` when recorded as missing.
+    pub value: Option<f64>,
+    /// Supplying department.
+    pub department_id: Option<i64>,
+    /// Source kind (`import`, `history` …).
+    pub source: String,
+    /// Its Chinese name.
+    pub source_label: &'static str,
+    /// Import batch.
+    pub batch_id: Option<i64>,
+    /// When (ms).
+    pub recorded_at: i64,
+    /// When a newer value replaced it (ms).
+    pub superseded_at: Option<i64>,
+    /// The file it came from (empty when typed in or pushed).
+    pub file_name: String,
+    /// SHA-256 of that file.
+    pub file_hash: String,
+    /// Who recorded it (display name; empty for the system).
+    pub user_name: String,
+}
+
 impl App {
     /// A page of enterprises within the caller's scope.
     pub async fn list_enterprises(
@@ -397,7 +424,7 @@ impl App {
         id: i64,
         year: i64,
         field: Field,
-    ) -> Result<Vec<Figure>, AppError> {
+    ) -> Result<Vec<FigureRecord>, AppError> {
         let detail = self.enterprise_detail(actor, id, year).await?;
         if !detail.figures.iter().any(|f| f.field == field) {
             return Err(self
@@ -410,7 +437,23 @@ impl App {
                 .await);
         }
         let mut c = self.store.read().await?;
-        Ok(figures::history(&mut c, id, detail.year, field.id()).await?)
+        Ok(figures::history_recorded(&mut c, id, detail.year, field.id())
+            .await?
+            .into_iter()
+            .map(|r| FigureRecord {
+                source_label: crate::collection::figure_source_label(&r.figure.source),
+                year: r.figure.year,
+                value: r.figure.value,
+                department_id: r.figure.department_id,
+                source: r.figure.source,
+                batch_id: r.figure.batch_id,
+                recorded_at: r.figure.recorded_at,
+                superseded_at: r.figure.superseded_at,
+                file_name: r.file_name.unwrap_or_default(),
+                file_hash: r.file_hash.unwrap_or_default(),
+                user_name: r.user_name.unwrap_or_default(),
+            })
+            .collect())
     }
 
     /// Registers an enterprise (city administrator).

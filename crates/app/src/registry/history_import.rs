@@ -3,11 +3,13 @@
 //! class history shows them as historical imports with their document.
 
 use mujun_collect::history::check_classes;
+use mujun_collect::mapping::ColumnMapping;
 use mujun_collect::upload::Issue;
 use mujun_store::{StoreError, enterprises};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use super::mapping::FileKind;
 use crate::audit::{Who, write};
 use crate::{Actor, App, AppError};
 
@@ -35,19 +37,29 @@ pub enum ClassesOutcome {
 
 impl App {
     /// Imports classes of earlier years (city administrator). Every enterprise must be in the
-    /// registry; a year the system itself published is not overwritten.
+    /// registry; a year the system itself published is not overwritten. The file is read
+    /// through `mapping`, else the mapping remembered for its layout.
     pub async fn import_class_history(
         &self,
         actor: &Actor,
         file_name: &str,
         bytes: Vec<u8>,
+        mapping: Option<&ColumnMapping>,
     ) -> Result<ClassesOutcome, AppError> {
         self.require_registry_editor(actor, "history.import_classes", ("enterprise", ""))
+            .await?;
+        let mapping = self
+            .mapping_for(actor, FileKind::Classes, file_name, &bytes, mapping)
             .await?;
         let this_year: i64 = crate::clock::today()[..4].parse().unwrap_or(2100);
         let (limits, name) = (self.upload_limits, file_name.to_owned());
         let (checked, bytes) = self
-            .cpu(move || (check_classes(&name, &bytes, 2000..=this_year - 1, limits), bytes))
+            .cpu(move || {
+                (
+                    check_classes(&name, &bytes, 2000..=this_year - 1, &mapping, limits),
+                    bytes,
+                )
+            })
             .await?;
         let mut checked = checked.map_err(|e| AppError::invalid("file", e.to_string()))?;
         let file_hash = hex::encode(Sha256::digest(&bytes));

@@ -6,12 +6,14 @@
 
 use std::collections::HashMap;
 
+use mujun_collect::mapping::ColumnMapping;
 use mujun_collect::registry::{ClusterRef, RegistryContext, check_registry};
 use mujun_collect::upload::Issue;
 use mujun_store::{StoreError, clusters, enterprise_changes, enterprises, regions, registry};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use super::mapping::FileKind;
 use crate::audit::{Who, write};
 use crate::{Actor, App, AppError};
 
@@ -48,7 +50,8 @@ impl App {
     /// Imports the registry file `bytes` (xlsx or CSV in UTF-8 or GBK) as the city
     /// administrator. Scales are recorded for `year`. Clusters the city does not have are
     /// created when `create_clusters`, otherwise each is a problem of the row that first names
-    /// it.
+    /// it. The file is read through `mapping` (remembered for its layout) or, without one, the
+    /// mapping remembered for its layout.
     pub async fn import_registry(
         &self,
         actor: &Actor,
@@ -56,8 +59,12 @@ impl App {
         bytes: Vec<u8>,
         year: i64,
         create_clusters: bool,
+        mapping: Option<&ColumnMapping>,
     ) -> Result<RegistryOutcome, AppError> {
         self.require_registry_editor(actor, "registry.import", ("enterprise", ""))
+            .await?;
+        let mapping = self
+            .mapping_for(actor, FileKind::Registry, file_name, &bytes, mapping)
             .await?;
         let ctx = {
             let mut c = self.store.read().await?;
@@ -77,7 +84,7 @@ impl App {
         let limits = self.upload_limits;
         let name = file_name.to_owned();
         let (checked, bytes) = self
-            .cpu(move || (check_registry(&name, &bytes, &ctx, limits), bytes))
+            .cpu(move || (check_registry(&name, &bytes, &ctx, &mapping, limits), bytes))
             .await?;
         let mut checked = checked.map_err(|e| AppError::invalid("file", e.to_string()))?;
         if !create_clusters {

@@ -34,6 +34,18 @@ pub fn load_method(spec: &str) -> anyhow::Result<Method> {
     )
 }
 
+/// Reads a column-mapping file (`--mapping`): TOML with a table `[列对应]`.
+pub fn read_mapping(
+    path: Option<&std::path::Path>,
+) -> anyhow::Result<Option<mujun_collect::mapping::ColumnMapping>> {
+    let Some(path) = path else { return Ok(None) };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("无法读取列对应文件 {}", path.display()))?;
+    mujun_collect::mapping::ColumnMapping::from_toml(&text)
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("{}：{e}", path.display()))
+}
+
 /// Reports a refused file: its first 200 problems on stderr (and how many more), all of them in
 /// the workbook `errors_out` when given; then the error that ends the command.
 pub fn refused_file(

@@ -26,6 +26,9 @@ pub struct ImportArgs {
     /// 自动新建文件中出现、本市尚未登记的产业集聚区
     #[arg(long)]
     pub create_clusters: bool,
+    /// 列对应文件（TOML，[列对应] 表：文件中的列名 = 系统列名）；不给时沿用本市为同样表头记住的对应
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
     /// 有问题时把问题清单（.xlsx：行、列、值、说明）写到这里
     #[arg(long)]
     pub errors_out: Option<PathBuf>,
@@ -48,13 +51,14 @@ pub fn run(command: &Command) -> anyhow::Result<()> {
         .and_then(|n| n.to_str())
         .unwrap_or("registry")
         .to_owned();
+    let mapping = super::read_mapping(args.mapping.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let app = super::serve::open(&config).await?;
         let actor = app.cli_actor(&args.user).await?;
         let started = std::time::Instant::now();
         let outcome = app
-            .import_registry(&actor, &name, bytes, args.year, args.create_clusters)
+            .import_registry(&actor, &name, bytes, args.year, args.create_clusters, mapping.as_ref())
             .await;
         app.store().close().await;
         match outcome? {

@@ -384,14 +384,6 @@ pub struct EnterpriseDetail {
     pub items: Vec<EnterpriseItem>,
 }
 
-const SOURCES: [(&str, &str); 5] = [
-    ("seed", "初始数据"),
-    ("import", "批量导入"),
-    ("manual", "手工录入"),
-    ("api", "接口报送"),
-    ("objection", "异议更正"),
-];
-
 fn item_kind_label(kind: &str) -> String {
     match kind {
         "bonus" => "加分项".to_owned(),
@@ -456,7 +448,10 @@ impl From<uc::EnterpriseDetail> for EnterpriseDetail {
                     department: f.department,
                     value: f.current.as_ref().and_then(|c| c.value),
                     recorded: f.current.is_some(),
-                    source_label: f.current.as_ref().map(|c| label_of(&SOURCES, &c.source)),
+                    source_label: f
+                        .current
+                        .as_ref()
+                        .map(|c| mujun_app::collection::figure_source_label(&c.source).to_owned()),
                     source: f.current.as_ref().map(|c| c.source.clone()),
                     recorded_at: f.current.as_ref().map(|c| time(c.recorded_at)),
                 })
@@ -579,7 +574,7 @@ pub async fn figure_history(
             .map(|f| FigureRecord {
                 year: f.year,
                 value: f.value,
-                source_label: label_of(&SOURCES, &f.source),
+                source_label: f.source_label.to_owned(),
                 source: f.source,
                 department_id: f.department_id,
                 batch_id: f.batch_id,

@@ -208,17 +208,6 @@ fn scale_label(scale: &str) -> &'static str {
 
 use mujun_app::evaluation::format::class_label;
 
-fn source_label(source: &str) -> &str {
-    match source {
-        "seed" => "初始数据",
-        "import" => "批量导入",
-        "manual" => "手工录入",
-        "api" => "接口报送",
-        "objection" => "异议更正",
-        other => other,
-    }
-}
-
 fn item_label(item: &str) -> &str {
     match item {
         "high_tech" => "高新技术企业",
@@ -830,7 +819,7 @@ async fn detail(
                 Some(fig) => (
                     fig.value.map_or_else(|| "缺失".to_owned(), format_number),
                     if fig.value.is_some() { "" } else { "missing" },
-                    source_label(&fig.source).to_owned(),
+                    mujun_app::collection::figure_source_label(&fig.source).to_owned(),
                     super::format_time(fig.recorded_at),
                 ),
                 None => ("未报送".to_owned(), "absent", String::new(), String::new()),
@@ -886,6 +875,9 @@ struct HistoryRow {
     value: String,
     department: String,
     source: String,
+    file: String,
+    file_hash: String,
+    hash_short: String,
     user: String,
     recorded: String,
     superseded: String,
@@ -932,12 +924,17 @@ async fn history(
                 departments
                     .get(&d)
                     .cloned()
-                    .unwrap_or_else(|| format!("部门 #{d}"))
+                    .unwrap_or_else(|| "（已撤销的部门）".to_owned())
             }),
-            source: source_label(&f.source).to_owned(),
-            user: f
-                .user_id
-                .map_or_else(|| "系统".to_owned(), |u| format!("账号 #{u}")),
+            source: f.source_label.to_owned(),
+            file: f.file_name.clone(),
+            hash_short: f.file_hash.get(..12).unwrap_or(&f.file_hash).to_owned(),
+            file_hash: f.file_hash.clone(),
+            user: if f.user_name.is_empty() {
+                "系统".to_owned()
+            } else {
+                f.user_name.clone()
+            },
             recorded: super::format_time(f.recorded_at),
             superseded: f.superseded_at.map_or_else(String::new, super::format_time),
         })

@@ -128,19 +128,7 @@ fn task_status_label(status: &str) -> &'static str {
 
 /// Chinese label of the source of a value.
 fn source_label(source: &str) -> &'static str {
-    match source {
-        "seed" => "初始数据",
-        "import" => "批量导入",
-        "xlsx" => "Excel 导入",
-        "csv" => "CSV 导入",
-        "manual" => "手工录入",
-        "api" => "接口报送",
-        "objection" => "公示异议更正",
-        "correction" => "自核争议更正",
-        "history" => "历史数据导入",
-        "copy_last_year" => "沿用上年",
-        _ => "其他",
-    }
+    mujun_app::collection::figure_source_label(source)
 }
 
 /// Chinese label of a self-check state.
