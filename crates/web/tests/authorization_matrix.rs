@@ -505,6 +505,12 @@ async fn state_changing_routes_refuse_other_roles() {
                 vec![("code", ""), ("agency", "")],
                 [L, D, A, D, D, D, D, D, D, D],
             ),
+            // The mapping step of a city file (refused for its content: no such kept file).
+            (
+                "/setup/mapping",
+                vec![("file_id", "0"), ("c0", "")],
+                [L, D, A, D, D, D, D, D, D, D],
+            ),
             (
                 "/collection/rounds",
                 vec![("year", "2031")],
@@ -556,6 +562,7 @@ async fn state_changing_routes_refuse_other_roles() {
             // the content here: no file).
             ("/setup/registry".into(), vec![("year", "2024")], city_only),
             ("/setup/classes".into(), vec![], city_only),
+            ("/setup/figures".into(), vec![("year", "2023")], city_only),
         ];
         for (path, fields, expected) in &uploads {
             for (i, role) in ROLES.iter().enumerate() {

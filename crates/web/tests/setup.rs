@@ -119,3 +119,201 @@ async fn a_new_city_is_set_up_from_the_first_run_page() {
         s.cleanup().await;
     }
 }
+
+/// The hidden id of the file kept for the mapping step.
+fn kept_file_id(body: &str) -> String {
+    let at = body.find("name=\"file_id\" value=\"").expect("the mapping form") + 22;
+    body[at..].chars().take_while(char::is_ascii_digit).collect()
+}
+
+#[tokio::test]
+async fn the_city_maps_the_columns_of_its_own_workbook() {
+    each(async |s| {
+        let city = s.login("city").await;
+        // The city's own layout: nothing but the county is named as we name it.
+        let registry = format!(
+            "序号,企业代码,企业全称,所在县区,行业,备注\n1,{},映射甲公司,驿城区,3511,\n2,{},映射乙公司,西平县,1310,新建\n",
+            code(11),
+            code(12)
+        );
+        let p = s
+            .post_multipart("/setup/registry", Some(&city), &[("year", "2024")], Some(("名录.csv", registry.as_bytes())))
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{}: {}", s.name, p.body);
+        assert!(p.body.contains("data-testid=\"mapping\""), "{}: the mapping step", s.name);
+        assert!(p.body.contains("未识别") && p.body.contains("映射甲公司、映射乙公司"), "{}: samples", s.name);
+        assert!(p.body.contains("尚未找到必填项"), "{}", s.name);
+        let file_id = kept_file_id(&p.body);
+        // Two columns for one field: asked again, nothing stored.
+        let twice = [
+            ("file_id", file_id.as_str()),
+            ("year", "2024"),
+            ("c0", ""),
+            ("c1", "统一社会信用代码"),
+            ("c2", "统一社会信用代码"),
+            ("c3", "县区"),
+            ("c4", "行业代码"),
+            ("c5", ""),
+        ];
+        let p = s.post("/setup/mapping", Some(&city), &twice).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {}", s.name, p.body);
+        assert!(p.body.contains("都对应到") && p.body.contains("data-testid=\"mapping\""), "{}", s.name);
+        let right = [
+            ("file_id", file_id.as_str()),
+            ("year", "2024"),
+            ("c0", ""),
+            ("c1", "统一社会信用代码"),
+            ("c2", "企业名称"),
+            ("c3", "县区"),
+            ("c4", "行业代码"),
+            ("c5", ""),
+        ];
+        let p = s.post("/setup/mapping", Some(&city), &right).await;
+        assert_eq!(p.status, StatusCode::OK, "{}: {}", s.name, p.body);
+        assert!(p.body.contains("新增 2 家"), "{}: {}", s.name, p.body);
+        // Next year's file of the same layout is read without asking.
+        let renamed = registry.replace("映射乙公司", "映射乙集团");
+        let p = s
+            .post_multipart("/setup/registry", Some(&city), &[("year", "2025")], Some(("名录2025.csv", renamed.as_bytes())))
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{}: {}", s.name, p.body);
+        assert!(p.body.contains("变更 1 家"), "{}: the remembered mapping: {}", s.name, p.body);
+
+        // Figures of an earlier year in 元 and 平方米.
+        let figures = format!(
+            "纳税人识别号,营业收入（元）,用地（平方米）\n{},12345600,2000\n{},500000,1000\n",
+            code(11),
+            code(12)
+        );
+        let p = s
+            .post_multipart("/setup/figures", Some(&city), &[("year", "2022")], Some(("2022年数据.csv", figures.as_bytes())))
+            .await;
+        assert!(p.body.contains("data-testid=\"mapping\""), "{}: {}", s.name, p.body);
+        let file_id = kept_file_id(&p.body);
+        let p = s
+            .post(
+                "/setup/mapping",
+                Some(&city),
+                &[
+                    ("file_id", file_id.as_str()),
+                    ("year", "2022"),
+                    ("c0", "统一社会信用代码"),
+                    ("c1", "主营业务收入|元"),
+                    ("c2", "用地面积|平方米"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{}: {}", s.name, p.body);
+        assert!(p.body.contains("2 家企业，4 个数值"), "{}: {}", s.name, p.body);
+        let id = {
+            let mut c = s.app.store().read().await.unwrap();
+            mujun_store::enterprises::get_by_code(&mut c, &code(11)).await.unwrap().unwrap().id
+        };
+        let mut c = s.app.store().read().await.unwrap();
+        let current = mujun_store::figures::current(&mut c, id, 2022).await.unwrap();
+        drop(c);
+        let value = |f: &str| current.iter().find(|x| x.field == f).unwrap().value.unwrap();
+        assert_eq!(value("main_revenue"), 1234.56, "{}: 元 → 万元", s.name);
+        assert_eq!(value("land_area_mu"), 3.0, "{}: 2000 m² = 3 亩", s.name);
+        assert!(current.iter().all(|f| f.source == "history"));
+        let h = s
+            .get(&format!("/enterprises/{id}/history?year=2022&field=main_revenue"), Some(&city))
+            .await;
+        assert!(
+            h.body.contains("历史数据导入") && h.body.contains("2022年数据.csv") && h.body.contains("指纹"),
+            "{}: {}",
+            s.name,
+            h.body
+        );
+        // Nobody else maps or imports.
+        let tax = s.login("tax").await;
+        let p = s
+            .post_multipart("/setup/figures", Some(&tax), &[("year", "2022")], Some(("x.csv", figures.as_bytes())))
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", s.name);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn scripts_set_a_mapping_and_import_through_the_api() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    each(async |s| {
+        let city = s.app.login("city", PASSWORD, "ip", None).await.unwrap().actor;
+        let token = s.app.issue_own_token(&city, "setup", 30).await.unwrap();
+        let classes = format!("评价年份,代码,结果,文件\n2021,{},C类,驻政办〔2022〕5号\n", code(13));
+        let registry = format!("统一社会信用代码,企业名称,县区,行业代码\n{},接口公司,驿城区,3511\n", code(13));
+        let post = |path: String, body: Vec<u8>, bearer: String| {
+            Request::post(path)
+                .header(header::AUTHORIZATION, format!("Bearer {bearer}"))
+                .header(header::CONTENT_TYPE, "application/octet-stream")
+                .body(Body::from(body))
+                .unwrap()
+        };
+        let p = s
+            .send(post(
+                "/api/v1/setup/registry/import?file_name=%E5%90%8D%E5%BD%95.csv&year=2024".into(),
+                registry.clone().into_bytes(),
+                token.clone(),
+            ))
+            .await;
+        assert_eq!(p.status, StatusCode::CREATED, "{}: {}", s.name, p.body);
+        let p = s
+            .send(post(
+                "/api/v1/setup/classes/columns?file_name=c.csv".into(),
+                classes.clone().into_bytes(),
+                token.clone(),
+            ))
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{}: {}", s.name, p.body);
+        let v: serde_json::Value = serde_json::from_str(&p.body).unwrap();
+        assert_eq!(v["missing"].as_array().unwrap().len(), 3, "{}: {}", s.name, p.body);
+        let print = v["fingerprint"].as_str().unwrap().to_owned();
+        // Importing before the mapping is known: every missing column named, nothing stored.
+        let p = s
+            .send(post(
+                "/api/v1/setup/classes/import?file_name=c.csv".into(),
+                classes.clone().into_bytes(),
+                token.clone(),
+            ))
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {}", s.name, p.body);
+        assert!(p.body.contains("缺少必需的列"), "{}: {}", s.name, p.body);
+        let mapping = serde_json::json!({"columns": {"评价年份": "年度", "代码": "统一社会信用代码", "结果": "评价类别", "文件": "发布文件"}});
+        let put = Request::put(format!("/api/v1/setup/classes/mappings/{print}"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(mapping.to_string()))
+            .unwrap();
+        let p = s.send(put).await;
+        assert_eq!(p.status, StatusCode::NO_CONTENT, "{}: {}", s.name, p.body);
+        let p = s
+            .send(post(
+                "/api/v1/setup/classes/import?file_name=c.csv".into(),
+                classes.clone().into_bytes(),
+                token.clone(),
+            ))
+            .await;
+        assert_eq!(p.status, StatusCode::CREATED, "{}: {}", s.name, p.body);
+        assert!(p.body.contains("\"years\":[2021]"), "{}: {}", s.name, p.body);
+        // A wrong target is refused; another role is refused and audited.
+        let wrong = Request::put(format!("/api/v1/setup/classes/mappings/{print}"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"columns":{"代码":"火星编号"}}"#))
+            .unwrap();
+        assert_eq!(s.send(wrong).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let tax = s.app.login("tax", PASSWORD, "ip", None).await.unwrap().actor;
+        let tax_token = s.app.issue_own_token(&tax, "setup", 30).await.unwrap();
+        let p = s
+            .send(post(
+                "/api/v1/setup/classes/import?file_name=c.csv".into(),
+                classes.into_bytes(),
+                tax_token,
+            ))
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "{}: {}", s.name, p.body);
+    })
+    .await;
+}

@@ -449,6 +449,48 @@ impl App {
         })
     }
 
+    /// Remembers a mapping for a layout given by its fingerprint (the API's way to say what a
+    /// layout's columns are before importing files of it). Every target must be one of
+    /// [`App::mapping_targets`], with a unit it offers.
+    pub async fn save_mapping(
+        &self,
+        actor: &Actor,
+        kind: FileKind,
+        fingerprint: &str,
+        mapping: &ColumnMapping,
+    ) -> Result<(), AppError> {
+        self.require_registry_editor(actor, "mapping.save", ("column_mapping", fingerprint))
+            .await?;
+        if fingerprint.len() != 64 || !fingerprint.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(AppError::invalid("fingerprint", "表头指纹应为 64 位十六进制数字"));
+        }
+        let targets = self.mapping_targets(kind).await?;
+        let allowed: Vec<String> = targets
+            .iter()
+            .flat_map(|t| {
+                let mut v = vec![normalize_text(&t.header).into_owned()];
+                if kind == FileKind::Figures {
+                    v.extend(
+                        t.units
+                            .iter()
+                            .map(|u| normalize_text(&format!("{}（{u}）", t.header)).into_owned()),
+                    );
+                }
+                v
+            })
+            .collect();
+        let wrong: Vec<String> = mapping
+            .columns
+            .iter()
+            .filter(|(_, t)| !t.is_empty() && !allowed.contains(t))
+            .map(|(h, t)| format!("列“{h}”：没有“{t}”这一项"))
+            .collect();
+        if !wrong.is_empty() {
+            return Err(AppError::invalid("mapping", wrong.join("；")));
+        }
+        self.remember(actor, kind, fingerprint, mapping).await
+    }
+
     /// A kept file with the mapping detected for it (no question left): for the page when
     /// [`MappingView::complete`].
     pub async fn take_kept_file(&self, actor: &Actor, view: &MappingView) -> Result<MappedFile, AppError> {

@@ -17,6 +17,7 @@ pub mod objections;
 pub mod openapi;
 pub mod reference;
 pub mod runs;
+pub mod setup;
 
 use axum::Router;
 use mujun_app::AppError;
@@ -72,5 +73,8 @@ endpoints! {
     get "/runs/{id}/results/{enterprise_id}" => runs::get_score_card,
     post "/runs/{id}/reopen-year" => runs::reopen_year,
     get "/objections" => objections::list_objections,
+    post "/setup/{kind}/import" => setup::import_city_file,
+    post "/setup/{kind}/columns" => setup::detect_city_file_columns,
+    put "/setup/{kind}/mappings/{fingerprint}" => setup::set_city_file_mapping,
     get "/openapi.json" => openapi::get_openapi,
 }

@@ -70,6 +70,7 @@ impl Modify for SecuritySchemes {
         (name = "参考数据", description = "县区、行业、部门与代码表"),
         (name = "数据采集", description = "数据项目录、部门填报模板、数值报送（与网页导入相同的校验）与采集完成情况"),
         (name = "综合评价", description = "评价批次、结果排名、企业评分卡与异议（按账号的数据范围）"),
+        (name = "城市设置", description = "本市的企业名录、历年评价类别与历年数据文件的导入，以及按表头记住的列对应"),
         (name = "文档", description = "本 OpenAPI 文档"),
     )
 )]

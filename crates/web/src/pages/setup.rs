@@ -359,9 +359,8 @@ async fn mapping(
     crate::auth::CsrfForm { user, form }: crate::auth::CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim());
-    let file_id = field("file_id")
-        .parse::<i64>()
-        .map_err(|_| PageError::from(mujun_app::AppError::NotFound("待对应的文件")))?;
+    // An unknown id is refused by the use case (after its permission check) like an expired one.
+    let file_id = field("file_id").parse::<i64>().unwrap_or(0);
     let options = Options {
         year: year_of(field("year")).unwrap_or(0),
         create_clusters: !field("create_clusters").is_empty(),
@@ -378,6 +377,16 @@ async fn mapping(
             let message = e.into_iter().map(|f| f.message).collect::<Vec<_>>().join("；");
             let view = state.app.kept_columns(&user.actor, file_id).await?;
             mapping_page(&state, &user, &view, options, Some(&chosen), Some(message)).await
+        }
+        Err(mujun_app::AppError::NotFound(what)) => {
+            render(
+                &state,
+                &user,
+                Vec::new(),
+                Vec::new(),
+                Some(format!("找不到{what}")),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
