@@ -56,7 +56,7 @@ impl ColumnMapping {
         }
     }
 
-    /// Reads a mapping file: TOML with one table `[列对应]` of `"文件中的列名" = "系统列名"`.
+    /// Reads a mapping file: TOML with one table `["列对应"]` of `"文件中的列名" = "系统列名"`.
     pub fn from_toml(text: &str) -> Result<ColumnMapping, String> {
         let file: MappingFile =
             toml::from_str(text).map_err(|e| format!("列对应文件格式错误：{}", e.message()))?;
@@ -70,7 +70,7 @@ impl ColumnMapping {
     /// The mapping as a file [`ColumnMapping::from_toml`] reads back.
     pub fn to_toml(&self) -> String {
         let mut out = String::from(
-            "# 列对应：左边是文件中的列名，右边是系统的列名（数据项可带单位，如“主营业务收入（元）”）；\n# 右边为空表示忽略该列。\n[列对应]\n",
+            "# 列对应：左边是文件中的列名，右边是系统的列名（数据项可带单位，如“主营业务收入（元）”）；\n# 右边为空表示忽略该列。\n[\"列对应\"]\n",
         );
         for (h, t) in &self.columns {
             out.push_str(&format!("{} = {}\n", toml_string(h), toml_string(t)));
@@ -199,7 +199,7 @@ mod tests {
         m.set("序号", "");
         let back = ColumnMapping::from_toml(&m.to_toml()).unwrap();
         assert_eq!(back, m);
-        let err = ColumnMapping::from_toml("[列对应]\n\"a\" = 3\n").unwrap_err();
+        let err = ColumnMapping::from_toml("[\"列对应\"]\n\"a\" = 3\n").unwrap_err();
         assert!(err.starts_with("列对应文件格式错误"), "{err}");
     }
 

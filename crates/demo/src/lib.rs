@@ -24,6 +24,7 @@
 //! assert!(csv.starts_with(b"credit_code,name,region_code,cluster,"));
 //! ```
 
+pub mod city;
 mod csv_out;
 mod model;
 mod names;

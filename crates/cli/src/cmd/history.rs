@@ -30,7 +30,7 @@ pub struct ImportArgs {
     /// 以哪个账号的名义导入（市级评价管理员）
     #[arg(long)]
     pub user: String,
-    /// 列对应文件（TOML，[列对应] 表：文件中的列名 = 系统列名）；不给时沿用本市为同样表头记住的对应
+    /// 列对应文件（TOML，["列对应"] 表：文件中的列名 = 系统列名）；不给时沿用本市为同样表头记住的对应
     #[arg(long)]
     pub mapping: Option<PathBuf>,
     /// 有问题时把问题清单（.xlsx：行、列、值、说明）写到这里

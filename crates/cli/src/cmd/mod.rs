@@ -34,7 +34,7 @@ pub fn load_method(spec: &str) -> anyhow::Result<Method> {
     )
 }
 
-/// Reads a column-mapping file (`--mapping`): TOML with a table `[列对应]`.
+/// Reads a column-mapping file (`--mapping`): TOML with a table `["列对应"]`.
 pub fn read_mapping(
     path: Option<&std::path::Path>,
 ) -> anyhow::Result<Option<mujun_collect::mapping::ColumnMapping>> {

@@ -26,7 +26,7 @@ pub struct ImportArgs {
     /// 自动新建文件中出现、本市尚未登记的产业集聚区
     #[arg(long)]
     pub create_clusters: bool,
-    /// 列对应文件（TOML，[列对应] 表：文件中的列名 = 系统列名）；不给时沿用本市为同样表头记住的对应
+    /// 列对应文件（TOML，["列对应"] 表：文件中的列名 = 系统列名）；不给时沿用本市为同样表头记住的对应
     #[arg(long)]
     pub mapping: Option<PathBuf>,
     /// 有问题时把问题清单（.xlsx：行、列、值、说明）写到这里
