@@ -42,17 +42,19 @@ fn init_sets_up_a_city_once() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("已设置为南阳市"));
 }
 
-#[tokio::test]
-async fn a_refused_registry_writes_its_problem_list() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("m.db").display());
-    let key = dir.path().join("audit.key");
-    let mujun = |args: &[&str]| {
+/// A SQLite database in `dir` set up for 南阳 with its city administrator `nycity`, and a way to
+/// run `mujun` on it.
+async fn nanyang(dir: &std::path::Path) -> impl Fn(&[&str]) -> std::process::Output {
+    let db = format!("sqlite://{}", dir.join("m.db").display());
+    let key = dir.join("audit.key");
+    let (d, k) = (dir.to_owned(), key.clone());
+    let db2 = db.clone();
+    let mujun = move |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_mujun"))
             .args(args)
-            .args(["--database", &db])
-            .env("MUJUN_AUDIT_KEY_FILE", &key)
-            .current_dir(dir.path())
+            .args(["--database", &db2])
+            .env("MUJUN_AUDIT_KEY_FILE", &k)
+            .current_dir(&d)
             .output()
             .unwrap()
     };
@@ -79,6 +81,114 @@ async fn a_refused_registry_writes_its_problem_list() {
             .unwrap();
         store.close().await;
     }
+    mujun
+}
+
+#[tokio::test]
+async fn the_demo_files_of_a_city_load_through_their_mapping_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let mujun = nanyang(dir.path()).await;
+    let files = dir.path().join("南阳");
+    let out = Command::new(env!("CARGO_BIN_EXE_mujun"))
+        .args([
+            "demo-data",
+            "--city",
+            "411300",
+            "--enterprises",
+            "120",
+            "--year",
+            "2024",
+            "--out",
+        ])
+        .arg(&files)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let at = |name: &str| files.join(name).to_str().unwrap().to_owned();
+    // Without its mapping file the registry's own headers are refused.
+    let out = mujun(&[
+        "registry",
+        "import",
+        &at("企业名录.xlsx"),
+        "--user",
+        "nycity",
+        "--year",
+        "2024",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("缺少必需的列"));
+    let out = mujun(&[
+        "registry",
+        "import",
+        &at("企业名录.xlsx"),
+        "--user",
+        "nycity",
+        "--year",
+        "2024",
+        "--create-clusters",
+        "--mapping",
+        &at("列对应-企业名录.toml"),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("新建产业集聚区"), "{text}");
+    let out = mujun(&[
+        "history",
+        "import",
+        "--classes",
+        &at("历年评价类别.xlsx"),
+        "--user",
+        "nycity",
+        "--mapping",
+        &at("列对应-历年评价类别.toml"),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2021、2022、2023"));
+    // The first year's figures with the mapping file, the next without: remembered by layout.
+    for (year, mapping) in [("2022", true), ("2023", false)] {
+        let file = at(&format!("{year}年度企业数据.xlsx"));
+        let map = at(&format!("列对应-{year}年度企业数据.toml"));
+        let mut args = vec![
+            "history",
+            "import",
+            "--figures",
+            &file,
+            "--year",
+            year,
+            "--user",
+            "nycity",
+        ];
+        if mapping {
+            args.extend(["--mapping", &map]);
+        }
+        let out = mujun(&args);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{year}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains(&format!("已导入 {year} 年度历年数据")) && text.contains("税务局"),
+            "{text}"
+        );
+    }
+    // --figures needs its year.
+    let out = mujun(&[
+        "history",
+        "import",
+        "--figures",
+        &at("2021年度企业数据.xlsx"),
+        "--user",
+        "nycity",
+    ]);
+    assert!(!out.status.success());
+}
+
+#[tokio::test]
+async fn a_refused_registry_writes_its_problem_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mujun = nanyang(dir.path()).await;
     let file = dir.path().join("名录.csv");
     std::fs::write(&file, "企业名称,县区\n甲,宛城区\n").unwrap();
     let problems = dir.path().join("问题清单.xlsx");
