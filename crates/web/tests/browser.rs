@@ -790,3 +790,90 @@ async fn a_privileged_account_needs_two_administrators_and_a_second_factor() {
     server.stop().await;
     store.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_city_maps_the_columns_of_its_own_registry_file() {
+    if !enabled() {
+        return;
+    }
+    let (store, app) = demo_app().await;
+    let server = serve(app).await;
+    let base = server.base.clone();
+    let (c, _driver, _profile) = browser().await;
+    let shots = screenshots();
+    login(&c, &base, "city").await;
+    c.goto(&format!("{base}/setup")).await.unwrap();
+    // A registry in the city's own layout: only the industry code is named as we name it.
+    let code = |n: u32| {
+        mujun_domain::CreditCode::with_check_char(&format!("91411700MA{n:07}"))
+            .unwrap()
+            .to_string()
+    };
+    let file = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    std::fs::write(
+        file.path(),
+        format!(
+            "企业代码,企业全称,所属县区,行业代码,备注\n{},浏览器甲公司,驿城区,3511,新建\n{},浏览器乙公司,西平县,1310,\n",
+            code(901),
+            code(902)
+        ),
+    )
+    .unwrap();
+    let form = c
+        .find(Locator::Css("form[action='/setup/registry']"))
+        .await
+        .unwrap();
+    form.find(Locator::Css("input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(&file.path().display().to_string())
+        .await
+        .unwrap();
+    form.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The mapping step: each column with its values and what it is taken for.
+    let table = text_of(&c, "table[data-testid=mapping]").await;
+    assert!(
+        table.contains("企业代码")
+            && table.contains("浏览器甲公司、浏览器乙公司")
+            && table.contains("未识别"),
+        "{table}"
+    );
+    assert!(table.contains("请核对"), "guesses are marked: {table}");
+    std::fs::write(
+        shots.join("mapping-1-detected.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    for (i, target) in [(0, "统一社会信用代码"), (1, "企业名称"), (2, "县区")] {
+        c.find(Locator::Css(&format!("select[name=c{i}]")))
+            .await
+            .unwrap()
+            .select_by_value(target)
+            .await
+            .unwrap();
+    }
+    c.find(Locator::Css("form[action='/setup/mapping'] button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let flash = text_until(&c, ".flash.ok", "新增").await;
+    assert!(
+        flash.contains("已导入企业名录") && flash.contains("新增 2 家"),
+        "{flash}"
+    );
+    std::fs::write(
+        shots.join("mapping-2-imported.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    c.close().await.unwrap();
+    server.stop().await;
+    store.cleanup().await;
+}

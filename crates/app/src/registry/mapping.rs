@@ -81,6 +81,9 @@ pub struct DetectedColumn {
     pub unit: String,
     /// Taken from the remembered mapping or recognised by its header (not a guess to check).
     pub recognised: bool,
+    /// Not recognised, but its target guessed from its header's words or its values: preselected
+    /// for the person to confirm.
+    pub guessed: bool,
 }
 
 /// What the mapping step shows.
@@ -367,6 +370,12 @@ impl App {
                 }
                 None => detect(kind, header, &targets, &items),
             };
+            let (target, guessed) = if target.is_empty() && !recognised {
+                let g = guess(kind, header, &p.samples[index]);
+                (g.unwrap_or_default().to_owned(), g.is_some())
+            } else {
+                (target, false)
+            };
             columns.push(DetectedColumn {
                 index,
                 header: header.clone(),
@@ -374,6 +383,7 @@ impl App {
                 target,
                 unit,
                 recognised,
+                guessed,
             });
         }
         let missing = targets
@@ -426,6 +436,7 @@ impl App {
                 target: String::new(),
                 unit: String::new(),
                 recognised: false,
+                guessed: false,
             })
             .collect();
         if choices.len() != columns.len() {
@@ -500,6 +511,25 @@ impl App {
             .map(|c| (c.target.clone(), c.unit.clone()))
             .collect();
         self.map_columns(actor, view.file_id, &choices).await
+    }
+}
+
+/// A likely target of a column no header rule recognises: credit codes by their values, the
+/// registry's fields by the words of their header. Never taken without the person's confirmation.
+fn guess(kind: FileKind, header: &str, samples: &[String]) -> Option<&'static str> {
+    if !samples.is_empty() && samples.iter().all(|v| mujun_domain::CreditCode::parse(v).is_ok()) {
+        return Some(CODE_HEADERS[0]);
+    }
+    let has = |words: &[&str]| words.iter().any(|w| header.contains(w));
+    match kind {
+        FileKind::Registry if has(&["名称", "全称", "企业名"]) => Some("企业名称"),
+        FileKind::Registry if has(&["园区", "集聚区", "开发区"]) => Some("产业集聚区"),
+        FileKind::Registry if has(&["县", "区域", "辖区"]) => Some("县区"),
+        FileKind::Registry if has(&["行业"]) => Some("行业代码"),
+        FileKind::Classes if has(&["年"]) => Some("年度"),
+        FileKind::Classes if has(&["类", "结果", "等级"]) => Some("评价类别"),
+        FileKind::Classes if has(&["文号", "文件"]) => Some("发布文件"),
+        _ => None,
     }
 }
 

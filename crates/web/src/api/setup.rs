@@ -248,6 +248,8 @@ pub struct DetectedColumnBody {
     pub unit: String,
     /// 按记住的列对应或表头识别（而非猜测）
     pub recognised: bool,
+    /// 未识别，按列名或内容推测出 target，须确认后使用
+    pub guessed: bool,
 }
 
 /// 一列可以对应的系统项
@@ -325,6 +327,7 @@ pub async fn detect_city_file_columns(
                 target: c.target,
                 unit: c.unit,
                 recognised: c.recognised,
+                guessed: c.guessed,
             })
             .collect(),
         targets: v

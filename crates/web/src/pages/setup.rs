@@ -261,6 +261,7 @@ struct ColumnRow {
     samples: String,
     selected: String,
     recognised: bool,
+    guessed: bool,
 }
 
 #[derive(Template)]
@@ -330,6 +331,7 @@ async fn mapping_page(
                 .and_then(|ch| ch.get(i))
                 .map_or_else(|| choice_value(&c.target, &c.unit), |(t, u)| choice_value(t, u)),
             recognised: c.recognised,
+            guessed: c.guessed,
         })
         .collect();
     let page = MappingPage {
