@@ -189,6 +189,22 @@ async fn nanyang_loads_and_reloads_its_registry_from_its_own_file() {
                 .unwrap()
         };
         assert_eq!(first.name, "南阳甲智能装备有限公司");
+        // The search follows the rename: the new name's words find it, the old name's do not.
+        let found = |words: &str| {
+            let q = mujun_app::registry::enterprises::EnterpriseQuery {
+                filter: mujun_store::enterprises::ListFilter {
+                    search: Some(words.to_owned()),
+                    ..Default::default()
+                },
+                page: 1,
+                per_page: 50,
+                ..Default::default()
+            };
+            let (app, city) = (&app, &city);
+            async move { app.list_enterprises(city, &q).await.unwrap().total }
+        };
+        assert_eq!(found("智能装备").await, 1, "{name}");
+        assert_eq!(found("甲机械").await, 0, "{name}");
         let history = app.enterprise_registry_history(&city, first.id).await.unwrap();
         let kinds: Vec<(&str, &str, &str)> = history
             .iter()

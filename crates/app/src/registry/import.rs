@@ -155,6 +155,7 @@ impl App {
         let mut changes: Vec<registry::NewChange> = Vec::new();
         let mut scales: Vec<(i64, &'static str)> = Vec::new();
         let mut new_scales: Vec<(&str, &'static str)> = Vec::new();
+        let mut updates: Vec<registry::Update> = Vec::new();
         for row in &checked.rows {
             let cluster_id = match &row.cluster {
                 None => None,
@@ -211,11 +212,11 @@ impl App {
                 summary.unchanged += 1;
                 continue;
             }
-            enterprises::update(
-                &mut tx,
-                e.id,
-                e.version,
-                &enterprises::EnterpriseFields {
+            updates.push(registry::Update {
+                id: e.id,
+                version: e.version,
+                renamed: e.name != row.name,
+                fields: enterprises::EnterpriseFields {
                     credit_code: e.credit_code.clone(),
                     name: row.name.clone(),
                     region_code: row.region_code.clone(),
@@ -228,8 +229,7 @@ impl App {
                     address: e.address.clone(),
                     checksum_override: e.checksum_override == 1,
                 },
-            )
-            .await?;
+            });
             changes.extend(
                 diffs
                     .into_iter()
@@ -245,6 +245,7 @@ impl App {
                 summary.closed += 1;
             }
         }
+        registry::update_many(&mut tx, backend, &updates).await?;
         let ids = registry::insert_many(&mut tx, backend, &new_rows).await?;
         summary.added = new_rows.len();
         for f in &new_rows {
