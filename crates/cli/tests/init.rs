@@ -209,6 +209,15 @@ async fn a_refused_registry_writes_its_problem_list() {
         err.contains("未导入任何数据") && err.contains("缺少必需的列"),
         "{err}"
     );
-    let bytes = std::fs::read(&problems).unwrap();
-    assert_eq!(&bytes[..2], b"PK", "an xlsx workbook");
+    // The file itself, its cells as given, with the problem list beside it.
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(std::fs::read(&problems).unwrap())).unwrap();
+    assert_eq!(book.sheet_names(), ["数据填报", "问题清单"]);
+    let data = book.worksheet_range("数据填报").unwrap();
+    assert_eq!(data.get_value((1, 0)).unwrap().to_string(), "甲");
+    let list = book.worksheet_range("问题清单").unwrap();
+    assert!(
+        list.rows()
+            .any(|r| r.iter().any(|c| c.to_string().contains("缺少必需的列")))
+    );
 }

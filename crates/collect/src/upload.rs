@@ -617,6 +617,26 @@ fn check_row(
 /// written.
 const MAX_NOTES: usize = 2_000;
 
+/// A refused file of any kind (registry, classes, an earlier year's figures) with its problems
+/// marked as [`marked_workbook`] marks an upload's, in memory.
+pub fn marked_issues(
+    file_name: &str,
+    bytes: &[u8],
+    errors: &[Issue],
+    limits: Limits,
+) -> Result<Vec<u8>, CollectError> {
+    let checked = Checked {
+        file_name: file_name.to_owned(),
+        file_hash: String::new(),
+        rows: Vec::new(),
+        errors: errors.to_vec(),
+        warnings: Vec::new(),
+    };
+    let mut out = std::io::Cursor::new(Vec::new());
+    marked_workbook(&checked, bytes, limits, &mut out)?;
+    Ok(out.into_inner())
+}
+
 /// The upload with every problem marked, written to `out`: error cells red, warning cells
 /// yellow, the first problem cells with a note; a last column 问题说明 per row; and a sheet
 /// 问题清单 listing them all. The upload is read again row by row and the workbook written in

@@ -116,7 +116,11 @@ pub struct Update {
 /// `UPDATE … FROM` (row-by-row updates cost a round trip each, seconds for ten thousand on
 /// PostgreSQL); the renamed ones get new name windows. Refused whole with a conflict when any
 /// enterprise moved past its version.
-pub async fn update_many(conn: &mut AnyConnection, backend: Backend, rows: &[Update]) -> Result<(), StoreError> {
+pub async fn update_many(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    rows: &[Update],
+) -> Result<(), StoreError> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -167,7 +171,9 @@ pub async fn update_many(conn: &mut AnyConnection, backend: Backend, rows: &[Upd
     .bind(now_ms())
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DROP TABLE registry_updates").execute(&mut *conn).await?;
+    sqlx::query("DROP TABLE registry_updates")
+        .execute(&mut *conn)
+        .await?;
     if done.rows_affected() != rows.len() as u64 {
         return Err(StoreError::Conflict("企业信息"));
     }
@@ -198,7 +204,11 @@ pub async fn update_many(conn: &mut AnyConnection, backend: Backend, rows: &[Upd
 
 /// Inserts name windows in index order: appending to the (gram, enterprise) key is several times
 /// cheaper than inserting a million keys in name order.
-async fn insert_grams(conn: &mut AnyConnection, backend: Backend, grams: &mut [(String, i64)]) -> Result<(), StoreError> {
+async fn insert_grams(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    grams: &mut [(String, i64)],
+) -> Result<(), StoreError> {
     grams.sort_unstable();
     let gram_rows: Vec<Vec<Val<'_>>> = grams
         .iter()

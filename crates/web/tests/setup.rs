@@ -31,6 +31,26 @@ async fn the_city_uploads_its_registry_and_classes() {
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", s.name);
         assert!(p.body.contains("data-testid=\"problems\"") && p.body.contains("火星区"), "{}", s.name);
         assert!(p.body.contains("<td class=\"num\">3</td>"), "the row is named");
+        // The file itself with its problems marked, for its sender only (and audited).
+        let at = p.body.find("href=\"/setup/files/").expect("the marked file's link") + 6;
+        let link: String = p.body[at..].chars().take_while(|c| *c != '"').collect();
+        let file = s.get(&link, Some(&city)).await;
+        assert_eq!(file.status, StatusCode::OK, "{}", s.name);
+        assert!(
+            file.headers
+                .get(axum::http::header::CONTENT_TYPE)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .contains("spreadsheetml"),
+            "{}",
+            s.name
+        );
+        for other in ["admin", "leader", "tax", "yicheng", "zhuangbei", "qiye", "auditor", "secadmin"] {
+            let b = s.login(other).await;
+            let page = s.get(&link, Some(&b)).await;
+            assert_eq!(page.status, StatusCode::FORBIDDEN, "{}: {other}", s.name);
+        }
         let good = format!(
             "单位名称,社会信用代码,所在县区,园区,国民经济行业代码\n甲公司,{},驿城区,驿城新园区,3511\n",
             code(1)

@@ -502,6 +502,73 @@ impl App {
         self.remember(actor, kind, fingerprint, mapping).await
     }
 
+    /// Keeps a refused file with every problem marked (its cells coloured, a note on each, the
+    /// sheet 问题清单), for a day, for its sender to download and fix in Excel.
+    pub async fn keep_marked_file(
+        &self,
+        actor: &Actor,
+        kind: FileKind,
+        file_name: &str,
+        bytes: Vec<u8>,
+        errors: Vec<mujun_collect::upload::Issue>,
+    ) -> Result<i64, AppError> {
+        self.require_registry_editor(actor, "mapping.detect", ("column_mapping", ""))
+            .await?;
+        let (limits, name) = (self.upload_limits, file_name.to_owned());
+        let marked = self
+            .cpu(move || mujun_collect::upload::marked_issues(&name, &bytes, &errors, limits))
+            .await?
+            .map_err(|e| AppError::invalid("file", e.to_string()))?;
+        let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem);
+        let mut tx = self.store.begin().await?;
+        let id = mappings::keep(
+            &mut tx,
+            actor.user_id,
+            kind.as_str(),
+            &format!("{stem}-问题标注.xlsx"),
+            &marked,
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(id)
+    }
+
+    /// A kept file of the caller, as a download (audited: a file of figures is confidential).
+    pub async fn kept_file_download(
+        &self,
+        actor: &Actor,
+        file_id: i64,
+    ) -> Result<crate::download::Download, AppError> {
+        self.require_registry_editor(
+            actor,
+            "export.setup_file",
+            ("column_mapping", &file_id.to_string()),
+        )
+        .await?;
+        let kept = self.kept_file(actor, file_id).await?;
+        let mut tx = self.store.begin().await?;
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "export.setup_file",
+            ("setup_file", &file_id.to_string()),
+            json!({"kind": kept.kind, "file_name": kept.file_name, "bytes": kept.content.len()}),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        let content_type = if kept.file_name.to_ascii_lowercase().ends_with(".csv") {
+            "text/csv; charset=utf-8"
+        } else {
+            crate::download::XLSX
+        };
+        Ok(crate::download::Download::bytes(
+            kept.file_name,
+            content_type,
+            kept.content,
+        ))
+    }
+
     /// A kept file with the mapping detected for it (no question left): for the page when
     /// [`MappingView::complete`].
     pub async fn take_kept_file(&self, actor: &Actor, view: &MappingView) -> Result<MappedFile, AppError> {

@@ -65,10 +65,10 @@ pub fn run(command: &Command) -> anyhow::Result<()> {
         let app = super::serve::open(&config).await?;
         let actor = app.cli_actor(&args.user).await?;
         let result = if args.classes.is_some() {
-            classes(&app, &actor, &name, bytes, mapping.as_ref(), args).await
+            classes(&app, &actor, (&name, path), bytes, mapping.as_ref(), args).await
         } else {
             let year = args.year.context("导入历年数据需要 --year")?;
-            figures(&app, &actor, &name, bytes, year, mapping.as_ref(), args).await
+            figures(&app, &actor, (&name, path), bytes, year, mapping.as_ref(), args).await
         };
         app.store().close().await;
         result
@@ -78,7 +78,7 @@ pub fn run(command: &Command) -> anyhow::Result<()> {
 async fn classes(
     app: &mujun_app::App,
     actor: &mujun_app::Actor,
-    name: &str,
+    (name, path): (&str, &std::path::Path),
     bytes: Vec<u8>,
     mapping: Option<&mujun_collect::mapping::ColumnMapping>,
     args: &ImportArgs,
@@ -95,16 +95,19 @@ async fn classes(
             );
             Ok(())
         }
-        ClassesOutcome::Rejected { errors } => {
-            Err(super::refused_file(name, &errors, args.errors_out.as_deref()))
-        }
+        ClassesOutcome::Rejected { errors } => Err(super::refused_file(
+            name,
+            path,
+            &errors,
+            args.errors_out.as_deref(),
+        )),
     }
 }
 
 async fn figures(
     app: &mujun_app::App,
     actor: &mujun_app::Actor,
-    name: &str,
+    (name, path): (&str, &std::path::Path),
     bytes: Vec<u8>,
     year: i64,
     mapping: Option<&mujun_collect::mapping::ColumnMapping>,
@@ -137,8 +140,11 @@ async fn figures(
             }
             Ok(())
         }
-        FiguresOutcome::Rejected { errors } => {
-            Err(super::refused_file(name, &errors, args.errors_out.as_deref()))
-        }
+        FiguresOutcome::Rejected { errors } => Err(super::refused_file(
+            name,
+            path,
+            &errors,
+            args.errors_out.as_deref(),
+        )),
     }
 }

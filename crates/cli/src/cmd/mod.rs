@@ -50,6 +50,7 @@ pub fn read_mapping(
 /// the workbook `errors_out` when given; then the error that ends the command.
 pub fn refused_file(
     name: &str,
+    source: &std::path::Path,
     errors: &[mujun_collect::upload::Issue],
     errors_out: Option<&std::path::Path>,
 ) -> anyhow::Error {
@@ -60,13 +61,27 @@ pub fn refused_file(
         eprintln!("……另有 {} 处问题", errors.len() - 200);
     }
     if let Some(out) = errors_out {
-        let written = mujun_collect::registry::problem_workbook(errors)
+        // The file itself with the bad cells marked; a problem list when it cannot be read again.
+        let marked = std::fs::read(source).ok().and_then(|bytes| {
+            mujun_collect::upload::marked_issues(
+                name,
+                &bytes,
+                errors,
+                mujun_collect::upload::Limits::default(),
+            )
+            .ok()
+        });
+        let written = marked
+            .map_or_else(|| mujun_collect::registry::problem_workbook(errors), Ok)
             .map_err(anyhow::Error::from)
             .and_then(|bytes| {
                 std::fs::write(out, bytes).with_context(|| format!("无法写入 {}", out.display()))
             });
         match written {
-            Ok(()) => eprintln!("问题清单已写入 {}", out.display()),
+            Ok(()) => eprintln!(
+                "标注了问题的工作簿已写入 {}（问题单元格标红，另有“问题清单”工作表）",
+                out.display()
+            ),
             Err(e) => eprintln!("{e:#}"),
         }
     }

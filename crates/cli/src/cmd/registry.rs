@@ -79,7 +79,7 @@ pub fn run(command: &Command) -> anyhow::Result<()> {
                 Ok(())
             }
             RegistryOutcome::Rejected { errors } => {
-                Err(super::refused_file(&name, &errors, args.errors_out.as_deref()))
+                Err(super::refused_file(&name, &args.file, &errors, args.errors_out.as_deref()))
             }
         }
     })

@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
             post(figures).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
         .route("/setup/mapping", post(mapping))
+        .route("/setup/files/{id}", get(kept_file))
 }
 
 /// A problem of an upload, as a table row.
@@ -62,6 +63,8 @@ struct SetupPage {
     more: usize,
     /// A refusal of the request itself (no file …).
     error: Option<String>,
+    /// The refused file with its problems marked, to download.
+    marked: Option<i64>,
 }
 
 async fn render(
@@ -70,6 +73,17 @@ async fn render(
     done: Vec<String>,
     problems: Vec<mujun_collect::upload::Issue>,
     error: Option<String>,
+) -> Result<Response, PageError> {
+    render_marked(state, user, done, problems, error, None).await
+}
+
+async fn render_marked(
+    state: &AppState,
+    user: &PageUser,
+    done: Vec<String>,
+    problems: Vec<mujun_collect::upload::Issue>,
+    error: Option<String>,
+    marked: Option<i64>,
 ) -> Result<Response, PageError> {
     let o = state.app.setup_overview(&user.actor).await?;
     let l = super::layout(state, user, "城市设置与历史数据", "/setup", None).await?;
@@ -101,6 +115,7 @@ async fn render(
         problems,
         more,
         error,
+        marked,
     };
     Ok((status, super::render(&page)?).into_response())
 }
@@ -404,6 +419,8 @@ async fn import(
     let actor = &user.actor;
     let name = mapped.file_name.clone();
     let m = Some(&mapped.mapping);
+    // Kept for marking the file if it is refused.
+    let original = mapped.bytes.clone();
     let outcome: Result<Result<Vec<String>, Vec<mujun_collect::upload::Issue>>, mujun_app::AppError> = match mapped.kind {
         FileKind::Registry => state
             .app
@@ -460,7 +477,30 @@ async fn import(
     };
     match outcome {
         Ok(Ok(done)) => render(state, user, done, Vec::new(), None).await,
-        Ok(Err(errors)) => render(state, user, Vec::new(), errors, None).await,
+        Ok(Err(errors)) => {
+            let marked = match state
+                .app
+                .keep_marked_file(actor, mapped.kind, &name, original, errors.clone())
+                .await
+            {
+                Ok(id) => Some(id),
+                // The problem table still says everything.
+                Err(mujun_app::AppError::Invalid(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
+            render_marked(state, user, Vec::new(), errors, None, marked).await
+        }
         Err(e) => render(state, user, Vec::new(), Vec::new(), Some(refusal(e)?)).await,
     }
+}
+
+/// `GET /setup/files/{id}`: one's own refused file with its problems marked.
+async fn kept_file(
+    State(state): State<AppState>,
+    user: PageUser,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, PageError> {
+    let id = id.parse::<i64>().unwrap_or(0);
+    let download = state.app.kept_file_download(&user.actor, id).await?;
+    Ok(super::send(download))
 }
