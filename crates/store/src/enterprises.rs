@@ -571,6 +571,94 @@ pub async fn classes(
     .await?)
 }
 
+/// One year of an enterprise's class history.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClassRecord {
+    /// Year.
+    pub year: i64,
+    /// Class.
+    pub class: String,
+    /// `run:<id>`, `history:<document>`, `demo…`.
+    pub source: String,
+    /// SHA-256 of the file it was loaded from (empty unless imported).
+    pub file_hash: String,
+}
+
+/// [`classes`] with the file each class came from, newest first.
+pub async fn class_records(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+) -> Result<Vec<ClassRecord>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT year, class, source, file_hash FROM enterprise_classes WHERE enterprise_id = $1 ORDER BY year DESC",
+    )
+    .bind(enterprise_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The (enterprise, year) pairs whose class a published run of mujun set.
+pub async fn published_class_years(conn: &mut AnyConnection) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(
+        sqlx::query_as("SELECT enterprise_id, year FROM enterprise_classes WHERE source LIKE 'run:%'")
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// Sets many classes of earlier years from one file (replacing what those enterprise-years
+/// had): `(enterprise, year, class, source)`.
+pub async fn set_classes_from_file(
+    conn: &mut AnyConnection,
+    backend: crate::Backend,
+    rows: &[(i64, i64, &str, String)],
+    file_hash: &str,
+) -> Result<(), StoreError> {
+    let mut by_year: std::collections::BTreeMap<i64, Vec<i64>> = std::collections::BTreeMap::new();
+    for (e, y, _, _) in rows {
+        by_year.entry(*y).or_default().push(*e);
+    }
+    for (year, ids) in by_year {
+        for chunk in ids.chunks(1_000) {
+            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            // Integers formatted here, not user text.
+            sqlx::query(AssertSqlSafe(format!(
+                "DELETE FROM enterprise_classes WHERE year = $1 AND enterprise_id IN ({list})"
+            )))
+            .bind(year)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    use crate::bulk::{Kind, Val};
+    let values: Vec<Vec<Val<'_>>> = rows
+        .iter()
+        .map(|(e, y, c, s)| {
+            vec![
+                Val::Int(Some(*e)),
+                Val::Int(Some(*y)),
+                Val::Text(Some(c)),
+                Val::Text(Some(s)),
+                Val::Text(Some(file_hash)),
+            ]
+        })
+        .collect();
+    crate::bulk::insert(
+        conn,
+        backend,
+        "enterprise_classes",
+        &[
+            ("enterprise_id", Kind::Int),
+            ("year", Kind::Int),
+            ("class", Kind::Text),
+            ("source", Kind::Text),
+            ("file_hash", Kind::Text),
+        ],
+        &values,
+    )
+    .await
+}
+
 /// Replaces the bonus or veto items of an enterprise-year.
 pub async fn set_items(
     conn: &mut AnyConnection,

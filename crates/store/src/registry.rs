@@ -47,7 +47,11 @@ pub async fn insert_many(
         ("created_at", Kind::Int),
         ("updated_at", Kind::Int),
     ];
-    let values: Vec<Vec<Val<'_>>> = rows
+    // In code order: the code index (and the indexes led by county, cluster and industry, each
+    // ending in the code) are then appended to rather than written all over.
+    let mut sorted: Vec<&EnterpriseFields> = rows.iter().collect();
+    sorted.sort_unstable_by(|a, b| a.credit_code.cmp(&b.credit_code));
+    let values: Vec<Vec<Val<'_>>> = sorted
         .iter()
         .map(|f| {
             vec![

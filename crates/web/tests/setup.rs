@@ -81,6 +81,13 @@ async fn the_city_uploads_its_registry_and_classes() {
             .await;
         assert_eq!(p.status, StatusCode::OK, "{}: {}", s.name, p.body);
         assert!(p.body.contains("年度 2021"), "{}", s.name);
+        let classes_page = s.get(&format!("/enterprises/{id}/classes"), Some(&city)).await;
+        assert!(
+            classes_page.body.contains("历史导入（驻政办〔2022〕5号）") && classes_page.body.contains("文件指纹"),
+            "{}: {}",
+            s.name,
+            classes_page.body
+        );
         // Nobody else.
         let tax = s.login("tax").await;
         assert_eq!(s.get("/setup", Some(&tax)).await.status, StatusCode::FORBIDDEN);

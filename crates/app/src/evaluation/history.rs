@@ -16,6 +16,8 @@ pub struct ClassYear {
     pub consecutive: u32,
     /// Where it came from (`run:<id>` for a published run).
     pub source: String,
+    /// SHA-256 of the file it was imported from (empty unless imported).
+    pub file_hash: String,
 }
 
 /// For `(year, class)` pairs in any order: the consecutive count ending in each year — a gap
@@ -79,19 +81,19 @@ impl App {
                 )
                 .await);
         }
-        let rows = enterprises::classes(&mut c, enterprise_id).await?;
-        let pairs: Vec<(i64, String)> = rows.iter().map(|(y, c, _)| (*y, c.clone())).collect();
+        let rows = enterprises::class_records(&mut c, enterprise_id).await?;
+        let pairs: Vec<(i64, String)> = rows.iter().map(|r| (r.year, r.class.clone())).collect();
         let mut out: Vec<ClassYear> = consecutive_years(&pairs)
             .into_iter()
-            .map(|(year, class, consecutive)| ClassYear {
-                source: rows
-                    .iter()
-                    .find(|(y, _, _)| *y == year)
-                    .map(|(_, _, s)| s.clone())
-                    .unwrap_or_default(),
-                year,
-                class,
-                consecutive,
+            .map(|(year, class, consecutive)| {
+                let record = rows.iter().find(|r| r.year == year);
+                ClassYear {
+                    source: record.map(|r| r.source.clone()).unwrap_or_default(),
+                    file_hash: record.map(|r| r.file_hash.clone()).unwrap_or_default(),
+                    year,
+                    class,
+                    consecutive,
+                }
             })
             .collect();
         out.reverse();

@@ -65,9 +65,15 @@ impl App {
         let file_hash = hex::encode(Sha256::digest(&bytes));
         let mut ids = Vec::with_capacity(checked.rows.len());
         {
+            // The registry and the years mujun published, once: a province's file in seconds.
             let mut c = self.store.read().await?;
+            let known = mujun_store::registry::all_by_code(&mut c).await?;
+            let published: std::collections::HashSet<(i64, i64)> = enterprises::published_class_years(&mut c)
+                .await?
+                .into_iter()
+                .collect();
             for r in &checked.rows {
-                match enterprises::get_by_code(&mut c, &r.credit_code).await? {
+                match known.get(&r.credit_code) {
                     None => checked.errors.push(Issue {
                         row: r.row,
                         col: None,
@@ -76,11 +82,7 @@ impl App {
                         message: "企业名录中没有这家企业：请先导入企业名录".into(),
                     }),
                     Some(e) => {
-                        let published = enterprises::classes(&mut c, e.id)
-                            .await?
-                            .into_iter()
-                            .any(|(y, _, s)| y == r.year && s.starts_with("run:"));
-                        if published {
+                        if published.contains(&(e.id, r.year)) {
                             checked.errors.push(Issue {
                                 row: r.row,
                                 col: None,
@@ -101,16 +103,13 @@ impl App {
             });
         }
         let mut tx = self.store.begin().await?;
-        for (r, id) in checked.rows.iter().zip(&ids) {
-            enterprises::set_class(
-                &mut tx,
-                *id,
-                r.year,
-                r.class,
-                &format!("{SOURCE_PREFIX}{}", r.document),
-            )
-            .await?;
-        }
+        let rows: Vec<(i64, i64, &str, String)> = checked
+            .rows
+            .iter()
+            .zip(&ids)
+            .map(|(r, id)| (*id, r.year, r.class, format!("{SOURCE_PREFIX}{}", r.document)))
+            .collect();
+        enterprises::set_classes_from_file(&mut tx, self.store.backend(), &rows, &file_hash).await?;
         let mut years: Vec<i64> = checked.rows.iter().map(|r| r.year).collect();
         years.sort_unstable();
         years.dedup();

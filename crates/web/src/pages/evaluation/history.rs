@@ -27,6 +27,9 @@ struct YearLine {
     /// The published run it came from (0: another source).
     run: i64,
     source: String,
+    /// The imported file's fingerprint (full, and its first 12 digits).
+    file_hash: String,
+    hash_short: String,
 }
 
 #[derive(Template)]
@@ -57,6 +60,8 @@ async fn page(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Resu
                 consecutive: h.consecutive,
                 run,
                 source: mujun_app::evaluation::history::class_source_label(&h.source),
+                hash_short: h.file_hash.get(..12).unwrap_or(&h.file_hash).to_owned(),
+                file_hash: h.file_hash,
             }
         })
         .collect();
