@@ -88,6 +88,9 @@ pub struct SetupImported {
 /// 未导入
 #[derive(IntoResponses)]
 pub enum ImportErrors {
+    /// 409.
+    #[response(status = 409, description = "冲突：名录或数据正被同时修改，请重新提交")]
+    Conflict(ErrorBody),
     /// 413.
     #[response(status = 413, description = "文件过大")]
     TooLarge(ErrorBody),
@@ -367,10 +370,10 @@ pub struct MappingBody {
     ),
     request_body = MappingBody,
     responses(
-        (status = 204, description = "已记住"),
+        (status = 200, description = "已记住", body = MappingBody),
         AuthErrors,
         NotFoundError,
-        (status = 422, description = "列对应有误（fields 给出原因）", body = ErrorBody),
+        super::common::WriteErrors,
     )
 )]
 pub async fn set_city_file_mapping(
@@ -378,7 +381,7 @@ pub async fn set_city_file_mapping(
     ApiUser { actor }: ApiUser,
     Path((kind, fingerprint)): Path<(String, String)>,
     ApiJson(body): ApiJson<MappingBody>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Json<MappingBody>, ApiError> {
     let kind = kind_of(&kind)?;
     let mut mapping = ColumnMapping::none();
     for (h, t) in &body.columns {
@@ -388,5 +391,7 @@ pub async fn set_city_file_mapping(
         .app
         .save_mapping(&actor, kind, fingerprint.trim(), &mapping)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(MappingBody {
+        columns: mapping.columns,
+    }))
 }
