@@ -121,6 +121,35 @@ async fn nanyang_goes_from_an_empty_database_to_a_published_run_with_its_own_fil
             }
         }
 
+        // Last year's imported figures are what this year's checks compare with: a tax figure
+        // typed in 元 into the 万元 column is caught against the imported 2023 value.
+        let (code, yuan) = files.earlier[2]
+            .1
+            .table
+            .rows
+            .iter()
+            .find_map(|r| match (&r[0], &r[3]) {
+                (mujun_demo::city::Value::Text(c), mujun_demo::city::Value::Number(v)) if *v > 1e5 => {
+                    Some((c.clone(), *v))
+                }
+                _ => None,
+            })
+            .unwrap();
+        let slip = format!("统一社会信用代码,实缴税收（万元）\n{code},{yuan}\n");
+        match app
+            .import_upload(&city, "tax", 2024, "税务.csv", slip.as_bytes(), Confirm::NONE)
+            .await
+            .unwrap()
+        {
+            ImportOutcome::NeedsConfirmation {
+                warnings, pending_id, ..
+            } => {
+                assert!(warnings[0].message.contains("上年"), "{name}: {warnings:?}");
+                app.cancel_import(&city, pending_id).await.unwrap();
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+
         // This year's figures, one file per department in the template's headers.
         for (dept, f) in &files.this_year {
             match app

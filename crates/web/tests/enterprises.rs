@@ -722,7 +722,13 @@ async fn the_history_lists_every_value_newest_first() {
         let newest = p.body.find("123,456.78").unwrap();
         let old = p.body.find(SUPERSEDED).unwrap();
         assert!(newest < old, "{}: newest first", s.name);
-        assert!(p.body.contains("异议更正") && p.body.contains(&format!("账号 #{}", a.user_id)));
+        // Who recorded it by name, never by an internal id.
+        assert!(
+            p.body.contains("公示异议更正") && p.body.contains(&a.display_name),
+            "{}",
+            s.name
+        );
+        assert!(!p.body.contains("账号 #"), "{}", s.name);
         // The detail shows the new current value.
         let d = s.get(&format!("/enterprises/{id}?year=2024"), Some(&b)).await;
         assert!(d.body.contains("123,456.78"), "{}", s.name);
