@@ -163,6 +163,218 @@ pub fn action_label(action: &str) -> Option<&'static str> {
     ACTIONS.iter().find(|(a, _)| *a == action).map(|(_, l)| *l)
 }
 
+/// The Chinese names of the keys of audit details.
+const DETAIL_KEYS: &[(&str, &str)] = &[
+    ("year", "年度"),
+    ("rows", "行数"),
+    ("reason", "理由"),
+    ("level", "级别"),
+    ("from", "原状态"),
+    ("to", "新状态"),
+    ("file_name", "文件"),
+    ("username", "账号"),
+    ("step", "步骤"),
+    ("kind", "类型"),
+    ("file_hash", "文件指纹"),
+    ("role", "角色"),
+    ("name", "名称"),
+    ("item", "数据项"),
+    ("bytes", "字节数"),
+    ("value", "数值"),
+    ("enterprises", "企业数"),
+    ("change_pct", "变化幅度（%）"),
+    ("up_to_pct", "上限（%）"),
+    ("per_kwh", "每千瓦时加价"),
+    ("credit_code", "统一社会信用代码"),
+    ("tiers", "档次"),
+    ("run", "评价批次"),
+    ("request", "申请"),
+    ("notice_end", "公示结束"),
+    ("input_hash", "数据哈希"),
+    ("errors", "问题数"),
+    ("enterprise", "企业"),
+    ("department", "部门"),
+    ("class", "类别"),
+    ("active", "启用"),
+    ("years", "年度"),
+    ("values", "数值个数"),
+    ("params", "参数"),
+    ("overwritten", "覆盖的更正值"),
+    ("old", "原值"),
+    ("notice_start", "公示开始"),
+    ("new", "新值"),
+    ("method_hash", "方法哈希"),
+    ("method", "评价方法"),
+    ("intact", "完好"),
+    ("format", "格式"),
+    ("file", "文件"),
+    ("downloads", "下载"),
+    ("department_id", "部门"),
+    ("days", "天数"),
+    ("content_hash", "发布内容哈希"),
+    ("changed", "变更"),
+    ("area_mu", "面积（亩）"),
+    ("why", "原因"),
+    ("warnings_confirmed", "已确认提示"),
+    ("warnings", "提示数"),
+    ("version", "版本"),
+    ("until", "截至"),
+    ("unchanged", "未变"),
+    ("top", "前列"),
+    ("status", "状态"),
+    ("start", "开始"),
+    ("star_level", "星级"),
+    ("source", "来源"),
+    ("skipped", "跳过"),
+    ("shared_with", "共享给"),
+    ("search", "名称搜索"),
+    ("scope", "范围"),
+    ("scale", "规模"),
+    ("run_id", "评价批次"),
+    ("routed_to", "转交"),
+    ("resolution", "处理结果"),
+    ("replaced_by", "替代为"),
+    ("region", "县区"),
+    ("rate", "费率"),
+    ("previous_run_id", "重算自批次"),
+    ("pools", "排名池"),
+    ("overwrite_reason", "覆盖理由"),
+    ("outcome", "结果"),
+    ("on_behalf", "代报"),
+    ("object_id", "对象"),
+    ("note", "备注"),
+    ("n", "数量"),
+    ("method_id", "方法标识"),
+    ("mapping", "列对应"),
+    ("lessor", "出租方"),
+    ("lessee", "承租方"),
+    ("items", "数据项"),
+    ("ip", "地址"),
+    ("holders", "权利人"),
+    ("hash", "哈希"),
+    ("first_broken", "首个断点"),
+    ("findings", "发现"),
+    ("expires", "到期"),
+    ("entries", "条目"),
+    ("enterprise_id", "企业"),
+    ("end", "结束"),
+    ("encrypted", "加密"),
+    ("early", "提前"),
+    ("departments", "部门"),
+    ("created", "新建"),
+    ("counties", "县区"),
+    ("corrected_value", "更正值"),
+    ("computed_class", "计算类别"),
+    ("comment", "意见"),
+    ("columns", "列"),
+    ("clusters_created", "新建集聚区"),
+    ("cluster", "集聚区"),
+    ("closed", "关闭"),
+    ("class_changes", "类别变化"),
+    ("city", "城市"),
+    ("checksum_override", "校验位例外"),
+    ("certificate_no", "证书号"),
+    ("blocking", "阻断"),
+    ("before", "之前"),
+    ("batches", "导入批次"),
+    ("based_on", "基于"),
+    ("attempt", "尝试"),
+    ("attachment", "附件"),
+    ("answer", "答复"),
+    ("agency", "机构"),
+    ("added", "新增"),
+    ("action", "操作"),
+    ("accounts", "账号数"),
+    ("rows_affected", "行数"),
+    ("timings_ms", "用时（毫秒）"),
+    ("store", "存储"),
+    ("snapshot", "快照"),
+    ("engine", "引擎"),
+    ("job", "任务"),
+    ("tables", "数据表"),
+    ("unkeyed", "无密钥条目"),
+    ("address_failures", "地址失败次数"),
+    ("account_failures", "账号失败次数"),
+    ("addresses", "地址"),
+    ("hour", "小时"),
+];
+
+/// Stored codes that appear as values of audit details, in words.
+fn detail_value(text: &str) -> String {
+    if let Some(state) = crate::evaluation::RunState::parse(text) {
+        return state.label().to_owned();
+    }
+    if let Ok(field) = mujun_domain::Field::parse(text) {
+        return field.label().to_owned();
+    }
+    if let Some(preset) = text.strip_prefix("preset:") {
+        return format!("内置方法 {preset}");
+    }
+    if let Some(role) = crate::Role::parse(text) {
+        return role.label().to_owned();
+    }
+    match text {
+        "above" => "规上".to_owned(),
+        "below" => "规下".to_owned(),
+        "operating" => "正常".to_owned(),
+        "stopped" => "停产".to_owned(),
+        "closed" => "关闭".to_owned(),
+        "ok" => "成功".to_owned(),
+        "failed" => "失败".to_owned(),
+        "denied" => "拒绝".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn detail_json(v: &serde_json::Value) -> String {
+    use serde_json::Value as V;
+    match v {
+        V::Null => "—".to_owned(),
+        V::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
+        V::Number(n) => n.to_string(),
+        V::String(s) => detail_value(s),
+        V::Array(a) => a.iter().map(detail_json).collect::<Vec<_>>().join("、"),
+        V::Object(o) => o
+            .iter()
+            .map(|(k, v)| format!("{}：{}", detail_key(k), detail_json(v)))
+            .collect::<Vec<_>>()
+            .join("；"),
+    }
+}
+
+fn detail_key(key: &str) -> &str {
+    DETAIL_KEYS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or(key, |(_, l)| l)
+}
+
+/// The details of an audit entry (JSON) as a person reads them: `键：值；…` with Chinese keys
+/// and the stored codes of states, fields, roles and scales in words; an `[old, new]` pair as
+/// `old → new`. Text that is not JSON is returned as it is.
+pub fn detail_text(detail: &str) -> String {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(detail) else {
+        return detail.to_owned();
+    };
+    match &v {
+        serde_json::Value::Object(o) => o
+            .iter()
+            .map(|(k, v)| {
+                let value = match v.as_array() {
+                    // A change: [before, after].
+                    Some(pair) if pair.len() == 2 && !pair.iter().any(|x| x.is_array() || x.is_object()) => {
+                        format!("{} → {}", detail_json(&pair[0]), detail_json(&pair[1]))
+                    }
+                    _ => detail_json(v),
+                };
+                format!("{}：{value}", detail_key(k))
+            })
+            .collect::<Vec<_>>()
+            .join("；"),
+        other => detail_json(other),
+    }
+}
+
 /// The Chinese name of an object type.
 pub fn object_label(object_type: &str) -> &str {
     match object_type {
@@ -459,5 +671,22 @@ mod tests {
         assert_eq!(m["n"], 3);
         // A value that was absent stays absent (null says "no value", not a secret).
         assert_eq!(mask_confidential(r#"{"value":null}"#), r#"{"value":null}"#);
+    }
+}
+
+#[cfg(test)]
+mod detail_tests {
+    use super::detail_text;
+
+    #[test]
+    fn details_read_as_words() {
+        assert_eq!(
+            detail_text(
+                r#"{"from":"draft","to":"notice","region":null,"item":"tax_paid","method":"preset:henan-2019"}"#
+            ),
+            "原状态：草稿；数据项：实缴税收；评价方法：内置方法 henan-2019；县区：—；新状态：公示中"
+        );
+        assert_eq!(detail_text(r#"{"name":["甲","乙"]}"#), "名称：甲 → 乙");
+        assert_eq!(detail_text("not json"), "not json");
     }
 }

@@ -18,6 +18,7 @@ mod error;
 mod field;
 mod indicator;
 mod industry;
+pub mod items;
 mod normalize;
 pub mod number;
 mod region;

@@ -15,7 +15,7 @@ fn selector_text(method: &Method, group: usize, sel: &Selector) -> String {
     let g = &method.groups[group];
     match sel {
         Selector::Total => "总分".to_owned(),
-        Selector::Value(id) => format!("{}（{}）原值", id.label(), id.id()),
+        Selector::Value(id) => format!("{}原值", id.label()),
         Selector::Scores(idx) => {
             let names: Vec<String> = idx
                 .iter()
@@ -32,12 +32,12 @@ pub fn explain(method: &Method, input: &EvaluationInput, eval: &Evaluation, row:
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "企业 {}（{} 年度数据，评价方法 {}）",
-        e.credit_code, input.year, method.id
+        "企业 {}（{} 年度数据，评价方法“{}”）",
+        e.credit_code, input.year, method.name
     );
     let s = match &eval.outcomes[row] {
         Outcome::Excluded(x) => {
-            let _ = writeln!(out, "不参评（X）：{}（{}）", x.label(), x.id());
+            let _ = writeln!(out, "不参评（X）：{}", x.label());
             return out;
         }
         Outcome::Scored(s) => s,
@@ -47,8 +47,7 @@ pub fn explain(method: &Method, input: &EvaluationInput, eval: &Evaluation, row:
     let vetoed = pool.members.len() - pool.size;
     let _ = writeln!(
         out,
-        "评价组 {}（{}），排名池 {}：参与排名 {} 家{}",
-        group.id,
+        "评价组 {}，排名池 {}：参与排名 {} 家{}",
         group.scale.label(),
         pool.label,
         pool.size,
@@ -69,9 +68,8 @@ pub fn explain(method: &Method, input: &EvaluationInput, eval: &Evaluation, row:
         let ratio = r.ratio.map_or(String::new(), |x| format!("，比值 {}", num(x)));
         let _ = writeln!(
             out,
-            "  {}（{}）= {}；基准值 {}{}；权重 {} → 得分 {}（{}）",
+            "  {} = {}；基准值 {}{}；权重 {} → 得分 {}（{}）",
             spec.id.label(),
-            spec.id.id(),
             value,
             bench,
             ratio,
@@ -89,7 +87,10 @@ pub fn explain(method: &Method, input: &EvaluationInput, eval: &Evaluation, row:
         .bonus
         .iter()
         .filter_map(|i| method.bonus_index(&input.items[i]))
-        .map(|b| format!("{} +{}", method.bonus_points[b].0, method.bonus_points[b].1))
+        .map(|b| {
+            let (id, points) = &method.bonus_points[b];
+            format!("{} +{points}", mujun_domain::items::item_label(id).unwrap_or(id))
+        })
         .collect();
     let _ = writeln!(
         out,
@@ -114,10 +115,7 @@ pub fn explain(method: &Method, input: &EvaluationInput, eval: &Evaluation, row:
     let class = eval.computed_class(method, s);
     let why = match (s.reason, &group.rule) {
         (ClassReason::Veto(v), _) => {
-            format!(
-                "有否决项“{}”（{}），直接定为最低档 {class}",
-                method.veto_items[v].1, method.veto_items[v].0
-            )
+            format!("有否决项“{}”，直接定为最低档 {class}", method.veto_items[v].1)
         }
         (
             reason,
@@ -186,11 +184,7 @@ pub fn explain(method: &Method, input: &EvaluationInput, eval: &Evaluation, row:
             }
         }
     };
-    let _ = writeln!(
-        out,
-        "计算档次：{class}（{}）：{why}",
-        eval.computed_reason(method, s)
-    );
+    let _ = writeln!(out, "计算档次：{class}：{why}");
     if let Some(reason) = &s.manual_reason {
         let _ = writeln!(
             out,

@@ -175,5 +175,8 @@ fn the_explanation_names_benchmark_policy_and_quota() {
     assert!(text.contains("重大安全生产事故"), "{text}");
 
     let text = explain(&method, &input, &eval, row("91411700000000007Q"));
-    assert!(text.contains("too_new"), "{text}");
+    assert!(
+        text.contains("不参评（X）") && !text.contains("too_new"),
+        "{text}"
+    );
 }

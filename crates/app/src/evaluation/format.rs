@@ -41,6 +41,21 @@ pub fn class_label(class: &str) -> String {
     }
 }
 
+/// The Chinese name of an evaluation group (a method's `groups.id`): the Henan method's 规上 and
+/// 规下; a city's own group by its id.
+pub fn group_label(id: &str) -> String {
+    match id {
+        "above" => "规上".to_owned(),
+        "below" => "规下".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// The Chinese name of a run's method (its file's `name`), or its id when the file is unreadable.
+pub fn method_name(source: &str, id: &str) -> String {
+    mujun_engine::Method::parse(source).map_or_else(|_| id.to_owned(), |m| m.name)
+}
+
 /// An optional number, `—` when absent.
 pub fn opt(v: Option<f64>, decimals: usize) -> String {
     v.map_or_else(|| "—".to_owned(), |v| number(v, decimals))

@@ -19,10 +19,6 @@ fn report_error(e: mujun_report::ReportError) -> AppError {
     AppError::invalid("pdf", e.to_string())
 }
 
-fn scale_label(id: &str) -> &'static str {
-    if id == "above" { "规上" } else { "规下" }
-}
-
 /// The score card as the report crate lays it out.
 pub fn score_card_document(v: &ScoreCardView, generated_at: &str) -> ScoreCard {
     let r = &v.result;
@@ -71,7 +67,7 @@ pub fn score_card_document(v: &ScoreCardView, generated_at: &str) -> ScoreCard {
         county,
         cluster: i.cluster.clone().unwrap_or_default(),
         industry,
-        scale: scale_label(&i.scale).to_owned(),
+        scale: super::format::group_label(&i.scale),
         run: format!(
             "评价批次 #{} · 方法 {} · {}",
             v.run.id,

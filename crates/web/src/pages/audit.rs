@@ -186,7 +186,11 @@ impl Row {
             outcome,
             outcome_class,
             ip: e.ip,
-            detail: if e.detail == "{}" { String::new() } else { e.detail },
+            detail: if e.detail == "{}" {
+                String::new()
+            } else {
+                mujun_app::audit_trail::detail_text(&e.detail)
+            },
         }
     }
 }

@@ -209,17 +209,7 @@ fn scale_label(scale: &str) -> &'static str {
 use mujun_app::evaluation::format::class_label;
 
 fn item_label(item: &str) -> &str {
-    match item {
-        "high_tech" => "高新技术企业",
-        "listed" => "境内外上市公司",
-        "provincial_rd_platform" => "省级以上研发平台",
-        "quality_award" => "质量奖",
-        "strategic_emerging" => "战略性新兴产业企业",
-        "major_safety_accident" => "重大安全生产事故",
-        "major_pollution_incident" => "重大环境污染事件",
-        "serious_dishonesty" => "严重失信",
-        other => other,
-    }
+    mujun_domain::items::item_label(item).unwrap_or(item)
 }
 
 /// `3511` → its 大类 name, from the reference table.

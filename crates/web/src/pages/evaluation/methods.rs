@@ -47,6 +47,8 @@ struct MethodsPage {
     methods: Vec<MethodLine>,
     /// The method shown (empty: none).
     selected: String,
+    /// Its name.
+    selected_name: String,
     /// Its text as stored.
     source: String,
     /// The text in the edit form (the stored text, or what was sent).
@@ -73,21 +75,34 @@ async fn render(
         state.app.method_source(a, selected).await?
     };
     let l = crate::pages::layout(state, user, "评价方法", "/methods", msg).await?;
+    // Methods are named by their names; a reference only where the name is unknown.
+    let name_of = |reference: &str| {
+        list.iter()
+            .find(|m| m.reference == reference)
+            .map_or_else(|| reference.to_owned(), |m| m.name.clone())
+    };
+    let selected_name = name_of(selected);
+    let methods = list
+        .iter()
+        .map(|m| MethodLine {
+            selected: m.reference == selected,
+            reference: m.reference.clone(),
+            method_id: m.method_id.clone(),
+            name: m.name.clone(),
+            preset: m.preset,
+            version: m.version,
+            hash: m.hash.chars().take(12).collect(),
+            based_on: if m.based_on.is_empty() {
+                String::new()
+            } else {
+                name_of(&m.based_on)
+            },
+        })
+        .collect();
     let page = MethodsPage {
         l,
-        methods: list
-            .into_iter()
-            .map(|m| MethodLine {
-                selected: m.reference == selected,
-                reference: m.reference,
-                method_id: m.method_id,
-                name: m.name,
-                preset: m.preset,
-                version: m.version,
-                hash: m.hash.chars().take(12).collect(),
-                based_on: m.based_on,
-            })
-            .collect(),
+        methods,
+        selected_name,
         selected: selected.to_owned(),
         editing: !selected.is_empty() || draft.is_some(),
         draft: draft.map_or_else(|| source.clone(), str::to_owned),

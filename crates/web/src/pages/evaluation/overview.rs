@@ -13,6 +13,7 @@ use axum::routing::get;
 use mujun_app::Role;
 use mujun_app::evaluation::RunState;
 use mujun_app::evaluation::actions::RunActions;
+use mujun_app::evaluation::format::group_label;
 use mujun_app::evaluation::results::{SummaryTable, indicator_label, indicator_unit};
 use mujun_store::runs::SummaryBy;
 use serde::Deserialize;
@@ -201,7 +202,7 @@ pub(super) async fn render(
         has_results,
         progress: run.progress,
         message: run.message.clone(),
-        method_id: run.method_id.clone(),
+        method_id: mujun_app::evaluation::format::method_name(&run.method_source, &run.method_id),
         method_ref: run.method_ref.clone(),
         method_hash: run.method_hash.clone(),
         input_hash: run.input_hash.clone(),
@@ -265,11 +266,11 @@ pub(super) async fn render(
         for p in &overview.pools {
             let label = pool_label(&p.detail.key, &p.label);
             bars.push(PoolBar {
-                label: format!("{} · {label}", p.group_id),
+                label: format!("{} · {label}", group_label(&p.group_id)),
                 counts: p.counts.clone(),
             });
             page.pools.push(PoolLine {
-                group: p.group_id.clone(),
+                group: group_label(&p.group_id),
                 label,
                 key: match p.detail.key.as_str() {
                     "cluster" => "按集聚区排名",

@@ -8,6 +8,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use mujun_app::evaluation::format::group_label;
 use mujun_store::runs::{RankingRow, ResultFilter, ResultSort};
 use serde::Deserialize;
 
@@ -211,9 +212,9 @@ impl From<RankingRow> for Row {
             pool: if r.group_id.is_empty() {
                 String::new()
             } else if r.pool == "all" {
-                format!("{} · 全市", r.group_id)
+                format!("{} · 全市", group_label(&r.group_id))
             } else {
-                format!("{} · {}", r.group_id, r.pool)
+                format!("{} · {}", group_label(&r.group_id), r.pool)
             },
             land: number(r.land_area_mu, 2),
             tax: number(r.tax_paid, 2),

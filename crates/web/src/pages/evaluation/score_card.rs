@@ -197,7 +197,7 @@ pub(super) async fn render(
             label: "评价组 · 排名池",
             value: format!(
                 "{} · {}（参与排名 {} 家）",
-                r.group_id,
+                mujun_app::evaluation::format::group_label(&r.group_id),
                 if r.pool == "all" { "全市" } else { &r.pool },
                 r.pool_size.unwrap_or(0)
             ),
