@@ -17,6 +17,7 @@ pub mod activation;
 pub mod audit_trail;
 pub mod auth;
 pub mod backup;
+pub mod cockpit;
 pub mod collection;
 pub mod demo;
 pub mod download;

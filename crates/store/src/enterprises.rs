@@ -170,7 +170,7 @@ pub async fn update(
 }
 
 /// Appends the scope's condition to `sql`, binding its value as parameter `next`.
-fn scope_sql(scope: &Scope, sql: &mut String, next: &mut usize) -> Option<ScopeValue> {
+pub(crate) fn scope_sql(scope: &Scope, sql: &mut String, next: &mut usize) -> Option<ScopeValue> {
     let (cond, value) = match scope {
         Scope::All => return None,
         Scope::Nothing => {
@@ -187,7 +187,7 @@ fn scope_sql(scope: &Scope, sql: &mut String, next: &mut usize) -> Option<ScopeV
 }
 
 #[derive(Clone, Debug)]
-enum ScopeValue {
+pub(crate) enum ScopeValue {
     Text(String),
     Int(i64),
 }

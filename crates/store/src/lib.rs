@@ -19,6 +19,7 @@ pub mod backup;
 mod bulk;
 pub mod catalogue;
 pub mod clusters;
+pub mod cockpit;
 pub mod departments;
 pub mod enterprise_changes;
 pub mod enterprises;

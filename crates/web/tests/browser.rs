@@ -877,3 +877,46 @@ async fn the_city_maps_the_columns_of_its_own_registry_file() {
     server.stop().await;
     store.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_city_opens_its_cockpit_on_a_desktop_and_a_phone() {
+    if !enabled() {
+        return;
+    }
+    let (store, app) = demo_app().await;
+    let server = serve(app).await;
+    let base = server.base.clone();
+    let (c, _driver, _profile) = browser().await;
+    let shots = screenshots();
+    c.set_window_size(1366, 1000).await.unwrap();
+    login(&c, &base, "city").await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    let kpis = text_of(&c, "[data-testid=kpis]").await;
+    assert!(kpis.contains("亩均税收") && kpis.contains("万元/亩"), "{kpis}");
+    let tiles = c
+        .find_all(Locator::Css("[data-testid=map] g.tile"))
+        .await
+        .unwrap();
+    assert_eq!(tiles.len(), 10, "Zhumadian's ten counties on the map");
+    std::fs::write(shots.join("cockpit-desktop.png"), c.screenshot().await.unwrap()).unwrap();
+    // A phone: the page never scrolls sideways.
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{base}/")).await.unwrap();
+    text_of(&c, "[data-testid=kpis]").await;
+    let widths = c
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (doc, view) = (widths[0].as_f64().unwrap(), widths[1].as_f64().unwrap());
+    assert!(
+        doc <= view,
+        "the document ({doc} px) is wider than the phone ({view} px)"
+    );
+    std::fs::write(shots.join("cockpit-phone.png"), c.screenshot().await.unwrap()).unwrap();
+    c.close().await.unwrap();
+    server.stop().await;
+    store.cleanup().await;
+}

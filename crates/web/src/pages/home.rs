@@ -35,6 +35,9 @@ struct HomePage {
 #[derive(Deserialize, Default)]
 struct Msg {
     msg: Option<String>,
+    /// The cockpit's year (empty: the latest).
+    #[serde(default)]
+    year: String,
 }
 
 async fn home(
@@ -42,8 +45,14 @@ async fn home(
     user: PageUser,
     Query(q): Query<Msg>,
 ) -> Result<Response, PageError> {
-    let l = super::layout(&state, &user, "首页", "/", q.msg.as_deref()).await?;
     let a = &user.actor;
+    // The business roles' home is their cockpit; an enterprise's, an administrator's and the
+    // auditor's are their cards.
+    if a.reads_business_data() && a.role != mujun_app::Role::Enterprise {
+        let year = q.year.trim().parse::<i64>().unwrap_or(0);
+        return super::cockpit::page(&state, &user, year, q.msg.as_deref()).await;
+    }
+    let l = super::layout(&state, &user, "首页", "/", q.msg.as_deref()).await?;
     let mut cards = Vec::new();
     let mut year = 0;
     if a.reads_business_data() {

@@ -7,6 +7,7 @@ pub mod accounts_bulk;
 pub mod activate;
 pub mod audit;
 pub mod clusters;
+pub mod cockpit;
 pub mod collection;
 pub mod enterprises;
 pub mod evaluation;

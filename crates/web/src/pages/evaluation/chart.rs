@@ -14,7 +14,7 @@ pub(super) struct PoolBar {
 }
 
 /// The colour of a class (the palette of `app.css`: `--a` … `--x`).
-pub(super) fn colour(class: &str) -> &'static str {
+pub(crate) fn colour(class: &str) -> &'static str {
     match class {
         "A" => "#1e7b46",
         "B" => "#2f6fa3",

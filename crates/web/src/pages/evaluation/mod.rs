@@ -5,7 +5,7 @@
 //! Handlers call the use cases of `mujun_app::evaluation`; the use cases decide permissions,
 //! scopes and legal steps, and audit refusals.
 
-mod chart;
+pub(crate) mod chart;
 mod downloads;
 mod history;
 mod methods;

@@ -1,0 +1,245 @@
+//! The cockpit (驾驶舱, issue 12): each business role's home — the action plan's targets
+//! against today, counties ranked by 亩均税收 with the change from the year before, the class
+//! distribution over the years, collection progress, runs, objections waiting and the
+//! enterprises whose class fell. Everything within the caller's scope.
+
+use mujun_domain::RegionCode;
+use mujun_store::{cockpit, enterprises};
+
+use crate::{Actor, App, AppError, Role};
+
+/// The action plan's target of 亩均税收 (万元/亩), 一(二) of 驻政〔2019〕: the cockpit measures
+/// the city against it until plan targets are stored per city (issue 14).
+pub const TAX_PER_MU_TARGET: f64 = 15.0;
+
+/// The plan's yearly change of energy use per unit of industrial value added (%).
+pub const ENERGY_INTENSITY_TARGET_PCT: f64 = -2.5;
+
+/// One county on the cockpit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionLine {
+    /// County code (for the map's layout).
+    pub code: String,
+    /// County name.
+    pub name: String,
+    /// Enterprises with land.
+    pub enterprises: i64,
+    /// 亩均税收 of the year (万元/亩).
+    pub tax_per_mu: Option<f64>,
+    /// The year before.
+    pub last: Option<f64>,
+}
+
+impl RegionLine {
+    /// Change from the year before, in percent.
+    pub fn change_pct(&self) -> Option<f64> {
+        match (self.tax_per_mu, self.last) {
+            (Some(a), Some(b)) if b > 0.0 => Some((a / b - 1.0) * 100.0),
+            _ => None,
+        }
+    }
+}
+
+/// One department's collection progress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Department name.
+    pub department: String,
+    /// Required values present.
+    pub filled: i64,
+    /// Values required.
+    pub required: i64,
+    /// Past the deadline and not submitted.
+    pub overdue: bool,
+}
+
+/// A run on the cockpit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunLine {
+    /// Id (for its link).
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// State, in words.
+    pub state: &'static str,
+}
+
+/// An enterprise whose class fell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FallenLine {
+    /// Id (for its link).
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// County name.
+    pub county: String,
+    /// Class the year before.
+    pub before: String,
+    /// Class of the year.
+    pub after: String,
+}
+
+/// Everything a cockpit shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cockpit {
+    /// The year shown.
+    pub year: i64,
+    /// Years with data, newest first (the year switch).
+    pub years: Vec<i64>,
+    /// 亩均税收 of the scope (万元/亩).
+    pub tax_per_mu: Option<f64>,
+    /// The year before.
+    pub tax_per_mu_last: Option<f64>,
+    /// Energy per unit of value added (吨标准煤/万元).
+    pub energy_intensity: Option<f64>,
+    /// The year before.
+    pub energy_intensity_last: Option<f64>,
+    /// Counties, best 亩均税收 first.
+    pub regions: Vec<RegionLine>,
+    /// Class counts per year, oldest first.
+    pub trend: Vec<(i64, Vec<(String, i64)>)>,
+    /// Collection progress of the year's round (city administrator), with the round's title.
+    pub collection: Option<(String, Vec<Progress>)>,
+    /// The latest runs.
+    pub runs: Vec<RunLine>,
+    /// Objections waiting for an answer.
+    pub objections_open: usize,
+    /// Enterprises whose class fell this year (at most 10) and how many in all.
+    pub fallen: (Vec<FallenLine>, i64),
+}
+
+impl Cockpit {
+    /// Change of energy intensity from the year before, in percent.
+    pub fn energy_change_pct(&self) -> Option<f64> {
+        match (self.energy_intensity, self.energy_intensity_last) {
+            (Some(a), Some(b)) if b > 0.0 => Some((a / b - 1.0) * 100.0),
+            _ => None,
+        }
+    }
+}
+
+fn county_name(code: &str) -> String {
+    RegionCode::parse(code)
+        .ok()
+        .and_then(|r| r.name())
+        .map_or_else(|| code.to_owned(), str::to_owned)
+}
+
+fn ratio(a: f64, b: f64) -> Option<f64> {
+    (b > 0.0).then(|| a / b)
+}
+
+impl App {
+    /// The cockpit of a business role (not an enterprise's: its home is its own record) for
+    /// `year` (0: the latest year with data).
+    pub async fn cockpit(&self, actor: &Actor, year: i64) -> Result<Cockpit, AppError> {
+        if !actor.reads_business_data() || actor.role == Role::Enterprise {
+            return Err(self
+                .deny(actor, "cockpit.view", ("cockpit", ""), "该角色不能查看业务数据")
+                .await);
+        }
+        let scope = actor.enterprise_scope();
+        let (years, now, before, fallen) = {
+            let mut c = self.store.read().await?;
+            let years = enterprises::years(&mut c).await?;
+            let year = if year == 0 || !years.contains(&year) {
+                years.first().copied().unwrap_or(0)
+            } else {
+                year
+            };
+            let now = cockpit::region_totals(&mut c, &scope, year).await?;
+            let before = cockpit::region_totals(&mut c, &scope, year - 1).await?;
+            let fallen = cockpit::fallen(&mut c, &scope, year, 10).await?;
+            (years, (year, now), before, fallen)
+        };
+        let (year, now) = now;
+        let sum =
+            |t: &[cockpit::RegionTotals], f: fn(&cockpit::RegionTotals) -> f64| t.iter().map(f).sum::<f64>();
+        let mut regions: Vec<RegionLine> = now
+            .iter()
+            .map(|r| RegionLine {
+                name: county_name(&r.region_code),
+                enterprises: r.enterprises,
+                tax_per_mu: ratio(r.tax, r.land),
+                last: before
+                    .iter()
+                    .find(|b| b.region_code == r.region_code)
+                    .and_then(|b| ratio(b.tax, b.land)),
+                code: r.region_code.clone(),
+            })
+            .collect();
+        regions.sort_by(|a, b| {
+            b.tax_per_mu
+                .unwrap_or(f64::MIN)
+                .total_cmp(&a.tax_per_mu.unwrap_or(f64::MIN))
+        });
+        let collection = if actor.role == Role::CityAdmin {
+            let rounds = self.list_rounds(actor).await?;
+            match rounds.iter().filter(|r| r.year == year).max_by_key(|r| r.id) {
+                Some(round) => {
+                    let board = self.round_board(actor, round.id).await?;
+                    Some((
+                        board.round.title.clone(),
+                        board
+                            .rows
+                            .into_iter()
+                            .map(|r| Progress {
+                                department: r.department_name,
+                                filled: r.filled,
+                                required: r.required,
+                                overdue: r.overdue,
+                            })
+                            .collect(),
+                    ))
+                }
+                None => None,
+            }
+        } else {
+            None
+        };
+        let runs = self
+            .list_runs(actor)
+            .await?
+            .into_iter()
+            .take(5)
+            .map(|r| RunLine {
+                id: r.run.id,
+                title: r.run.title,
+                state: r.state.label(),
+            })
+            .collect();
+        let objections_open = self
+            .list_objections(actor, None)
+            .await?
+            .iter()
+            .filter(|o| o.objection.status == "open")
+            .count();
+        Ok(Cockpit {
+            year,
+            tax_per_mu: ratio(sum(&now, |r| r.tax), sum(&now, |r| r.land)),
+            tax_per_mu_last: ratio(sum(&before, |r| r.tax), sum(&before, |r| r.land)),
+            energy_intensity: ratio(sum(&now, |r| r.energy), sum(&now, |r| r.value_added)),
+            energy_intensity_last: ratio(sum(&before, |r| r.energy), sum(&before, |r| r.value_added)),
+            regions,
+            trend: self.class_trend(actor).await?,
+            collection,
+            runs,
+            objections_open,
+            fallen: (
+                fallen
+                    .0
+                    .into_iter()
+                    .map(|f| FallenLine {
+                        county: county_name(&f.region_code),
+                        id: f.id,
+                        name: f.name,
+                        before: f.before,
+                        after: f.after,
+                    })
+                    .collect(),
+                fallen.1,
+            ),
+            years,
+        })
+    }
+}

@@ -1,0 +1,125 @@
+//! The cockpit (issue 12): the home of the business roles, its numbers checked against the
+//! stored figures, scoped to the caller, with a year switch; on both databases.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::HashMap;
+
+use axum::http::StatusCode;
+use common::*;
+
+/// 亩均税收 of the year over the enterprises with land, from the stored figures: per county and
+/// for the whole city.
+async fn expected(s: &TestServer, year: i64) -> (f64, HashMap<String, f64>) {
+    let mut c = s.app.store().read().await.unwrap();
+    let values = mujun_store::figures::current_values(&mut c, year).await.unwrap();
+    let all = mujun_store::registry::all_by_code(&mut c).await.unwrap();
+    let region: HashMap<i64, String> = all.values().map(|e| (e.id, e.region_code.clone())).collect();
+    let mut per: HashMap<i64, (f64, f64)> = HashMap::new();
+    for (e, f, v) in values {
+        let Some(v) = v else { continue };
+        let slot = per.entry(e).or_default();
+        match f.as_str() {
+            "land_area_mu" => slot.0 += v,
+            "tax_paid" => slot.1 += v,
+            _ => {}
+        }
+    }
+    let mut by_region: HashMap<String, (f64, f64)> = HashMap::new();
+    let (mut land, mut tax) = (0.0, 0.0);
+    for (e, (l, t)) in per {
+        if l > 0.0 {
+            land += l;
+            tax += t;
+            let r = by_region.entry(region[&e].clone()).or_default();
+            r.0 += l;
+            r.1 += t;
+        }
+    }
+    (
+        tax / land,
+        by_region.into_iter().map(|(k, (l, t))| (k, t / l)).collect(),
+    )
+}
+
+fn shown(v: f64) -> String {
+    mujun_app::evaluation::format::number(v, 2)
+}
+
+#[tokio::test]
+async fn the_cockpit_shows_the_citys_numbers_and_each_scope_its_own() {
+    each(async |s| {
+        let city = s.login("city").await;
+        let page = s.get("/", Some(&city)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", s.name);
+        for id in ["kpis", "map", "ranking", "trend"] {
+            assert!(
+                page.body.contains(&format!("data-testid=\"{id}\"")),
+                "{}: {id}",
+                s.name
+            );
+        }
+        let year = s
+            .app
+            .dashboard(&s.app.login("city", PASSWORD, "ip", None).await.unwrap().actor)
+            .await
+            .unwrap()
+            .year;
+        let (city_value, counties) = expected(s, year).await;
+        assert!(
+            page.body.contains(&format!("{} 万元/亩", shown(city_value))),
+            "{}: the city's 亩均税收 {city_value}",
+            s.name
+        );
+        let yicheng = counties["411702"];
+        assert!(
+            page.body
+                .contains(&format!("驿城区：亩均税收 {yicheng:.2} 万元/亩")),
+            "{}",
+            s.name
+        );
+        assert!(page.body.contains("目标 15 万元/亩"), "{}", s.name);
+
+        // A county officer: its county only.
+        let county = s.login("yicheng").await;
+        let page = s.get("/", Some(&county)).await;
+        assert!(page.body.contains("驿城区：亩均税收"), "{}", s.name);
+        assert!(
+            !page.body.contains("西平县：亩均税收"),
+            "{}: another county",
+            s.name
+        );
+        assert!(
+            page.body.contains(&format!("{} 万元/亩", shown(yicheng))),
+            "{}: the county's own 亩均税收 is its total",
+            s.name
+        );
+
+        // The year switch.
+        let before = s.get(&format!("/?year={}", year - 1), Some(&city)).await;
+        assert!(
+            before.body.contains(&format!(
+                "<strong class=\"tag\" aria-current=\"true\">{}</strong>",
+                year - 1
+            )),
+            "{}",
+            s.name
+        );
+        let (last, _) = expected(s, year - 1).await;
+        assert!(
+            before.body.contains(&format!("{} 万元/亩", shown(last))),
+            "{}",
+            s.name
+        );
+
+        // The enterprise's home is not the cockpit; the administrators' neither.
+        for other in ["qiye", "admin", "auditor"] {
+            let b = s.login(other).await;
+            let page = s.get("/", Some(&b)).await;
+            assert_eq!(page.status, StatusCode::OK, "{}: {other}", s.name);
+            assert!(!page.body.contains("data-testid=\"kpis\""), "{}: {other}", s.name);
+        }
+    })
+    .await;
+}
