@@ -79,6 +79,17 @@ pub struct FallenLine {
     pub after: String,
 }
 
+/// Something a department has to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Todo {
+    /// What, in words.
+    pub text: String,
+    /// Where it is done.
+    pub href: String,
+    /// Past its deadline.
+    pub overdue: bool,
+}
+
 /// Everything a cockpit shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cockpit {
@@ -106,6 +117,9 @@ pub struct Cockpit {
     pub objections_open: usize,
     /// Enterprises whose class fell this year (at most 10) and how many in all.
     pub fallen: (Vec<FallenLine>, i64),
+    /// A department officer's to-do list: tasks not submitted or returned, disputes and
+    /// objections waiting, policy lists of published runs to execute.
+    pub todo: Vec<Todo>,
 }
 
 impl Cockpit {
@@ -214,7 +228,58 @@ impl App {
             .iter()
             .filter(|o| o.objection.status == "open")
             .count();
+        let mut todo = Vec::new();
+        if actor.role == Role::Department {
+            let today = crate::clock::today();
+            for (round, task) in self.department_tasks(actor).await? {
+                if matches!(task.status.as_str(), "pending" | "returned") && round.status == "open" {
+                    todo.push(Todo {
+                        text: format!(
+                            "{}：{}，截止 {}",
+                            round.title,
+                            crate::collection::task_status_label(&task.status),
+                            task.deadline
+                        ),
+                        href: "/collection".into(),
+                        overdue: task.deadline < today,
+                    });
+                }
+            }
+            let disputes = self
+                .dispute_queue(actor, year)
+                .await?
+                .iter()
+                .filter(|d| d.check.status == "disputed")
+                .count();
+            if disputes > 0 {
+                todo.push(Todo {
+                    text: format!("{year} 年度企业自核争议 {disputes} 件待处理"),
+                    href: format!("/collection/disputes?year={year}"),
+                    overdue: false,
+                });
+            }
+            if objections_open > 0 {
+                todo.push(Todo {
+                    text: format!("转本部门核实的公示异议 {objections_open} 件待答复"),
+                    href: "/objections".into(),
+                    overdue: false,
+                });
+            }
+            if let Some(run) = self
+                .list_runs(actor)
+                .await?
+                .into_iter()
+                .find(|r| r.state == crate::evaluation::RunState::Published)
+            {
+                todo.push(Todo {
+                    text: format!("执行“{}”的差别化政策清单", run.run.title),
+                    href: "/policies/lists".into(),
+                    overdue: false,
+                });
+            }
+        }
         Ok(Cockpit {
+            todo,
             year,
             tax_per_mu: ratio(sum(&now, |r| r.tax), sum(&now, |r| r.land)),
             tax_per_mu_last: ratio(sum(&before, |r| r.tax), sum(&before, |r| r.land)),

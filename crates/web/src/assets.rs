@@ -5,6 +5,7 @@ use axum::response::{IntoResponse, Response};
 
 const CSS: &str = include_str!("../static/app.css");
 const JS: &str = include_str!("../static/app.js");
+const FAVICON: &str = include_str!("../static/favicon.svg");
 
 fn asset(body: &'static str, content_type: &'static str) -> Response {
     let mut res = body.into_response();
@@ -25,4 +26,9 @@ pub async fn css() -> Response {
 /// `GET /static/app.js`.
 pub async fn js() -> Response {
     asset(JS, "text/javascript; charset=utf-8")
+}
+
+/// `GET /static/favicon.svg` (and `/favicon.ico`, which browsers ask for on their own).
+pub async fn favicon() -> Response {
+    asset(FAVICON, "image/svg+xml")
 }

@@ -45,6 +45,9 @@ pub struct Layout {
     pub flash: Option<String>,
     /// Unread messages of the user.
     pub unread: i64,
+    /// The header's enterprise search is offered (roles that read the registry, not an
+    /// enterprise's own account).
+    pub search: bool,
 }
 
 fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
@@ -209,6 +212,7 @@ impl Layout {
             nav: nav_for(&user.actor, active),
             flash: msg.and_then(flash_text),
             unread: 0,
+            search: user.actor.reads_business_data() && user.actor.role != mujun_app::Role::Enterprise,
         }
     }
 }

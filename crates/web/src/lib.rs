@@ -44,6 +44,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/static/app.css", get(assets::css))
         .route("/static/app.js", get(assets::js))
+        .route("/static/favicon.svg", get(assets::favicon))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/healthz", get(|| async { "ok" }))
         .merge(pages::routes())
         .nest("/api/v1", api::routes())

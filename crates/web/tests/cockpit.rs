@@ -81,6 +81,16 @@ async fn the_cockpit_shows_the_citys_numbers_and_each_scope_its_own() {
         );
         assert!(page.body.contains("目标 15 万元/亩"), "{}", s.name);
 
+        // The header finds an enterprise by name or code from any page.
+        assert!(
+            page.body.contains("action=\"/enterprises\" class=\"search\""),
+            "{}",
+            s.name
+        );
+        let icon = s.get("/static/favicon.svg", None).await;
+        assert_eq!(icon.status, StatusCode::OK);
+        assert!(icon.body.starts_with("<svg"));
+
         // A county officer: its county only.
         let county = s.login("yicheng").await;
         let page = s.get("/", Some(&county)).await;
@@ -109,6 +119,31 @@ async fn the_cockpit_shows_the_citys_numbers_and_each_scope_its_own() {
         let (last, _) = expected(s, year - 1).await;
         assert!(
             before.body.contains(&format!("{} 万元/亩", shown(last))),
+            "{}",
+            s.name
+        );
+
+        // A department officer's to-do list: its task of the open round, past its deadline.
+        let city_actor = s.app.login("city", PASSWORD, "ip", None).await.unwrap().actor;
+        let depts = s.app.reference(&city_actor).await.unwrap().departments;
+        let tax_dept = depts.iter().find(|d| d.code == "tax").unwrap().id;
+        s.app
+            .open_round(&city_actor, year + 1, "", &[(tax_dept, "2020-01-01".into())])
+            .await
+            .unwrap();
+        let tax = s.login("tax").await;
+        let page = s.get("/", Some(&tax)).await;
+        assert!(page.body.contains("data-testid=\"todo\""), "{}", s.name);
+        assert!(
+            page.body.contains("未报送，截止 2020-01-01") && page.body.contains("已逾期"),
+            "{}",
+            s.name
+        );
+        assert!(
+            !s.get("/", Some(&city))
+                .await
+                .body
+                .contains("data-testid=\"todo\""),
             "{}",
             s.name
         );

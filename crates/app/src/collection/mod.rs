@@ -9,6 +9,17 @@ pub mod rounds;
 pub mod self_check;
 pub mod year_lock;
 
+/// The Chinese name of a department's task status in a collection round.
+pub fn task_status_label(status: &str) -> &'static str {
+    match status {
+        "pending" => "未报送",
+        "submitted" => "已报送",
+        "confirmed" => "已确认",
+        "returned" => "退回",
+        _ => "未知",
+    }
+}
+
 /// The Chinese name of where a figure (or an import batch) came from.
 pub fn figure_source_label(source: &str) -> &'static str {
     match source {

@@ -608,14 +608,7 @@ pub async fn get_round(
                 department_id: row.department_id,
                 department: row.department_code,
                 department_name: row.department_name,
-                status_label: match row.task.status.as_str() {
-                    "pending" => "未报送",
-                    "submitted" => "已报送",
-                    "confirmed" => "已确认",
-                    "returned" => "退回",
-                    _ => "未知",
-                }
-                .to_owned(),
+                status_label: mujun_app::collection::task_status_label(&row.task.status).to_owned(),
                 status: row.task.status,
                 deadline: row.task.deadline,
                 required: row.required,

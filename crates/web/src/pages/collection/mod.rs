@@ -117,13 +117,7 @@ fn department_name(departments: &[Department], code: &str) -> String {
 
 /// Chinese label of a task status.
 fn task_status_label(status: &str) -> &'static str {
-    match status {
-        "pending" => "未报送",
-        "submitted" => "已报送",
-        "confirmed" => "已确认",
-        "returned" => "退回",
-        _ => "未知",
-    }
+    mujun_app::collection::task_status_label(status)
 }
 
 /// Chinese label of the source of a value.
