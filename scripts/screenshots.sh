@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Makes the README's screenshots (issue 12): the city's cockpit, a score card, an enterprise's
+# home on a phone — taken by the Chromium browser tests on fresh demo data, then copied into
+# docs/screenshots/. Needs chromium and chromedriver (Debian: apt-get install chromium
+# chromium-driver; .ci/run installs them).
+#
+#   scripts/screenshots.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MUJUN_BROWSER_TESTS=1 cargo test -q -p mujun-web --test browser -- --test-threads 1
+shots=target/tmp/browser
+mkdir -p docs/screenshots
+cp "$shots/cockpit-desktop.png" docs/screenshots/cockpit.png
+cp "$shots/4-score-card.png" docs/screenshots/score-card.png
+cp "$shots/enterprise-phone.png" docs/screenshots/enterprise-phone.png
+echo "docs/screenshots/: cockpit.png score-card.png enterprise-phone.png"
