@@ -308,3 +308,113 @@ impl App {
         })
     }
 }
+
+/// An indicator of an enterprise against its pool's benchmark.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndicatorLine {
+    /// Chinese name.
+    pub label: String,
+    /// Unit.
+    pub unit: String,
+    /// The enterprise's value.
+    pub value: Option<f64>,
+    /// The pool's benchmark.
+    pub benchmark: Option<f64>,
+    /// Value ÷ benchmark.
+    pub ratio: Option<f64>,
+}
+
+/// An enterprise's home: its record in the system at a glance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnterpriseHome {
+    /// Its id (for links).
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Classes per year, newest first: (year, class, consecutive years).
+    pub classes: Vec<(i64, String, u32)>,
+    /// The latest run it can see: (id, title, state).
+    pub run: Option<RunLine>,
+    /// Its final class there.
+    pub class: String,
+    /// Rank and pool size there.
+    pub rank: Option<(u32, u32)>,
+    /// Its indicators against the pool's benchmarks.
+    pub indicators: Vec<IndicatorLine>,
+    /// What would move it up, in a sentence.
+    pub what_if: String,
+    /// This year's figures waiting for its confirmation (企业自核).
+    pub to_check: usize,
+    /// The year of those figures.
+    pub check_year: i64,
+}
+
+impl App {
+    /// The home of an enterprise account: its classes over the years, its latest score against
+    /// the pool's benchmarks, what would move it up, and the figures waiting for its check.
+    pub async fn enterprise_home(&self, actor: &Actor) -> Result<EnterpriseHome, AppError> {
+        let Some(id) = actor.enterprise_id.filter(|_| actor.role == Role::Enterprise) else {
+            return Err(self
+                .deny(actor, "enterprise.home", ("enterprise", ""), "仅企业账号")
+                .await);
+        };
+        let detail = self.enterprise_detail(actor, id, 0).await?;
+        let classes = self
+            .class_history(actor, id)
+            .await?
+            .into_iter()
+            .map(|c| (c.year, c.class, c.consecutive))
+            .collect();
+        let latest = self.list_runs(actor).await?.into_iter().next();
+        let mut home = EnterpriseHome {
+            id,
+            name: detail.enterprise.name.clone(),
+            classes,
+            run: None,
+            class: String::new(),
+            rank: None,
+            indicators: Vec::new(),
+            what_if: String::new(),
+            to_check: 0,
+            check_year: detail.year,
+        };
+        if let Some(run) = latest {
+            // Not in the run (registered since): the run is still named, without a card.
+            if let Ok(card) = self.score_card(actor, run.run.id, id).await {
+                home.class = card.result.final_class.clone();
+                home.rank = card
+                    .result
+                    .rank
+                    .zip(card.result.pool_size)
+                    .map(|(r, n)| (u32::try_from(r).unwrap_or(0), u32::try_from(n).unwrap_or(0)));
+                home.what_if = card.what_if_text();
+                home.indicators = card
+                    .detail
+                    .indicators
+                    .iter()
+                    .map(|d| IndicatorLine {
+                        label: crate::evaluation::results::indicator_label(&d.id).to_owned(),
+                        unit: crate::evaluation::results::indicator_unit(&d.id).to_owned(),
+                        value: d.value,
+                        benchmark: d.benchmark,
+                        ratio: d.ratio,
+                    })
+                    .collect();
+            }
+            home.run = Some(RunLine {
+                id: run.run.id,
+                title: run.run.title,
+                state: run.state.label(),
+            });
+        }
+        if detail.year > 0 {
+            home.to_check = self
+                .self_check(actor, detail.year)
+                .await?
+                .iter()
+                .filter(|l| l.figure.is_some() && l.last.is_none())
+                .count();
+        }
+        Ok(home)
+    }
+}

@@ -370,7 +370,7 @@ async fn an_enterprise_objects_during_the_notice_and_the_department_accepts() {
     std::fs::write(shots.join("5-objection-filed.png"), c.screenshot().await.unwrap()).unwrap();
 
     // Sign out; the tax department's officer accepts it with the corrected value.
-    c.find(Locator::Css("header.top form button"))
+    c.find(Locator::Css("header.top form[action='/logout'] button"))
         .await
         .unwrap()
         .click()
@@ -579,7 +579,7 @@ async fn the_city_confirms_moved_classes_before_skipping_the_notice_and_the_ente
     assert_eq!(text_of(&c, "#run-state").await, "复核中");
 
     // The moved enterprise finds the message in its portal.
-    c.find(Locator::Css("header.top form button"))
+    c.find(Locator::Css("header.top form[action='/logout'] button"))
         .await
         .unwrap()
         .click()
@@ -916,6 +916,42 @@ async fn the_city_opens_its_cockpit_on_a_desktop_and_a_phone() {
         "the document ({doc} px) is wider than the phone ({view} px)"
     );
     std::fs::write(shots.join("cockpit-phone.png"), c.screenshot().await.unwrap()).unwrap();
+    c.close().await.unwrap();
+    server.stop().await;
+    store.cleanup().await;
+}
+
+#[tokio::test]
+async fn an_enterprise_reads_its_home_on_a_phone() {
+    if !enabled() {
+        return;
+    }
+    let (store, app) = demo_app().await;
+    let server = serve(app).await;
+    let base = server.base.clone();
+    let (c, _driver, _profile) = browser().await;
+    c.set_window_size(390, 844).await.unwrap();
+    login(&c, &base, "qiye").await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    let home = text_of(&c, "[data-testid=enterprise-home]").await;
+    assert!(home.contains("企业自核"), "{home}");
+    let widths = c
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (doc, view) = (widths[0].as_f64().unwrap(), widths[1].as_f64().unwrap());
+    assert!(
+        doc <= view,
+        "the document ({doc} px) is wider than the phone ({view} px)"
+    );
+    std::fs::write(
+        screenshots().join("enterprise-phone.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
     c.close().await.unwrap();
     server.stop().await;
     store.cleanup().await;

@@ -158,3 +158,78 @@ async fn the_cockpit_shows_the_citys_numbers_and_each_scope_its_own() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_enterprise_sees_its_own_record_on_its_home() {
+    each(async |s| {
+        let city = s.app.login("city", PASSWORD, "ip", None).await.unwrap().actor;
+        let qiye = s.app.login("qiye", PASSWORD, "ip", None).await.unwrap().actor;
+        let own = qiye.enterprise_id.unwrap();
+        // Before any run: its classes and its figures to check, no score.
+        let b = s.login("qiye").await;
+        let page = s.get("/", Some(&b)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", s.name);
+        assert!(
+            page.body.contains("data-testid=\"enterprise-home\"")
+                && page.body.contains("尚无公示或发布的评价结果"),
+            "{}",
+            s.name
+        );
+        // A run in its notice: the class, rank, indicators against benchmarks and the way up.
+        let started = s
+            .app
+            .start_run(
+                &city,
+                &mujun_app::evaluation::runs::StartRun {
+                    year: 2024,
+                    method: "preset:henan-2019".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        started.job.await.unwrap();
+        let today = (mujun_store::now_ms() / 1000 + 8 * 3600).div_euclid(86_400);
+        let day = |d: i64| {
+            mujun_domain::Date::from_days_since_epoch(today + d)
+                .unwrap()
+                .to_string()
+        };
+        s.app
+            .start_notice(&city, started.id, &day(0), &day(7))
+            .await
+            .unwrap();
+        let card = s.app.score_card(&qiye, started.id, own).await.unwrap();
+        let page = s.get("/", Some(&b)).await;
+        let label = mujun_app::evaluation::format::class_label(&card.result.final_class);
+        assert!(page.body.contains(&label), "{}: its class {label}", s.name);
+        if let (Some(k), Some(n)) = (card.result.rank, card.result.pool_size) {
+            assert!(
+                page.body.contains(&format!("第 {k} 名 / 共 {n} 家")),
+                "{}",
+                s.name
+            );
+        }
+        assert!(page.body.contains("data-testid=\"versus\""), "{}", s.name);
+        for d in &card.detail.indicators {
+            if let Some(r) = d.ratio {
+                assert!(
+                    page.body.contains(&format!("{r:.2} 倍")),
+                    "{}: {} ratio {r}",
+                    s.name,
+                    d.id
+                );
+            }
+        }
+        assert!(page.body.contains(&card.what_if_text()), "{}", s.name);
+        // Another role's home is not an enterprise's.
+        let tax = s.login("tax").await;
+        assert!(
+            !s.get("/", Some(&tax))
+                .await
+                .body
+                .contains("data-testid=\"enterprise-home\"")
+        );
+    })
+    .await;
+}

@@ -48,6 +48,9 @@ async fn home(
     let a = &user.actor;
     // The business roles' home is their cockpit; an enterprise's, an administrator's and the
     // auditor's are their cards.
+    if a.role == mujun_app::Role::Enterprise && a.enterprise_id.is_some() {
+        return super::cockpit::enterprise_page(&state, &user, q.msg.as_deref()).await;
+    }
     if a.reads_business_data() && a.role != mujun_app::Role::Enterprise {
         let year = q.year.trim().parse::<i64>().unwrap_or(0);
         return super::cockpit::page(&state, &user, year, q.msg.as_deref()).await;

@@ -234,6 +234,63 @@ pub fn class_trend(years: &[(i64, Vec<(String, i64)>)]) -> String {
     s
 }
 
+/// An indicator against its pool's benchmark.
+pub struct Versus {
+    /// Indicator name.
+    pub label: String,
+    /// Value ÷ benchmark.
+    pub ratio: Option<f64>,
+    /// The value and the benchmark, in words.
+    pub note: String,
+}
+
+/// An enterprise's indicators as bars of value ÷ benchmark, the benchmark (1.0) as a line.
+pub fn benchmark_bars(rows: &[Versus]) -> String {
+    const LABEL_W: f64 = 130.0;
+    const BAR_W: f64 = 300.0;
+    const ROW_H: f64 = 30.0;
+    let width = LABEL_W + BAR_W + 40.0;
+    let height = ROW_H * rows.len() as f64 + 40.0;
+    let max = rows.iter().filter_map(|r| r.ratio).fold(1.5, f64::max).min(4.0);
+    let mut s = svg_open(
+        width,
+        height,
+        "versus-title",
+        "各指标与本排名池基准值之比（虚线为基准值）",
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let y = 8.0 + ROW_H * i as f64;
+        let label = xml_escape(&r.label);
+        let note = xml_escape(&r.note);
+        let w = r.ratio.map_or(0.0, |x| x.clamp(0.0, max) / max * BAR_W);
+        let fill = if r.ratio.is_some_and(|x| x >= 1.0) {
+            "#1e7b46"
+        } else {
+            "#c05621"
+        };
+        let text = r.ratio.map_or_else(|| "无".to_owned(), |x| format!("{x:.2} 倍"));
+        s.push_str(&format!(
+            "<g class=\"bar\"><title>{label}：{note}</title>\
+             <text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#1f2933\">{label}</text>\
+             <rect x=\"{LABEL_W}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{fill}\"/>\
+             <text x=\"{}\" y=\"{}\" fill=\"#1f2933\" font-size=\"12\">{text}</text></g>",
+            LABEL_W - 8.0,
+            y + 16.0,
+            ROW_H - 10.0,
+            LABEL_W + w + 6.0,
+            y + 15.0
+        ));
+    }
+    let bx = LABEL_W + BAR_W / max;
+    let bottom = 8.0 + ROW_H * rows.len() as f64;
+    s.push_str(&format!(
+        "<line x1=\"{bx:.1}\" y1=\"4\" x2=\"{bx:.1}\" y2=\"{bottom}\" stroke=\"#52606d\" stroke-width=\"2\" stroke-dasharray=\"5 4\"/>\
+         <text x=\"{bx:.1}\" y=\"{}\" text-anchor=\"middle\" fill=\"#52606d\" font-size=\"12\">基准值</text></svg>",
+        bottom + 18.0
+    ));
+    s
+}
+
 /// Where the counties of a city sit on the tile map: Zhumadian's as on a map (north up), any
 /// other city's in code order on a near-square grid.
 pub fn tile_place(codes: &[String]) -> Vec<(u32, u32)> {

@@ -8,7 +8,7 @@ pub mod charts;
 
 use askama::Template;
 use axum::response::{IntoResponse, Response};
-use mujun_app::cockpit::{Cockpit, ENERGY_INTENSITY_TARGET_PCT, TAX_PER_MU_TARGET};
+use mujun_app::cockpit::{Cockpit, ENERGY_INTENSITY_TARGET_PCT, EnterpriseHome, TAX_PER_MU_TARGET};
 use mujun_app::evaluation::format::{class_label, number};
 
 use crate::auth::PageUser;
@@ -179,6 +179,57 @@ pub(super) async fn page(
         round,
         fallen,
         c,
+    };
+    Ok(super::render(&page)?.into_response())
+}
+
+#[derive(Template)]
+#[template(path = "enterprise_home.html")]
+struct EnterprisePage {
+    l: Layout,
+    h: EnterpriseHome,
+    /// Classes per year: (year, class, label, consecutive).
+    classes: Vec<(i64, String, String, u32)>,
+    class_label: String,
+    chart: String,
+}
+
+/// An enterprise account's home.
+pub(super) async fn enterprise_page(
+    state: &AppState,
+    user: &PageUser,
+    msg: Option<&str>,
+) -> Result<Response, PageError> {
+    let h = state.app.enterprise_home(&user.actor).await?;
+    let l = super::layout(state, user, "首页", "/", msg).await?;
+    let rows: Vec<charts::Versus> = h
+        .indicators
+        .iter()
+        .map(|i| charts::Versus {
+            label: i.label.clone(),
+            ratio: i.ratio,
+            note: format!(
+                "本企业 {}，基准值 {}（{}）",
+                i.value.map_or_else(|| "缺失".to_owned(), |v| number(v, 4)),
+                i.benchmark.map_or_else(|| "无".to_owned(), |v| number(v, 4)),
+                i.unit
+            ),
+        })
+        .collect();
+    let page = EnterprisePage {
+        l,
+        classes: h
+            .classes
+            .iter()
+            .map(|(y, c, n)| (*y, c.clone(), class_label(c), *n))
+            .collect(),
+        class_label: class_label(&h.class),
+        chart: if rows.is_empty() {
+            String::new()
+        } else {
+            charts::benchmark_bars(&rows)
+        },
+        h,
     };
     Ok(super::render(&page)?.into_response())
 }
