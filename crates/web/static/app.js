@@ -18,4 +18,16 @@
   for (var j = 0; j < autos.length; j++) {
     autos[j].addEventListener("change", function (e) { e.target.form.submit(); });
   }
+  // A measure's form shows only the parameters of the kind chosen (without script, all show).
+  var kind = document.querySelector("form select[name=kind]");
+  if (kind) {
+    var show = function () {
+      var params = kind.form.querySelectorAll("[data-kind]");
+      for (var k = 0; k < params.length; k++) {
+        params[k].hidden = params[k].getAttribute("data-kind") !== kind.value;
+      }
+    };
+    kind.addEventListener("change", show);
+    show();
+  }
 })();

@@ -1004,33 +1004,42 @@ async fn method_files_and_policies_through_the_pages() {
             page.body.contains("差别电价（逐年递增）") && page.body.contains("国网驻马店供电公司"),
             "{name}"
         );
-        let form = |params: &'static str| {
+        // Parameters are labelled fields with units, not JSON.
+        assert!(
+            page.body.contains("用能指标调整（%）") && page.body.contains("各年加价（元/千瓦时）"),
+            "{name}"
+        );
+        assert!(
+            page.body.contains("按连续年数加价：第 1 年 0.05 元/千瓦时"),
+            "{name}: parameters in words"
+        );
+        assert!(!page.body.contains("per_kwh\":"), "{name}: no JSON");
+        let form = |pct: &'static str| {
             vec![
                 ("class", "D"),
                 ("kind", "energy_quota"),
                 ("department_code", "development"),
                 ("title", "压减用能指标 20%"),
-                ("params", params),
+                ("energy_pct", pct),
                 ("description", ""),
                 ("active", "1"),
                 ("sort_order", "50"),
             ]
         };
-        let res = s.post("/policies", Some(&city), &form("{\"change_pct\": ")).await;
+        let res = s.post("/policies", Some(&city), &form("负二十")).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
         assert!(
-            res.body.contains("参数不是有效的 JSON") && res.body.contains("压减用能指标 20%"),
-            "{name}"
+            res.body.contains("用能指标调整中的“负二十”不是数字") && res.body.contains("压减用能指标 20%"),
+            "{name}: {}",
+            res.body
         );
-        let res = s
-            .post("/policies", Some(&city), &form("{\"change_pct\": -20}"))
-            .await;
+        let res = s.post("/policies", Some(&city), &form("-20")).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{name}: {}", res.body);
         let page = s.get("/policies", Some(&city)).await;
         assert!(page.body.contains("压减用能指标 20%"), "{name}");
         let measures = s.app.list_policies(&actor(s, &city).await).await.unwrap();
         let added = measures.iter().find(|m| m.title == "压减用能指标 20%").unwrap();
-        let mut off = form("{\"change_pct\": -20}");
+        let mut off = form("-20");
         off.retain(|(k, _)| *k != "active");
         let res = s
             .post(&format!("/policies/{}", added.id), Some(&city), &off)
@@ -1041,15 +1050,17 @@ async fn method_files_and_policies_through_the_pages() {
             page.body.contains("已停用") && page.body.contains(&format!("修改措施 #{}", added.id)),
             "{name}"
         );
+        assert!(
+            page.body.contains("name=\"energy_pct\" value=\"-20\""),
+            "{name}: the field filled in"
+        );
         // Others read the catalogue but get no form, and cannot save.
         let page = s.get("/policies", Some(&tax)).await;
         assert!(
             page.body.contains("差别电价") && !page.body.contains("action=\"/policies"),
             "{name}"
         );
-        let res = s
-            .post("/policies", Some(&tax), &form("{\"change_pct\": -20}"))
-            .await;
+        let res = s.post("/policies", Some(&tax), &form("-20")).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{name}");
     })
     .await;

@@ -11,6 +11,7 @@ pub mod methods;
 pub mod objections;
 pub mod pdf;
 pub mod policies;
+pub mod policy_params;
 pub mod public;
 pub mod results;
 pub mod runs;

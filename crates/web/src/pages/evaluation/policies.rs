@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use mujun_app::Role;
 use mujun_app::evaluation::policies::MeasureForm;
+use mujun_app::evaluation::policy_params;
 use mujun_store::policies::Measure;
 use serde::Deserialize;
 
@@ -26,33 +27,11 @@ pub fn routes() -> Router<AppState> {
         .route("/policies/{id}", post(update))
 }
 
-/// The kinds of measure: id, Chinese name, example parameters.
-const KINDS: [(&str, &str, &str); 7] = [
-    (
-        "electricity_surcharge",
-        "差别电价",
-        r#"{"per_kwh":[0.05,0.10,0.15]}"#,
-    ),
-    (
-        "water_surcharge",
-        "超定额累进加价（用水）",
-        r#"{"quota_m3_per_wan_yuan":8.0,"tiers":[{"up_to_pct":20,"per_m3":0.5},{"per_m3":1.0}]}"#,
-    ),
-    ("land_supply", "用地保障", r#"{"level":"priority"}"#),
-    ("energy_quota", "用能指标", r#"{"change_pct":-10}"#),
-    ("emission_quota", "排污指标", r#"{"change_pct":-10}"#),
-    ("funds", "财政资金与融资支持", r#"{"level":"normal"}"#),
-    ("tech_support", "技改支持", r#"{"level":"priority"}"#),
-];
-
 /// The classes measures apply to.
 const CLASSES: [&str; 4] = ["A", "B", "C", "D"];
 
 fn kind_label(kind: &str) -> String {
-    KINDS
-        .iter()
-        .find(|(k, _, _)| *k == kind)
-        .map_or_else(|| kind.to_owned(), |(_, l, _)| (*l).to_owned())
+    policy_params::kind_label(kind).to_owned()
 }
 
 #[derive(Deserialize, Default)]
@@ -74,13 +53,14 @@ struct MeasureInput {
     #[serde(default)]
     title: String,
     #[serde(default)]
-    params: String,
-    #[serde(default)]
     description: String,
     #[serde(default)]
     active: Option<String>,
     #[serde(default)]
     sort_order: String,
+    /// The parameters' fields, by name (see `policy_params::FIELDS`).
+    #[serde(flatten)]
+    fields: std::collections::HashMap<String, String>,
 }
 
 impl MeasureInput {
@@ -90,25 +70,54 @@ impl MeasureInput {
             kind: m.kind.clone(),
             department_code: m.department_code.clone(),
             title: m.title.clone(),
-            params: m.params.clone(),
             description: m.description.clone(),
             active: (m.active == 1).then(|| "1".to_owned()),
             sort_order: m.sort_order.to_string(),
+            fields: policy_params::fields_from_params(&m.kind, &m.params)
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
         }
     }
 
-    fn to_form(&self) -> MeasureForm {
-        MeasureForm {
-            class: self.class.trim().to_owned(),
-            kind: self.kind.trim().to_owned(),
-            department_code: self.department_code.trim().to_owned(),
-            title: self.title.clone(),
-            params: self.params.trim().to_owned(),
-            description: self.description.clone(),
-            active: self.active.is_some(),
-            sort_order: self.sort_order.trim().parse().unwrap_or(0),
-        }
+    fn field(&self, name: &str) -> String {
+        self.fields.get(name).cloned().unwrap_or_default()
     }
+
+    /// The use case's form, and the problem of the parameters' fields, if any (the use case
+    /// then sees no parameters: it still checks the caller first).
+    fn to_form(&self) -> (MeasureForm, Option<String>) {
+        let kind = self.kind.trim().to_owned();
+        let (params, problem) = match policy_params::params_from_fields(&kind, &|name: &str| self.field(name))
+        {
+            Ok(p) => (p, None),
+            Err(e) => (String::new(), Some(e)),
+        };
+        (
+            MeasureForm {
+                class: self.class.trim().to_owned(),
+                kind,
+                department_code: self.department_code.trim().to_owned(),
+                title: self.title.clone(),
+                params,
+                description: self.description.clone(),
+                active: self.active.is_some(),
+                sort_order: self.sort_order.trim().parse().unwrap_or(0),
+            },
+            problem,
+        )
+    }
+}
+
+/// A field of a kind's parameters in the form.
+struct FieldLine {
+    kind: &'static str,
+    name: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    value: String,
+    /// For a level: its choices.
+    choices: Vec<Opt>,
 }
 
 /// One measure in the catalogue.
@@ -142,7 +151,7 @@ struct PoliciesPage {
     classes: Vec<Opt>,
     kinds: Vec<Opt>,
     departments: Vec<Opt>,
-    examples: Vec<(String, &'static str)>,
+    fields: Vec<FieldLine>,
     errors: Vec<String>,
 }
 
@@ -168,6 +177,7 @@ async fn render(
                     department_code: "power".to_owned(),
                     active: Some("1".to_owned()),
                     sort_order: "100".to_owned(),
+                    fields: [("per_kwh".to_owned(), "0.05、0.10、0.15".to_owned())].into(),
                     ..MeasureInput::default()
                 },
                 MeasureInput::from_measure,
@@ -186,7 +196,7 @@ async fn render(
                     title: m.title.clone(),
                     kind: kind_label(&m.kind),
                     department: department_label(&m.department_code),
-                    params: m.params.clone(),
+                    params: policy_params::describe(&m.kind, &m.params),
                     description: m.description.clone(),
                     active: m.active == 1,
                     sort_order: m.sort_order,
@@ -204,17 +214,34 @@ async fn render(
             .iter()
             .map(|c| Opt::new(*c, class_label(c), v.class.trim()))
             .collect(),
-        kinds: KINDS
+        kinds: policy_params::KINDS
             .iter()
-            .map(|(k, l, _)| Opt::new(*k, format!("{l}（{k}）"), v.kind.trim()))
+            .map(|(k, l)| Opt::new(*k, *l, v.kind.trim()))
             .collect(),
         departments: mujun_domain::DEPARTMENTS
             .iter()
             .map(|(c, n)| Opt::new(*c, *n, v.department_code.trim()))
             .collect(),
-        examples: KINDS
+        fields: policy_params::FIELDS
             .iter()
-            .map(|(k, l, e)| (format!("{l}（{k}）"), *e))
+            .map(|f| {
+                let value = v.field(f.name);
+                FieldLine {
+                    kind: f.kind,
+                    name: f.name,
+                    label: f.label,
+                    hint: f.hint,
+                    choices: if f.name.ends_with("_level") {
+                        policy_params::levels(f.kind)
+                            .iter()
+                            .map(|(s, l)| Opt::new(*s, *l, value.trim()))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
+                    value,
+                }
+            })
             .collect(),
         v,
         errors,
@@ -245,10 +272,16 @@ async fn save(
     id: Option<i64>,
     form: MeasureInput,
 ) -> Result<Response, PageError> {
-    match state.app.save_policy(&user.actor, id, &form.to_form()).await {
+    let (measure, problem) = form.to_form();
+    match state.app.save_policy(&user.actor, id, &measure).await {
         Ok(_) => Ok(Redirect::to("/policies?msg=saved").into_response()),
         Err(e) => {
-            let errors = form_messages(e)?;
+            let mut errors = form_messages(e)?;
+            // The fields' own problem says more than the missing parameters it caused.
+            if let Some(p) = problem {
+                errors.retain(|m| !m.contains("参数"));
+                errors.insert(0, p);
+            }
             render(
                 state,
                 user,
