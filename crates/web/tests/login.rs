@@ -14,6 +14,11 @@ async fn login_sets_a_strict_http_only_cookie_and_renews_it() {
         let form = s.get("/login", None).await;
         assert_eq!(form.status, StatusCode::OK);
         assert!(form.body.contains("演示账号"), "demo mode lists the accounts");
+        assert!(
+            form.body
+                .contains(&format!("<p class=\"agency\">{}</p>", s.app.site().agency)),
+            "the organising agency is named"
+        );
         let b = s.login("city").await;
         let again = s.login("city").await;
         assert_ne!(

@@ -35,6 +35,8 @@ struct LoginPage {
     ticket: Option<String>,
     demo_accounts: Vec<DemoAccount>,
     demo_password: &'static str,
+    /// The organising agency (the city's, or the configured one).
+    agency: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -89,6 +91,7 @@ fn page_with(
         ticket,
         demo_accounts: demo_accounts(state),
         demo_password: DEMO_PASSWORD,
+        agency: state.app.site().agency.clone(),
     };
     match super::render(&body) {
         Ok(html) => {

@@ -78,6 +78,13 @@ async fn default_year(state: &AppState, user: &PageUser) -> Result<i64, PageErro
             return Ok(r.year);
         }
     }
+    // No round: the latest year with data, not an empty one.
+    if user.actor.reads_business_data() {
+        let year = state.app.dashboard(&user.actor).await?.year;
+        if year > 0 {
+            return Ok(year);
+        }
+    }
     Ok(this_year() - 1)
 }
 

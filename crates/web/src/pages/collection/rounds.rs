@@ -102,7 +102,7 @@ async fn default_form(state: &AppState, user: &PageUser) -> Result<OpenForm, Pag
                 id: d.id,
                 name: d.name,
                 include: items > 0,
-                deadline: format!("{}-03-31", year + 1),
+                deadline: default_deadline(year),
                 items,
             }
         })
@@ -430,4 +430,33 @@ async fn close(
 ) -> Result<Response, PageError> {
     let result = state.app.close_round(&user.actor, id).await;
     after(&state, &user, id, result).await
+}
+
+/// A round's default deadline: 31 March of the year after the data year, or — when that is past —
+/// thirty days from today (a deadline in the past would be overdue the day it is set).
+fn default_deadline(year: i64) -> String {
+    let usual = format!("{}-03-31", year + 1);
+    let today = (mujun_store::now_ms() / 1000 + 8 * 3600).div_euclid(86_400);
+    let soon =
+        mujun_domain::Date::from_days_since_epoch(today + 30).map_or_else(String::new, |d| d.to_string());
+    if usual < soon && !soon.is_empty() {
+        soon
+    } else {
+        usual
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_deadline;
+
+    #[test]
+    fn a_default_deadline_is_never_past() {
+        assert_eq!(default_deadline(9000), "9001-03-31");
+        let today = (mujun_store::now_ms() / 1000 + 8 * 3600).div_euclid(86_400);
+        let today = mujun_domain::Date::from_days_since_epoch(today)
+            .unwrap()
+            .to_string();
+        assert!(default_deadline(2020) > today);
+    }
 }
