@@ -461,6 +461,11 @@ async fn state_changing_routes_refuse_other_roles() {
                 [L, D, A, A, D, D, D, D, D, D],
             ),
             ("/methods", vec![("source", "x"), ("based_on", "")], city_only),
+            (
+                "/methods/form",
+                vec![("based_on", "preset:henan-2019")],
+                city_only,
+            ),
             ("/policies", vec![("class", "Z")], city_only),
             ("/policies/1", vec![("class", "Z")], city_only),
         ];

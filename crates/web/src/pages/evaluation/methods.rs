@@ -18,7 +18,9 @@ use crate::state::AppState;
 
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/methods", get(page).post(save))
+    Router::new()
+        .route("/methods", get(page).post(save))
+        .route("/methods/form", axum::routing::post(save_form))
 }
 
 #[derive(Deserialize, Default)]
@@ -56,13 +58,17 @@ struct MethodsPage {
     /// Whether the edit form is shown.
     editing: bool,
     errors: Vec<String>,
+    /// The selected method as a form (None when its file cannot be read as one).
+    form: Option<mujun_app::evaluation::method_form::MethodForm>,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn render(
     state: &AppState,
     user: &PageUser,
     selected: &str,
     draft: Option<&str>,
+    sent: Option<&[(String, String)]>,
     msg: Option<&str>,
     errors: Vec<String>,
     status: StatusCode,
@@ -99,8 +105,31 @@ async fn render(
             },
         })
         .collect();
+    // The form shows what was sent when it was refused, else the file's values.
+    let form = mujun_app::evaluation::method_form::method_form(&source)
+        .ok()
+        .map(|mut f| {
+            if let Some(sent) = sent {
+                let pick = |name: &str, current: &mut String| {
+                    if let Some((_, v)) = sent.iter().find(|(k, _)| k == name) {
+                        current.clone_from(v);
+                    }
+                };
+                pick("name", &mut f.name);
+                pick("id", &mut f.id);
+                for field in f.bonus.iter_mut().chain(
+                    f.groups
+                        .iter_mut()
+                        .flat_map(|g| g.weights.iter_mut().chain(g.settings.iter_mut())),
+                ) {
+                    pick(&field.name, &mut field.value);
+                }
+            }
+            f
+        });
     let page = MethodsPage {
         l,
+        form,
         methods,
         selected_name,
         selected: selected.to_owned(),
@@ -121,6 +150,7 @@ async fn page(
         &state,
         &user,
         q.method.trim(),
+        None,
         None,
         q.msg.as_deref(),
         Vec::new(),
@@ -160,6 +190,42 @@ async fn save(
                 &user,
                 based_on,
                 Some(&source),
+                None,
+                None,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /methods/form`: saves the selected method with the form's numbers as a new version.
+async fn save_form(
+    State(state): State<AppState>,
+    CsrfForm { user, form }: CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let based_on = form
+        .iter()
+        .find(|(k, _)| k == "based_on")
+        .map_or_else(String::new, |(_, v)| v.trim().to_owned());
+    let get = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    match state.app.save_method_form(&user.actor, &based_on, &get).await {
+        Ok(reference) => {
+            let target = format!(
+                "/methods{}",
+                crate::pages::query_string(&[("method", reference), ("msg", "method_saved".to_owned())])
+            );
+            Ok(Redirect::to(&target).into_response())
+        }
+        Err(e) => {
+            let errors = form_messages(e)?;
+            render(
+                &state,
+                &user,
+                &based_on,
+                None,
+                Some(&form),
                 None,
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
