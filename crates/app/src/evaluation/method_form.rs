@@ -294,6 +294,32 @@ pub fn apply_form(source: &str, get: &dyn Fn(&str) -> Option<String>) -> Result<
     Ok(out)
 }
 
+impl crate::App {
+    /// Saves the method `based_on` with the form's values as a new version of the city's method
+    /// (city administrator): the base file with the numbers changed, validated like any file.
+    pub async fn save_method_form(
+        &self,
+        actor: &crate::Actor,
+        based_on: &str,
+        get: &(dyn Fn(&str) -> Option<String> + Sync),
+    ) -> Result<String, crate::AppError> {
+        // The base is read through its use case: the caller is checked first.
+        let source = self.method_source(actor, based_on).await?;
+        let written = apply_form(&source, get).map_err(|problems| {
+            crate::AppError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|message| crate::FieldError {
+                        field: "method",
+                        message,
+                    })
+                    .collect(),
+            )
+        })?;
+        self.save_method(actor, &written, based_on).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,31 +392,5 @@ mod tests {
         );
         let nan = apply_form(henan(), &get(&[("g1.cap", "两倍")])).unwrap_err();
         assert!(nan.iter().any(|p| p.contains("“两倍”不是数字")), "{nan:?}");
-    }
-}
-
-impl crate::App {
-    /// Saves the method `based_on` with the form's values as a new version of the city's method
-    /// (city administrator): the base file with the numbers changed, validated like any file.
-    pub async fn save_method_form(
-        &self,
-        actor: &crate::Actor,
-        based_on: &str,
-        get: &(dyn Fn(&str) -> Option<String> + Sync),
-    ) -> Result<String, crate::AppError> {
-        // The base is read through its use case: the caller is checked first.
-        let source = self.method_source(actor, based_on).await?;
-        let written = apply_form(&source, get).map_err(|problems| {
-            crate::AppError::Invalid(
-                problems
-                    .into_iter()
-                    .map(|message| crate::FieldError {
-                        field: "method",
-                        message,
-                    })
-                    .collect(),
-            )
-        })?;
-        self.save_method(actor, &written, based_on).await
     }
 }
