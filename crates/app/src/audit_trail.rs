@@ -615,7 +615,7 @@ impl App {
                             Text(if e.detail == "{}" {
                                 String::new()
                             } else {
-                                mask_confidential(&e.detail)
+                                detail_text(&mask_confidential(&e.detail))
                             }),
                         ]
                     })
