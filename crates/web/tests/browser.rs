@@ -183,6 +183,13 @@ async fn demo_app() -> (mujun_store::testing::TestStore, App) {
     (store, app)
 }
 
+async fn app_actor(app: &App, user: &str) -> mujun_app::Actor {
+    app.login(user, mujun_app::demo::DEMO_PASSWORD, "127.0.0.1", None)
+        .await
+        .unwrap()
+        .actor
+}
+
 fn screenshots() -> std::path::PathBuf {
     let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser");
     std::fs::create_dir_all(&shots).unwrap();
@@ -927,6 +934,33 @@ async fn an_enterprise_reads_its_home_on_a_phone() {
         return;
     }
     let (store, app) = demo_app().await;
+    let base_app = app.clone();
+    // A published run, so that the score card and the policy sheet exist.
+    let city = app_actor(&app, "city").await;
+    let started = app
+        .start_run(
+            &city,
+            &mujun_app::evaluation::runs::StartRun {
+                year: 2024,
+                method: "preset:henan-2019".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    started.job.await.unwrap();
+    let today = (mujun_store::now_ms() / 1000 + 8 * 3600).div_euclid(86_400);
+    let day = |d: i64| {
+        mujun_domain::Date::from_days_since_epoch(today + d)
+            .unwrap()
+            .to_string()
+    };
+    app.start_notice(&city, started.id, &day(0), &day(7))
+        .await
+        .unwrap();
+    app.end_notice(&city, started.id, "公示期内无异议").await.unwrap();
+    app.approve_run(&city, started.id).await.unwrap();
+    app.publish_run(&city, started.id, true).await.unwrap();
     let server = serve(app).await;
     let base = server.base.clone();
     let (c, _driver, _profile) = browser().await;
@@ -952,6 +986,44 @@ async fn an_enterprise_reads_its_home_on_a_phone() {
         c.screenshot().await.unwrap(),
     )
     .unwrap();
+    // Every page of the enterprise's own: none scrolls sideways on the phone.
+    let qiye = app_actor(&base_app, "qiye").await;
+    let own = qiye.enterprise_id.unwrap();
+    let run = started.id;
+    let pages = [
+        "/self-check".to_owned(),
+        "/messages".to_owned(),
+        "/objections".to_owned(),
+        format!("/enterprises/{own}"),
+        format!("/enterprises/{own}/classes"),
+        format!("/runs/{run}/enterprises/{own}"),
+        format!("/runs/{run}/enterprises/{own}/policies"),
+    ];
+    let mut wide = Vec::new();
+    for p in &pages {
+        c.goto(&format!("{base}{p}")).await.unwrap();
+        let widths = c
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth, document.title];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (doc, view) = (widths[0].as_f64().unwrap(), widths[1].as_f64().unwrap());
+        let title = widths[2].as_str().unwrap_or("").to_owned();
+        assert!(
+            !title.contains("出错")
+                && !title.contains("有误")
+                && !title.starts_with("登录")
+                && !title.is_empty(),
+            "{p}: {title}"
+        );
+        eprintln!("{p}: {title}, {doc} / {view} px");
+        if doc > view {
+            wide.push(format!("{p}（{title}）: {doc} px"));
+        }
+    }
+    assert!(wide.is_empty(), "pages wider than the phone: {wide:?}");
     c.close().await.unwrap();
     server.stop().await;
     store.cleanup().await;
