@@ -43,7 +43,12 @@ async fn import(s: &TestServer, b: &Browser, department: &str, year: &str, name:
         }
         None => res,
     };
-    assert!(res.body.contains("已导入"), "{}: {}", s.name, res.body);
+    assert!(
+        res.body.contains(&format!("已提交 {year} 年度")) && res.body.contains("家企业、"),
+        "{}: the message names the year, the department and the counts: {}",
+        s.name,
+        res.body
+    );
 }
 
 /// The first `n` enterprises of the collection roster: (id, credit code).
@@ -189,7 +194,7 @@ async fn the_downloaded_template_uploads_back_and_the_history_shows_it() {
         )
         .await;
         assert_eq!(res.status, StatusCode::OK, "{}: {}", s.name, res.body);
-        assert!(res.body.contains("已导入"), "{}", res.body);
+        assert!(res.body.contains("已提交 2024 年度"), "{}", res.body);
         let history = s
             .app
             .import_history(&actor(s, &tax).await, "tax", 2024)
@@ -326,7 +331,7 @@ async fn warnings_need_a_confirmation_then_the_file_imports() {
             )
             .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-        assert!(res.body.contains("已导入") && res.body.contains("1 条已确认的提示"));
+        assert!(res.body.contains("已提交 2024 年度") && res.body.contains("1 条已确认的提示"));
         assert_eq!(
             current(s, id, 2024, "tax_paid").await,
             Some(1_200_000.0),
@@ -398,7 +403,7 @@ async fn an_upload_larger_than_the_form_limit_is_accepted() {
         )
         .await;
         assert_eq!(res.status, StatusCode::OK, "{}: {}", s.name, res.body);
-        assert!(res.body.contains("已导入"), "{}", res.body);
+        assert!(res.body.contains("已提交 2024 年度"), "{}", res.body);
         assert_eq!(current(s, id, 2024, "tax_paid").await, Some(4321.0));
         // The plain forms keep the 2 MB limit.
         let big = "x".repeat(3 * 1024 * 1024);
@@ -426,7 +431,7 @@ async fn copy_last_year_fills_slow_moving_items() {
             )
             .await;
         assert_eq!(res.status, StatusCode::OK, "{}: {}", s.name, res.body);
-        assert!(res.body.contains("已导入"));
+        assert!(res.body.contains("已提交 2025 年度"), "{}", res.body);
         let (id, _) = roster(s, 1).await.remove(0);
         assert_eq!(
             current(s, id, 2025, "land_area_mu").await,

@@ -113,16 +113,6 @@ impl MappingView {
     pub fn complete(&self) -> bool {
         self.missing.is_empty() && (self.remembered || self.columns.iter().all(|c| c.recognised))
     }
-
-    /// The mapping as detected.
-    pub fn mapping(&self) -> ColumnMapping {
-        let choices: Vec<(String, String)> = self
-            .columns
-            .iter()
-            .map(|c| (c.target.clone(), c.unit.clone()))
-            .collect();
-        build(self.kind, &self.columns, &self.targets, &choices).unwrap_or_default()
-    }
 }
 
 /// A file whose columns are mapped: ready for its import.

@@ -329,6 +329,13 @@ struct ResultPage {
     marked: String,
 }
 
+impl ResultPage {
+    /// A count as officials write it (thousands separators).
+    fn count(&self, n: &usize) -> String {
+        mujun_app::evaluation::format::number(*n as f64, 0)
+    }
+}
+
 /// An accepted correction an upload would overwrite.
 struct OverwriteView {
     credit_code: String,
