@@ -61,48 +61,17 @@ fn classify(p: &Page) -> Option<Expect> {
     }
 }
 
-/// A date `days` from today in Beijing, `YYYY-MM-DD`.
-fn day(days: i64) -> String {
-    let d = (mujun_store::now_ms() / 1000 + 8 * 3600).div_euclid(86_400) + days;
-    mujun_domain::Date::from_days_since_epoch(d).unwrap().to_string()
-}
-
 /// A published evaluation run of 2024 whose notice saw one objection of the enterprise user on
 /// its tax figure (with an attachment, routed to the tax department, answered by the city):
 /// `(run, objection)`.
 async fn published_run(s: &TestServer) -> (i64, i64) {
-    let login =
-        |u: &'static str| async move { s.app.login(u, PASSWORD, "127.0.0.1", None).await.unwrap().actor };
-    let city = login("city").await;
-    let qiye = login("qiye").await;
-    let started = s
+    let city = s
         .app
-        .start_run(
-            &city,
-            &mujun_app::evaluation::runs::StartRun {
-                year: 2024,
-                method: "preset:henan-2019".into(),
-                ..Default::default()
-            },
-        )
+        .login("city", PASSWORD, "127.0.0.1", None)
         .await
-        .unwrap();
-    started.job.await.unwrap();
-    let run = started.id;
-    s.app.start_notice(&city, run, &day(0), &day(7)).await.unwrap();
-    let objection = s
-        .app
-        .file_objection(
-            &qiye,
-            run,
-            &mujun_app::evaluation::objections::ObjectionForm {
-                item: "tax_paid".into(),
-                text: "权限测试".into(),
-                attachment: Some(("证明.pdf".into(), b"%PDF-1.4".to_vec())),
-            },
-        )
-        .await
-        .unwrap();
+        .unwrap()
+        .actor;
+    let (run, objection) = run_in_notice(s, Some(("证明.pdf".into(), b"%PDF-1.4".to_vec()))).await;
     s.app.end_notice(&city, run, "测试：提前结束公示").await.unwrap();
     s.app
         .resolve_objection(

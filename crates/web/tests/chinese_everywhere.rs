@@ -189,49 +189,19 @@ fn shape(link: &str) -> String {
 }
 
 async fn set_the_stage(s: &TestServer) {
-    let login =
-        |u: &'static str| async move { s.app.login(u, PASSWORD, "127.0.0.1", None).await.unwrap().actor };
-    let city = login("city").await;
-    let qiye = login("qiye").await;
+    let city = s
+        .app
+        .login("city", PASSWORD, "127.0.0.1", None)
+        .await
+        .unwrap()
+        .actor;
     let depts = s.app.reference(&city).await.unwrap().departments;
     let tax = depts.iter().find(|d| d.code == "tax").unwrap().id;
     s.app
         .open_round(&city, 2024, "", &[(tax, "2030-01-01".into())])
         .await
         .unwrap();
-    let started = s
-        .app
-        .start_run(
-            &city,
-            &mujun_app::evaluation::runs::StartRun {
-                year: 2024,
-                method: "preset:henan-2019".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    started.job.await.unwrap();
-    let run = started.id;
-    let today = (mujun_store::now_ms() / 1000 + 8 * 3600).div_euclid(86_400);
-    let day = |d: i64| {
-        mujun_domain::Date::from_days_since_epoch(today + d)
-            .unwrap()
-            .to_string()
-    };
-    s.app.start_notice(&city, run, &day(0), &day(7)).await.unwrap();
-    s.app
-        .file_objection(
-            &qiye,
-            run,
-            &mujun_app::evaluation::objections::ObjectionForm {
-                item: "tax_paid".into(),
-                text: "漏计了 12 月入库的税款".into(),
-                attachment: None,
-            },
-        )
-        .await
-        .unwrap();
+    run_in_notice(s, None).await;
 }
 
 #[tokio::test]

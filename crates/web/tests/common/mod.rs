@@ -104,6 +104,51 @@ pub async fn each(f: impl AsyncFn(&TestServer)) {
     }
 }
 
+/// A run of 2024 with the Henan method, evaluated and in its notice (today to a week on), and
+/// one objection of the enterprise user on its tax figure: `(run, objection)`.
+#[allow(dead_code)] // Not every test binary uses every helper.
+pub async fn run_in_notice(s: &TestServer, attachment: Option<(String, Vec<u8>)>) -> (i64, i64) {
+    let login =
+        |u: &'static str| async move { s.app.login(u, PASSWORD, "127.0.0.1", None).await.unwrap().actor };
+    let city = login("city").await;
+    let qiye = login("qiye").await;
+    let started = s
+        .app
+        .start_run(
+            &city,
+            &mujun_app::evaluation::runs::StartRun {
+                year: 2024,
+                method: "preset:henan-2019".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    started.job.await.unwrap();
+    let run = started.id;
+    let today = (mujun_store::now_ms() / 1000 + 8 * 3600).div_euclid(86_400);
+    let day = |d: i64| {
+        mujun_domain::Date::from_days_since_epoch(today + d)
+            .unwrap()
+            .to_string()
+    };
+    s.app.start_notice(&city, run, &day(0), &day(7)).await.unwrap();
+    let objection = s
+        .app
+        .file_objection(
+            &qiye,
+            run,
+            &mujun_app::evaluation::objections::ObjectionForm {
+                item: "tax_paid".into(),
+                text: "漏计了 12 月入库的税款".into(),
+                attachment,
+            },
+        )
+        .await
+        .unwrap();
+    (run, objection)
+}
+
 /// The value of a hidden `_csrf` field in a page.
 pub fn csrf_in(html: &str) -> Option<String> {
     let i = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
