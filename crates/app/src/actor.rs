@@ -141,6 +141,12 @@ impl Actor {
         !matches!(self.role, Role::SysAdmin | Role::SecurityAdmin | Role::Auditor)
     }
 
+    /// Has a cockpit as its home, and searches the registry from the header: the roles that read
+    /// business data beyond one enterprise's own.
+    pub fn has_cockpit(&self) -> bool {
+        self.reads_business_data() && self.role != Role::Enterprise
+    }
+
     /// May create and edit enterprises and clusters?
     pub fn edits_registry(&self) -> bool {
         self.role == Role::CityAdmin

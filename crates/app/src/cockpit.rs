@@ -147,7 +147,7 @@ impl App {
     /// The cockpit of a business role (not an enterprise's: its home is its own record) for
     /// `year` (0: the latest year with data).
     pub async fn cockpit(&self, actor: &Actor, year: i64) -> Result<Cockpit, AppError> {
-        if !actor.reads_business_data() || actor.role == Role::Enterprise {
+        if !actor.has_cockpit() {
             return Err(self
                 .deny(actor, "cockpit.view", ("cockpit", ""), "该角色不能查看业务数据")
                 .await);

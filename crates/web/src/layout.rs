@@ -212,7 +212,7 @@ impl Layout {
             nav: nav_for(&user.actor, active),
             flash: msg.and_then(flash_text),
             unread: 0,
-            search: user.actor.reads_business_data() && user.actor.role != mujun_app::Role::Enterprise,
+            search: user.actor.has_cockpit(),
         }
     }
 }

@@ -51,7 +51,7 @@ async fn home(
     if a.role == mujun_app::Role::Enterprise && a.enterprise_id.is_some() {
         return super::cockpit::enterprise_page(&state, &user, q.msg.as_deref()).await;
     }
-    if a.reads_business_data() && a.role != mujun_app::Role::Enterprise {
+    if a.has_cockpit() {
         let year = q.year.trim().parse::<i64>().unwrap_or(0);
         return super::cockpit::page(&state, &user, year, q.msg.as_deref()).await;
     }
