@@ -26,7 +26,12 @@ pub(crate) struct Cache {
     reference: Mutex<Option<(Instant, Reference)>>,
     catalogue: Mutex<Option<(Instant, Vec<CatalogueItem>)>>,
     scope_totals: Mutex<HashMap<Scope, (Instant, i64)>>,
+    /// The city cockpit's collection progress of a round: (round id, title, lines).
+    progress: Mutex<Option<(Instant, CockpitProgress)>>,
 }
+
+/// A round's progress as the cockpit shows it: (round id, title, lines).
+pub(crate) type CockpitProgress = (i64, String, Vec<crate::cockpit::Progress>);
 
 fn fresh<T: Clone>(slot: &Mutex<Option<(Instant, T)>>) -> Option<T> {
     let guard = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -47,6 +52,16 @@ impl Cache {
 
     pub(crate) fn put_reference(&self, r: Reference) {
         put(&self.reference, r);
+    }
+
+    /// The cockpit's progress of `round`, when fresh (a board reads every figure of the year:
+    /// not on every view of a home page).
+    pub(crate) fn progress(&self, round: i64) -> Option<CockpitProgress> {
+        fresh(&self.progress).filter(|(id, _, _)| *id == round)
+    }
+
+    pub(crate) fn put_progress(&self, p: CockpitProgress) {
+        put(&self.progress, p);
     }
 
     pub(crate) fn catalogue(&self) -> Option<Vec<CatalogueItem>> {

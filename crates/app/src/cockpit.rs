@@ -191,20 +191,30 @@ impl App {
             let rounds = self.list_rounds(actor).await?;
             match rounds.iter().filter(|r| r.year == year).max_by_key(|r| r.id) {
                 Some(round) => {
-                    let board = self.round_board(actor, round.id).await?;
-                    Some((
-                        board.round.title.clone(),
-                        board
-                            .rows
-                            .into_iter()
-                            .map(|r| Progress {
-                                department: r.department_name,
-                                filled: r.filled,
-                                required: r.required,
-                                overdue: r.overdue,
-                            })
-                            .collect(),
-                    ))
+                    let cached = self.cache.progress(round.id);
+                    let (_, title, lines) = match cached {
+                        Some(p) => p,
+                        None => {
+                            let board = self.round_board(actor, round.id).await?;
+                            let p = (
+                                round.id,
+                                board.round.title.clone(),
+                                board
+                                    .rows
+                                    .into_iter()
+                                    .map(|r| Progress {
+                                        department: r.department_name,
+                                        filled: r.filled,
+                                        required: r.required,
+                                        overdue: r.overdue,
+                                    })
+                                    .collect::<Vec<_>>(),
+                            );
+                            self.cache.put_progress(p.clone());
+                            p
+                        }
+                    };
+                    Some((title, lines))
                 }
                 None => None,
             }

@@ -162,7 +162,6 @@ async fn the_cockpit_shows_the_citys_numbers_and_each_scope_its_own() {
 #[tokio::test]
 async fn an_enterprise_sees_its_own_record_on_its_home() {
     each(async |s| {
-        let city = s.app.login("city", PASSWORD, "ip", None).await.unwrap().actor;
         let qiye = s.app.login("qiye", PASSWORD, "ip", None).await.unwrap().actor;
         let own = qiye.enterprise_id.unwrap();
         // Before any run: its classes and its figures to check, no score.
@@ -176,30 +175,8 @@ async fn an_enterprise_sees_its_own_record_on_its_home() {
             s.name
         );
         // A run in its notice: the class, rank, indicators against benchmarks and the way up.
-        let started = s
-            .app
-            .start_run(
-                &city,
-                &mujun_app::evaluation::runs::StartRun {
-                    year: 2024,
-                    method: "preset:henan-2019".into(),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
-        started.job.await.unwrap();
-        let today = (mujun_store::now_ms() / 1000 + 8 * 3600).div_euclid(86_400);
-        let day = |d: i64| {
-            mujun_domain::Date::from_days_since_epoch(today + d)
-                .unwrap()
-                .to_string()
-        };
-        s.app
-            .start_notice(&city, started.id, &day(0), &day(7))
-            .await
-            .unwrap();
-        let card = s.app.score_card(&qiye, started.id, own).await.unwrap();
+        let (run, _) = run_in_notice(s, None).await;
+        let card = s.app.score_card(&qiye, run, own).await.unwrap();
         let page = s.get("/", Some(&b)).await;
         let label = mujun_app::evaluation::format::class_label(&card.result.final_class);
         assert!(page.body.contains(&label), "{}: its class {label}", s.name);
