@@ -307,16 +307,16 @@ impl App {
             .await?;
         let (limits, name) = (self.upload_limits, file_name.to_owned());
         let (p, bytes) = self
-            .cpu(move || (preview(&name, &bytes, limits, 0).map(|_| ()), bytes))
+            .cpu(move || (preview(&name, &bytes, limits, 200), bytes))
             .await?;
-        p.map_err(|e| AppError::invalid("file", e.to_string()))?;
+        let p = p.map_err(|e| AppError::invalid("file", e.to_string()))?;
         let file_id = {
             let mut tx = self.store.begin().await?;
             let id = mappings::keep(&mut tx, actor.user_id, kind.as_str(), file_name, &bytes).await?;
             tx.commit().await.map_err(StoreError::from)?;
             id
         };
-        self.kept_columns(actor, file_id).await
+        self.view_of(kind, file_id, file_name, p).await
     }
 
     /// The columns of a kept file (see [`App::detect_columns`]).
@@ -330,6 +330,17 @@ impl App {
             .cpu(move || preview(&name, &content, limits, 200))
             .await?
             .map_err(|e| AppError::invalid("file", e.to_string()))?;
+        self.view_of(kind, file_id, &kept.file_name, p).await
+    }
+
+    /// The mapping step of a kept file from its preview.
+    async fn view_of(
+        &self,
+        kind: FileKind,
+        file_id: i64,
+        file_name: &str,
+        p: mujun_collect::mapping::Preview,
+    ) -> Result<MappingView, AppError> {
         let targets = self.mapping_targets(kind).await?;
         let remembered = self.remembered(kind, &p.fingerprint).await?;
         let items = if kind == FileKind::Figures {
@@ -384,7 +395,7 @@ impl App {
         Ok(MappingView {
             kind,
             file_id,
-            file_name: kept.file_name,
+            file_name: file_name.to_owned(),
             fingerprint: p.fingerprint,
             columns,
             targets,
