@@ -93,6 +93,9 @@ impl Default for Workflow {
     }
 }
 
+/// The system's title unless configured otherwise.
+pub const DEFAULT_TITLE: &str = "亩均论英雄 企业综合评价系统";
+
 /// How the site presents itself (login page, letters, documents).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Site {
@@ -100,6 +103,8 @@ pub struct Site {
     pub agency: String,
     /// The address users reach the system at (printed on letters); may be empty.
     pub url: String,
+    /// The system's title on every page, the login page and documents.
+    pub title: String,
 }
 
 impl Default for Site {
@@ -107,6 +112,7 @@ impl Default for Site {
         Site {
             agency: "驻马店市发展和改革委员会".to_owned(),
             url: String::new(),
+            title: DEFAULT_TITLE.to_owned(),
         }
     }
 }

@@ -47,6 +47,7 @@ fn card(i: usize) -> ScoreCard {
         what_if: "若研发经费投入增加 120 万元，总分可达 85.0，升为 A 类。".into(),
         land_derivation: "用地面积 = 自有土地 35.2 亩 + 租赁厂房折算 4.8 亩 = 40.0 亩".into(),
         footer: "方法哈希 3f2a9c1e · 数据哈希 9b8e7d6c · 生成于 2026-11-26 10:00".into(),
+        ..Default::default()
     }
 }
 
@@ -65,6 +66,7 @@ fn summary() -> RunSummary {
         counties: (1..=10).map(|i| row(format!("县区 {i}"))).collect(),
         notes: vec!["方法：henan-2019".into(), "数据哈希 9b8e7d6c".into()],
         footer: "生成于 2026-11-26 10:00".into(),
+        ..Default::default()
     }
 }
 

@@ -3,8 +3,9 @@
 //! - [`score_card_pdf`] — one enterprise's score card (企业评分卡)
 //! - [`run_summary_pdf`] — a run's summary (评价结果汇总)
 //! - [`activation_letters_pdf`] — activation letters of enterprise accounts (激活通知书)
+//! - [`notice_pdf`] — the formal notice of a run's results with the list (评价结果公示)
 //!
-//! Everything happens in memory and offline: the two templates are compiled into the binary
+//! Everything happens in memory and offline: the templates are compiled into the binary
 //! (`templates/*.typ`), the data reaches them as a virtual `/data.json` file (so every value is
 //! shown as plain text, whatever characters it holds), and fonts come from the system. A font
 //! covering Simplified Chinese must be installed (Debian: `fonts-noto-cjk` or
@@ -48,6 +49,10 @@ pub fn cjk_font() -> Result<String, ReportError> {
 pub struct ScoreCard {
     /// Document title, e.g. "2024 年度亩均效益综合评价 · 企业评分卡".
     pub title: String,
+    /// The issuing unit, e.g. 驻马店市发展和改革委员会.
+    pub issuer: String,
+    /// Date of issue, e.g. "2026年12月3日".
+    pub issued: String,
     /// Enterprise name.
     pub enterprise_name: String,
     /// Unified social credit code.
@@ -88,7 +93,9 @@ pub struct ScoreCard {
     pub what_if: String,
     /// How the land area was derived; may be empty.
     pub land_derivation: String,
-    /// Footer line (hashes, generation time …).
+    /// What lets anyone reproduce the result (hashes), one line each; may be empty.
+    pub reproduce: Vec<String>,
+    /// Footer line (issuer, generation time …).
     pub footer: String,
 }
 
@@ -118,8 +125,18 @@ pub struct IndicatorLine {
 pub struct RunSummary {
     /// Document title, e.g. "2024 年度亩均效益综合评价结果汇总".
     pub title: String,
+    /// The issuing unit.
+    pub issuer: String,
+    /// Date of issue, e.g. "2026年12月3日".
+    pub issued: String,
     /// One line describing the run.
     pub run: String,
+    /// The city's totals as (label, value) pairs, e.g. ("亩均税收", "18.42 万元/亩").
+    pub totals: Vec<(String, String)>,
+    /// Bar chart of the enterprises per class (label "A 类 优先发展", value the count).
+    pub class_chart: Vec<Bar>,
+    /// Bar chart of 亩均税收 per county.
+    pub county_chart: Vec<Bar>,
     /// Column headers of the class counts, e.g. `["A", "B", "C", "D", "X"]`.
     pub classes: Vec<String>,
     /// One row per cluster / ranking pool.
@@ -130,6 +147,53 @@ pub struct RunSummary {
     pub notes: Vec<String>,
     /// Footer line.
     pub footer: String,
+}
+
+/// One bar of a chart: the bar's length is `value` against the chart's largest value.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Bar {
+    /// What the bar stands for.
+    pub label: String,
+    /// Its size (non-negative; negative values are drawn as empty bars).
+    pub value: f64,
+    /// The value as written beside the bar, e.g. "1,234 家" or "18.42".
+    pub text: String,
+    /// Colour as `#rrggbb`.
+    pub color: String,
+}
+
+/// A run's results announced to the public (公示): the notice text and the list.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Notice {
+    /// Title, e.g. "关于 2024 年度工业企业亩均效益综合评价结果的公示".
+    pub title: String,
+    /// The notice's paragraphs.
+    pub paragraphs: Vec<String>,
+    /// The issuing unit (signs the notice).
+    pub issuer: String,
+    /// Date of issue, e.g. "2026年12月3日".
+    pub issued: String,
+    /// Heading of the list, e.g. "附件：2024 年度工业企业亩均效益综合评价结果名单".
+    pub list_title: String,
+    /// The list, in the order given.
+    pub list: Vec<NoticeLine>,
+    /// Footer line.
+    pub footer: String,
+}
+
+/// One enterprise of a [`Notice`]'s list.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct NoticeLine {
+    /// 企业名称.
+    pub name: String,
+    /// 统一社会信用代码.
+    pub credit_code: String,
+    /// 县（市、区）.
+    pub county: String,
+    /// 产业集聚区; may be empty.
+    pub cluster: String,
+    /// 评价类别, e.g. "A 类 优先发展".
+    pub class: String,
 }
 
 /// One row of a [`RunSummary`] table.
@@ -184,6 +248,7 @@ pub struct Letter {
 const SCORE_CARD_TEMPLATE: &str = include_str!("../templates/score_card.typ");
 const ACTIVATION_TEMPLATE: &str = include_str!("../templates/activation_letters.typ");
 const RUN_SUMMARY_TEMPLATE: &str = include_str!("../templates/run_summary.typ");
+const NOTICE_TEMPLATE: &str = include_str!("../templates/notice.typ");
 
 /// Renders one enterprise's score card as an A4 PDF.
 pub fn score_card_pdf(card: &ScoreCard) -> Result<Vec<u8>, ReportError> {
@@ -198,4 +263,10 @@ pub fn activation_letters_pdf(letters: &ActivationLetters) -> Result<Vec<u8>, Re
 /// Renders a run's summary as an A4 PDF; long tables continue on further pages.
 pub fn run_summary_pdf(summary: &RunSummary) -> Result<Vec<u8>, ReportError> {
     world::render(RUN_SUMMARY_TEMPLATE, summary)
+}
+
+/// Renders the notice of a run's results (公示) as an A4 PDF: the text, the signature, then the
+/// list, whose header repeats on every page.
+pub fn notice_pdf(notice: &Notice) -> Result<Vec<u8>, ReportError> {
+    world::render(NOTICE_TEMPLATE, notice)
 }

@@ -142,7 +142,8 @@ mod tests {
 
     use super::*;
     use crate::{
-        IndicatorLine, RUN_SUMMARY_TEMPLATE, RunSummary, SCORE_CARD_TEMPLATE, ScoreCard, SummaryRow,
+        IndicatorLine, NOTICE_TEMPLATE, RUN_SUMMARY_TEMPLATE, RunSummary, SCORE_CARD_TEMPLATE, ScoreCard,
+        SummaryRow,
     };
 
     /// The CJK family, or `None` when the machine has none and `MUJUN_SKIP_PDF_TESTS=1` says
@@ -246,6 +247,74 @@ mod tests {
         assert!(all_runs(&document).iter().any(|(_, t, _)| t == "短行"));
     }
 
+    fn texts(document: &PagedDocument) -> String {
+        all_runs(document)
+            .iter()
+            .map(|(_, t, _)| t.as_str())
+            .collect::<Vec<_>>()
+            .join("")
+    }
+
+    #[test]
+    fn the_summary_names_its_issuer_and_draws_its_charts() {
+        if font_or_skip().is_none() {
+            return;
+        }
+        let bar = |label: &str, value: f64, text: &str| crate::Bar {
+            label: label.into(),
+            value,
+            text: text.into(),
+            color: "#2e7d32".into(),
+        };
+        let summary = RunSummary {
+            issuer: "驻马店市发展和改革委员会".into(),
+            issued: "2026年12月3日".into(),
+            totals: vec![("亩均税收".into(), "18.42 万元/亩".into())],
+            class_chart: vec![bar("A 类 优先发展", 12.0, "12 家"), bar("不参评", 0.0, "0 家")],
+            county_chart: vec![bar("驿城区", -1.0, "-1.00")],
+            ..Default::default()
+        };
+        let document = compile(RUN_SUMMARY_TEMPLATE, &summary).unwrap();
+        let text = texts(&document);
+        for want in [
+            "驻马店市发展和改革委员会",
+            "2026年12月3日",
+            "全市合计",
+            "18.42",
+            "A类优先发展",
+            "12家",
+            "驿城区",
+        ] {
+            assert!(text.replace(' ', "").contains(want), "{want} missing in {text}");
+        }
+    }
+
+    #[test]
+    fn the_notice_shows_names_literally_and_numbers_the_list() {
+        if font_or_skip().is_none() {
+            return;
+        }
+        let notice = crate::Notice {
+            title: "公示".into(),
+            paragraphs: vec!["现予公示。".into()],
+            issuer: "某市发展和改革委员会".into(),
+            issued: "2026年12月3日".into(),
+            list_title: "附件".into(),
+            list: vec![crate::NoticeLine {
+                name: TRICKY.into(),
+                class: "C 类 倒逼转型".into(),
+                ..Default::default()
+            }],
+            footer: String::new(),
+        };
+        let document = compile(NOTICE_TEMPLATE, &notice).unwrap();
+        assert_eq!(document.pages().len(), 2, "text, then the list");
+        let text = texts(&document);
+        let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+        assert!(squeeze(&text).contains(&squeeze(TRICKY)), "{text}");
+        assert!(text.contains("某市发展和改革委员会") && text.contains("序号"));
+    }
+
     #[test]
     fn empty_documents_compile() {
         if font_or_skip().is_none() {
@@ -253,5 +322,6 @@ mod tests {
         }
         compile(SCORE_CARD_TEMPLATE, &ScoreCard::default()).unwrap();
         compile(RUN_SUMMARY_TEMPLATE, &RunSummary::default()).unwrap();
+        compile(NOTICE_TEMPLATE, &crate::Notice::default()).unwrap();
     }
 }

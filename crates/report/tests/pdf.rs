@@ -6,7 +6,8 @@
 #![allow(clippy::unwrap_used)]
 
 use mujun_report::{
-    IndicatorLine, RunSummary, ScoreCard, SummaryRow, cjk_font, run_summary_pdf, score_card_pdf,
+    IndicatorLine, Notice, NoticeLine, RunSummary, ScoreCard, SummaryRow, cjk_font, notice_pdf,
+    run_summary_pdf, score_card_pdf,
 };
 
 fn font_or_skip() -> Option<String> {
@@ -111,6 +112,7 @@ fn tricky_card() -> ScoreCard {
         what_if: "若研发经费投入增加 120 万元，总分可达 85.0，升为 B 类。".into(),
         land_derivation: "自有土地 35.2 亩 + 租赁 4.8 亩 = 40.0 亩".into(),
         footer: "方法哈希 3f2a9c1e · 数据哈希 9b8e7d6c · 生成于 2026-11-26 10:00".into(),
+        ..Default::default()
     }
 }
 
@@ -129,6 +131,7 @@ fn long_summary() -> RunSummary {
         counties: (1..=10).map(|i| row(format!("县区 {i}"))).collect(),
         notes: vec!["方法：henan-2019".into(), "公示期 7 天".into()],
         footer: "生成于 2026-11-26 10:00".into(),
+        ..Default::default()
     }
 }
 
@@ -151,6 +154,40 @@ fn run_summary_with_150_pools_spans_several_pages() {
     assert!(pdf.len() > 10_000, "suspiciously small PDF: {} bytes", pdf.len());
     // ~45 rows a page: 150 pools + 10 counties need at least 3 pages.
     assert!(pages(&pdf) >= 3, "expected several pages, got {}", pages(&pdf));
+    assert_cjk_font_embedded(&pdf, &family);
+}
+
+#[test]
+fn a_notice_of_1500_enterprises_has_its_text_page_and_the_list_after() {
+    let Some(family) = font_or_skip() else { return };
+    let notice = Notice {
+        title: "关于 2024 年度工业企业亩均效益综合评价结果的公示".into(),
+        paragraphs: vec![
+            "根据工作安排，现将评价结果予以公示。".into(),
+            "公示期 7 天。".into(),
+        ],
+        issuer: "驻马店市发展和改革委员会".into(),
+        issued: "2026年12月3日".into(),
+        list_title: "附件：评价结果名单".into(),
+        list: (1..=1500)
+            .map(|i| NoticeLine {
+                name: format!("驻马店市第{i}机械有限公司"),
+                credit_code: "91411700MA3X4B5C6D".into(),
+                county: "驿城区".into(),
+                cluster: String::new(),
+                class: "A 类 优先发展".into(),
+            })
+            .collect(),
+        footer: "驻马店市发展和改革委员会".into(),
+    };
+    let pdf = notice_pdf(&notice).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    // One page of text, then ~45 names a page.
+    assert!(
+        pages(&pdf) >= 30,
+        "expected the list on many pages, got {}",
+        pages(&pdf)
+    );
     assert_cjk_font_embedded(&pdf, &family);
 }
 

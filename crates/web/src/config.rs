@@ -71,10 +71,12 @@ pub struct Config {
     pub agency: String,
     /// The address users reach the system at (printed on activation letters).
     pub public_url: String,
+    /// The system's title on every page and the login page (empty: 亩均论英雄 企业综合评价系统).
+    pub system_title: String,
 }
 
 /// The keys of [`Config`] (what `MUJUN_<KEY>` variables may set).
-const KEYS: [&str; 28] = [
+const KEYS: [&str; 29] = [
     "database",
     "bind",
     "secure_cookies",
@@ -103,6 +105,7 @@ const KEYS: [&str; 28] = [
     "job_stale_seconds",
     "agency",
     "public_url",
+    "system_title",
 ];
 
 impl Default for Config {
@@ -136,6 +139,7 @@ impl Default for Config {
             job_stale_seconds: 60,
             agency: String::new(),
             public_url: String::new(),
+            system_title: String::new(),
         }
     }
 }
@@ -209,6 +213,11 @@ impl Config {
                 self.agency.clone()
             },
             url: self.public_url.clone(),
+            title: if self.system_title.trim().is_empty() {
+                mujun_app::DEFAULT_TITLE.to_owned()
+            } else {
+                self.system_title.trim().to_owned()
+            },
         }
     }
 

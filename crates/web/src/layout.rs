@@ -48,6 +48,45 @@ pub struct Layout {
     /// The header's enterprise search is offered (roles that read the registry, not an
     /// enterprise's own account).
     pub search: bool,
+    /// The system's title (configurable).
+    pub system_title: String,
+    /// Where the page sits: 首页 › area › list › … (empty on the home page).
+    pub crumbs: Vec<Crumb>,
+}
+
+/// One step of the breadcrumbs; the last one (the page itself) has no link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Crumb {
+    /// Text.
+    pub label: String,
+    /// Target, when it is a link.
+    pub href: Option<String>,
+}
+
+/// The breadcrumbs of a page titled `title` under the navigation item `active`: the home page,
+/// the item's area, the item (a link unless it is the page itself) and the page.
+fn crumbs_for(nav: &[NavSection], title: &str, active: &str) -> Vec<Crumb> {
+    if active == "/" {
+        return Vec::new();
+    }
+    let crumb = |label: &str, href: Option<&str>| Crumb {
+        label: label.to_owned(),
+        href: href.map(str::to_owned),
+    };
+    let mut crumbs = vec![crumb("首页", Some("/"))];
+    if let Some((section, item)) = nav
+        .iter()
+        .find_map(|s| s.items.iter().find(|i| i.active).map(|i| (s, i)))
+    {
+        if section.title != item.label {
+            crumbs.push(crumb(section.title, None));
+        }
+        if item.label != title {
+            crumbs.push(crumb(item.label, Some(item.href)));
+        }
+    }
+    crumbs.push(crumb(title, None));
+    crumbs
 }
 
 fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
@@ -203,16 +242,34 @@ impl Layout {
         active: &str,
         msg: Option<&str>,
     ) -> Layout {
+        let title = title.into();
+        let nav = nav_for(&user.actor, active);
         Layout {
-            title: title.into(),
+            crumbs: crumbs_for(&nav, &title, active),
+            title,
             user_name: user.actor.display_name.clone(),
             role_label: user.actor.role.label(),
             scope_label,
             csrf: user.csrf.clone(),
-            nav: nav_for(&user.actor, active),
+            nav,
             flash: msg.and_then(flash_text),
             unread: 0,
             search: user.actor.has_cockpit(),
+            system_title: mujun_app::DEFAULT_TITLE.to_owned(),
         }
+    }
+
+    /// Puts a step between the navigation item and the page, e.g. the run a ranking belongs to.
+    #[must_use]
+    pub fn under(mut self, label: impl Into<String>, href: impl Into<String>) -> Layout {
+        let at = self.crumbs.len().saturating_sub(1);
+        self.crumbs.insert(
+            at,
+            Crumb {
+                label: label.into(),
+                href: Some(href.into()),
+            },
+        );
+        self
     }
 }

@@ -313,3 +313,42 @@ async fn an_enrolled_account_signs_in_in_two_steps() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_system_title_is_configurable_and_pages_say_where_they_are() {
+    each(async |s| {
+        let site = mujun_app::Site {
+            title: "示范市工业用地效益评价平台".to_owned(),
+            ..s.app.site().clone()
+        };
+        let other = s.with_app(s.app.clone().with_site(site));
+        let login = other.get("/login", None).await;
+        assert!(
+            login.body.contains("<h1>示范市工业用地效益评价平台</h1>"),
+            "{}",
+            s.name
+        );
+        assert!(!login.body.contains("亩均论英雄 企业综合评价系统"), "{}", s.name);
+        let b = other.login("city").await;
+        let list = other.get("/enterprises", Some(&b)).await;
+        assert!(
+            list.body
+                .contains("<title>企业名录 · 示范市工业用地效益评价平台</title>")
+        );
+        // Breadcrumbs: home, the area, the page.
+        let crumbs = list.body.split("aria-label=\"当前位置\"").nth(1).unwrap();
+        let crumbs = &crumbs[..crumbs.find("</nav>").unwrap()];
+        assert!(
+            crumbs.contains("<a href=\"/\">首页</a>")
+                && crumbs.contains("名录管理")
+                && crumbs.contains("aria-current=\"page\">企业名录</span>"),
+            "{crumbs}"
+        );
+        // The home page has none; the default title stays on the default site.
+        let home = other.get("/", Some(&b)).await;
+        assert!(!home.body.contains("aria-label=\"当前位置\""));
+        let default = s.get("/login", None).await;
+        assert!(default.body.contains("<h1>亩均论英雄 企业综合评价系统</h1>"));
+    })
+    .await;
+}

@@ -37,6 +37,8 @@ struct LoginPage {
     demo_password: &'static str,
     /// The organising agency (the city's, or the configured one).
     agency: String,
+    /// The system's title (configurable).
+    title: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -92,6 +94,7 @@ fn page_with(
         demo_accounts: demo_accounts(state),
         demo_password: DEMO_PASSWORD,
         agency: state.app.site().agency.clone(),
+        title: state.app.site().title.clone(),
     };
     match super::render(&body) {
         Ok(html) => {

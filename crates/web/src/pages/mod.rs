@@ -69,6 +69,7 @@ pub async fn layout(
     let scope = state.app.scope_label(&user.actor).await?;
     let mut l = Layout::new(user, scope, title, active, msg);
     l.unread = state.app.unread_messages(&user.actor).await?;
+    l.system_title.clone_from(&state.app.site().title);
     Ok(l)
 }
 

@@ -16,7 +16,8 @@ pub struct TestServer {
     pub name: &'static str,
     pub app: App,
     pub router: Router,
-    store: TestStore,
+    /// The database, owned by the server made for it (not by one from [`TestServer::with_app`]).
+    store: Option<TestStore>,
 }
 
 /// A signed-in browser: its session cookie and the session's form token.
@@ -56,7 +57,7 @@ pub async fn server(store: TestStore) -> TestServer {
         name: store.name,
         app,
         router,
-        store,
+        store: Some(store),
     }
 }
 
@@ -76,7 +77,7 @@ pub async fn empty_server(store: TestStore) -> TestServer {
         name: store.name,
         app,
         router,
-        store,
+        store: Some(store),
     }
 }
 
@@ -93,14 +94,16 @@ pub async fn servers() -> Vec<TestServer> {
 impl TestServer {
     /// Drops the test database.
     pub async fn cleanup(self) {
-        self.store.cleanup().await;
+        if let Some(store) = self.store {
+            store.cleanup().await;
+        }
     }
 }
 
 pub async fn each(f: impl AsyncFn(&TestServer)) {
     for s in servers().await {
         f(&s).await;
-        s.store.cleanup().await;
+        s.cleanup().await;
     }
 }
 
@@ -167,6 +170,18 @@ pub fn set_cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 impl TestServer {
+    /// The same database served by another application (e.g. other settings); it does not own
+    /// the database.
+    #[allow(dead_code)]
+    pub fn with_app(&self, app: App) -> TestServer {
+        TestServer {
+            name: self.name,
+            router: mujun_web::router(mujun_web::state(app.clone(), mujun_web::Config::default(), true)),
+            app,
+            store: None,
+        }
+    }
+
     pub async fn send(&self, req: Request<Body>) -> Page {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
