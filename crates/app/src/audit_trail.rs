@@ -106,6 +106,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("run.export_adjustments", "导出调档记录"),
     ("run.export_score_card", "导出评分卡"),
     ("run.export_summary", "导出结果汇总"),
+    ("run.export_notice", "生成公示通知"),
     ("objection.file", "提出异议"),
     ("objection.accept", "采纳异议"),
     ("objection.reject", "驳回异议"),

@@ -131,13 +131,13 @@ pub struct RunSummary {
     pub issued: String,
     /// One line describing the run.
     pub run: String,
-    /// The city's totals as (label, value) pairs, e.g. ("亩均税收", "18.42 万元/亩").
+    /// The totals of the reader's scope as (label, value) pairs, e.g. ("亩均税收", "18.42 万元/亩").
     pub totals: Vec<(String, String)>,
     /// Bar chart of the enterprises per class (label "A 类 优先发展", value the count).
     pub class_chart: Vec<Bar>,
     /// Bar chart of 亩均税收 per county.
     pub county_chart: Vec<Bar>,
-    /// Column headers of the class counts, e.g. `["A", "B", "C", "D", "X"]`.
+    /// Column headers of the class counts, e.g. `["A 类", "B 类", "C 类", "不参评"]`.
     pub classes: Vec<String>,
     /// One row per cluster / ranking pool.
     pub pools: Vec<SummaryRow>,

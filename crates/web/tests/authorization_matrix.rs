@@ -286,6 +286,7 @@ async fn every_route_for_every_role() {
             (format!("/runs/{run}/ranking?class=B&sort=total"), results),
             (format!("/runs/{run}/ranking.xlsx"), results),
             (format!("/runs/{run}/summary.pdf"), results),
+            (format!("/runs/{run}/notice.pdf"), city_only),
             (format!("/runs/{run}/results.xlsx"), city_only),
             (format!("/runs/{run}/snapshot.csv"), city_only),
             (format!("/runs/{run}/method.toml"), city_only),

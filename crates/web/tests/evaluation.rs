@@ -716,6 +716,47 @@ async fn the_yearly_cycle_through_the_pages() {
             s.raw_get(&r("summary.pdf"), Some(&city))
                 .await
                 .assert_download("application/pdf", b"%PDF", name);
+            // The notice document (of the run that had a full notice): the city's, audited with
+            // the number of names it lists.
+            let notice_pdf = format!("/runs/{id}/notice.pdf");
+            let notice = s.raw_get(&notice_pdf, Some(&city)).await;
+            notice.assert_download("application/pdf", b"%PDF", name);
+            assert!(
+                notice
+                    .header(header::CONTENT_DISPOSITION)
+                    .contains("%E5%85%AC%E7%A4%BA"),
+                "{name}: 公示 in the name"
+            );
+            assert_eq!(
+                s.raw_get(&notice_pdf, Some(&qiye)).await.status,
+                StatusCode::FORBIDDEN
+            );
+            let listed = {
+                let mut c = s.app.store().read().await.unwrap();
+                let f = audit::Filter {
+                    action: Some("run.export_notice".into()),
+                    outcome: Some("ok".into()),
+                    ..Default::default()
+                };
+                let (entries, _) = audit::search(&mut c, &f, 10, 0).await.unwrap();
+                let detail: Value = serde_json::from_str(&entries[0].detail).unwrap();
+                detail["enterprises"].as_i64().unwrap()
+            };
+            let (_, in_run) = runs::ranking(
+                &mut s.app.store().read().await.unwrap(),
+                id,
+                &mujun_store::Scope::All,
+                &ResultFilter::default(),
+                ResultSort::Name,
+                1,
+                1,
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                listed, in_run,
+                "{name}: the notice lists every enterprise of the run"
+            );
             s.raw_get(&format!("/runs/{rerun}/enterprises/{own}/card.pdf"), Some(&qiye))
                 .await
                 .assert_download("application/pdf", b"%PDF", name);

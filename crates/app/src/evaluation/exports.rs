@@ -13,6 +13,13 @@ use crate::audit::{Who, write};
 use crate::download::{CHUNK, Content, Download, TableSink, XLSX};
 use crate::{Actor, App, AppError};
 
+/// Where a walk through a run's results by name has got to.
+#[derive(Debug, Default)]
+pub(crate) struct NameCursor {
+    after: Option<runs::RankingRow>,
+    done: bool,
+}
+
 impl App {
     pub(crate) async fn audit_export(
         &self,
@@ -241,18 +248,8 @@ impl App {
         let regions = self.region_names().await?;
         let filter = self.public_filter(&run);
         let mut c = self.store.read().await?;
-        let mut after = None;
-        loop {
-            let rows = runs::ranking_chunk(
-                &mut c,
-                run_id,
-                &mujun_store::Scope::All,
-                &filter,
-                ChunkOrder::Name,
-                after.as_ref(),
-                CHUNK,
-            )
-            .await?;
+        let mut cursor = NameCursor::default();
+        while let Some(rows) = Self::next_chunk_by_name(&mut c, run_id, &filter, &mut cursor).await? {
             // Only these five columns leave this function.
             let table = rows
                 .iter()
@@ -267,10 +264,6 @@ impl App {
                 })
                 .collect();
             sink.send(table).await?;
-            if rows.len() < CHUNK as usize {
-                break;
-            }
-            after = rows.into_iter().last();
         }
         drop(c);
         let file = sink.finish().await?;
@@ -280,6 +273,32 @@ impl App {
             content_type: XLSX,
             content: Content::File(file),
         })
+    }
+
+    /// The next chunk of a run's results that `filter` keeps, by name (a whole list without
+    /// holding it all at once); `None` once `cursor` has seen them all.
+    pub(crate) async fn next_chunk_by_name(
+        c: &mut mujun_store::AnyConnection,
+        run_id: i64,
+        filter: &ResultFilter,
+        cursor: &mut NameCursor,
+    ) -> Result<Option<Vec<runs::RankingRow>>, AppError> {
+        if cursor.done {
+            return Ok(None);
+        }
+        let rows = runs::ranking_chunk(
+            c,
+            run_id,
+            &mujun_store::Scope::All,
+            filter,
+            ChunkOrder::Name,
+            cursor.after.as_ref(),
+            CHUNK,
+        )
+        .await?;
+        cursor.done = rows.len() < CHUNK as usize;
+        cursor.after = rows.last().cloned();
+        Ok(Some(rows))
     }
 
     /// Counts an anonymous download; the hours already over are audited now, one entry per run

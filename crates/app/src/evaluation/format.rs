@@ -51,6 +51,35 @@ pub fn group_label(id: &str) -> String {
     }
 }
 
+/// How a ranking pool reads: `全市`, a county's name for a pool of a county (its code in the
+/// run), else the pool's own label (a cluster's name).
+pub fn pool_name(label: &str) -> String {
+    if label == "all" {
+        return "全市".to_owned();
+    }
+    mujun_domain::RegionCode::parse(label)
+        .ok()
+        .and_then(|c| c.name())
+        .map_or_else(|| label.to_owned(), str::to_owned)
+}
+
+/// A pool with its evaluation group, e.g. `规上 · 驻马店装备产业集聚区`.
+pub fn group_pool_name(group_id: &str, pool: &str) -> String {
+    format!("{} · {}", group_label(group_id), pool_name(pool))
+}
+
+/// A date `YYYY-MM-DD…` as documents write it, `2026年12月3日`; other text as it is.
+pub fn chinese_date(date: &str) -> String {
+    let mut parts = date.get(..10).unwrap_or(date).split('-');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(y), Some(m), Some(d)) if y.len() == 4 => {
+            let n = |s: &str| s.trim_start_matches('0').to_owned();
+            format!("{y}年{}月{}日", n(m), n(d))
+        }
+        _ => date.to_owned(),
+    }
+}
+
 /// The Chinese name of a run's method (its file's `name`), or its id when the file is unreadable.
 pub fn method_name(source: &str, id: &str) -> String {
     mujun_engine::Method::parse(source).map_or_else(|_| id.to_owned(), |m| m.name)
@@ -78,5 +107,13 @@ mod tests {
         assert_eq!(class_label("A"), "A 类 优先发展");
         assert_eq!(class_label("X"), "不参评");
         assert_eq!(class_label("D"), "D 类");
+        assert_eq!(chinese_date("2026-12-03 10:22"), "2026年12月3日");
+        assert_eq!(chinese_date("2026-10-30"), "2026年10月30日");
+        assert_eq!(pool_name("all"), "全市");
+        assert_eq!(pool_name("411702"), "驿城区");
+        assert_eq!(
+            group_pool_name("above", "驻马店装备产业集聚区"),
+            "规上 · 驻马店装备产业集聚区"
+        );
     }
 }

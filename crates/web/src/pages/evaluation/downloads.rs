@@ -1,6 +1,7 @@
 //! Downloads of a run (each audited by its use case): the result workbook and the input
 //! snapshot with its method file and the manual adjustments (city administrator) — with them
-//! `mujun evaluate` reproduces every final class — and the summary PDF within the caller's scope.
+//! `mujun evaluate` reproduces every final class — the summary PDF within the caller's scope,
+//! and the notice document (公示 text and list) the city publishes.
 
 use axum::Router;
 use axum::extract::State;
@@ -21,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/runs/{id}/method.toml", get(method))
         .route("/runs/{id}/adjustments.csv", get(adjustments))
         .route("/runs/{id}/summary.pdf", get(summary))
+        .route("/runs/{id}/notice.pdf", get(notice))
 }
 
 /// `GET /runs/{id}/results.xlsx`: the workbook `mujun evaluate` writes.
@@ -54,5 +56,11 @@ async fn adjustments(
 /// `GET /runs/{id}/summary.pdf`: counts per pool and county, 亩均税收.
 async fn summary(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Result<Response, PageError> {
     let file = state.app.run_summary_pdf(&user.actor, id).await?;
+    Ok(send(file))
+}
+
+/// `GET /runs/{id}/notice.pdf`: the formal notice of the results with the list.
+async fn notice(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Result<Response, PageError> {
+    let file = state.app.notice_pdf(&user.actor, id).await?;
     Ok(send(file))
 }
