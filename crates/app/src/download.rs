@@ -121,3 +121,41 @@ impl TableSink {
             .map_err(|e| crate::AppError::Internal(format!("导出文件写入失败：{e}")))
     }
 }
+
+impl crate::App {
+    /// A list the caller already may read, as one xlsx sheet, audited as `action` on
+    /// `object_kind` with `detail` plus the number of rows.
+    #[allow(clippy::too_many_arguments)] // Each is one fact of the file; a struct would only rename them.
+    pub(crate) async fn list_export(
+        &self,
+        actor: &crate::Actor,
+        action: &str,
+        object_kind: &str,
+        sheet: &str,
+        headers: &[&str],
+        rows: Vec<Vec<mujun_batch::TableCell>>,
+        file_name: String,
+        mut detail: serde_json::Value,
+    ) -> Result<Download, crate::AppError> {
+        let sink = TableSink::start(TableFormat::Xlsx, sheet, headers);
+        sink.send(rows).await?;
+        let file = sink.finish().await?;
+        detail["rows"] = serde_json::json!(file.rows);
+        let mut tx = self.store.begin().await?;
+        crate::audit::write(
+            &mut tx,
+            crate::audit::Who::Actor(actor),
+            action,
+            (object_kind, ""),
+            detail,
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(mujun_store::StoreError::from)?;
+        Ok(Download {
+            file_name,
+            content_type: XLSX,
+            content: Content::File(file),
+        })
+    }
+}

@@ -11,6 +11,7 @@ mod error;
 pub mod password;
 mod token;
 
+pub mod account_list;
 pub mod account_requests;
 pub mod accounts;
 pub mod activation;

@@ -384,3 +384,12 @@ pub async fn use_totp_step(conn: &mut AnyConnection, id: i64, step: i64) -> Resu
         .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// The names of the enterprises that have accounts: `(enterprise id, name)`.
+pub async fn account_enterprise_names(conn: &mut AnyConnection) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT e.id, e.name FROM enterprises e WHERE e.id IN (SELECT enterprise_id FROM users WHERE enterprise_id IS NOT NULL)",
+    )
+    .fetch_all(conn)
+    .await?)
+}

@@ -276,3 +276,73 @@ async fn a_published_year_is_reopened_from_its_page() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn every_list_has_its_export_with_names_not_codes() {
+    each(async |s| {
+        let name = s.name;
+        // Accounts: the administrator's, scopes by name, no secrets.
+        let admin = s.login("admin").await;
+        let page = s.get("/accounts", Some(&admin)).await;
+        assert!(page.body.contains("href=\"/accounts.xlsx\""), "{name}");
+        assert!(
+            !page.body.contains("企业 #") && !page.body.contains("（#"),
+            "{name}: scopes by name"
+        );
+        let file = s.raw_get("/accounts.xlsx", Some(&admin)).await;
+        file.assert_download(XLSX, b"PK", name);
+        let cells = xlsx_cells(&file.bytes);
+        assert_eq!(cells[0][3], "数据范围");
+        let row = |user: &str| cells.iter().find(|r| r[0] == user).unwrap().clone();
+        assert_eq!(row("yicheng")[3], "驿城区", "{name}");
+        assert_eq!(row("power")[3], "国网驻马店供电公司", "{name}");
+        assert_eq!(row("city")[2], "市级评价管理员", "{name}");
+        let qiye = row("qiye");
+        assert!(
+            qiye[3].ends_with("公司") || qiye[3].contains("厂"),
+            "{name}: {qiye:?}"
+        );
+        assert!(
+            !String::from_utf8_lossy(&file.bytes).contains("argon2"),
+            "{name}: no password hashes"
+        );
+        // Objections and disputes: the queue's lines.
+        let (run, _) = run_in_notice(s, None).await;
+        let city = s.login("city").await;
+        let queue = s.get(&format!("/objections?run={run}"), Some(&city)).await;
+        assert!(
+            queue.body.contains(&format!("/objections.xlsx?run={run}")),
+            "{name}"
+        );
+        let file = s
+            .raw_get(&format!("/objections.xlsx?run={run}"), Some(&city))
+            .await;
+        file.assert_download(XLSX, b"PK", name);
+        let cells = xlsx_cells(&file.bytes);
+        assert_eq!(cells.len() - 1, rows_in(&queue.body, "objection"), "{name}");
+        assert_eq!(cells[1][8], "待处理", "{name}: {:?}", cells[1]);
+        assert_eq!(
+            cells[1][7], "国家税务总局驻马店市税务局",
+            "{name}: {:?}",
+            cells[1]
+        );
+        let tax = s.login("tax").await;
+        let file = s.raw_get("/collection/disputes.xlsx?year=2024", Some(&tax)).await;
+        file.assert_download(XLSX, b"PK", name);
+        assert_eq!(xlsx_cells(&file.bytes)[0][2], "数据项", "{name}");
+        // Each export is audited.
+        let auditor = s.login("auditor").await;
+        for action in ["user.export", "objection.export", "check.export"] {
+            let trail = s.get(&format!("/audit?action={action}"), Some(&auditor)).await;
+            assert!(
+                trail.body.contains("class=\"total\">1<"),
+                "{name}: {action} audited once"
+            );
+        }
+    })
+    .await;
+}
+
+fn rows_in(html: &str, what: &str) -> usize {
+    html.matches(&format!("data-{what}=")).count()
+}

@@ -10,6 +10,17 @@ use serde_json::json;
 use crate::audit::{Who, write};
 use crate::{Actor, App, AppError, Role};
 
+/// A self-check line's status in words.
+pub fn check_status_label(status: &str) -> &'static str {
+    match status {
+        "confirmed" => "已确认",
+        "disputed" => "有异议（待处理）",
+        "corrected" => "已更正",
+        "answered" => "已答复",
+        _ => "未知",
+    }
+}
+
 /// One item as the enterprise sees it in its self-check.
 #[derive(Clone, Debug)]
 pub struct SelfCheckLine {
@@ -181,6 +192,62 @@ impl App {
             });
         }
         Ok(out)
+    }
+
+    /// The department's disputes of a year (as [`App::dispute_queue`]) as xlsx. Audited.
+    pub async fn export_disputes(
+        &self,
+        actor: &Actor,
+        year: i64,
+    ) -> Result<crate::download::Download, AppError> {
+        use mujun_batch::TableCell::{Number, Text};
+        let queue = self.dispute_queue(actor, year).await?;
+        let time = |ms: i64| crate::clock::beijing(ms);
+        let rows = queue
+            .into_iter()
+            .map(|d| {
+                let (item, unit) = d
+                    .item
+                    .as_ref()
+                    .map_or((d.check.item.clone(), String::new()), |i| {
+                        (i.label.clone(), i.unit.clone())
+                    });
+                vec![
+                    Text(d.credit_code),
+                    Text(d.enterprise_name),
+                    Text(item),
+                    Number(d.current),
+                    Text(unit),
+                    Text(d.check.comment),
+                    Text(check_status_label(&d.check.status).to_owned()),
+                    Text(d.check.resolution),
+                    Text(time(d.check.created_at)),
+                    Text(d.check.resolved_at.map(time).unwrap_or_default()),
+                ]
+            })
+            .collect();
+        self.list_export(
+            actor,
+            "check.export",
+            "self_check",
+            "数据异议",
+            &[
+                "统一社会信用代码",
+                "企业名称",
+                "数据项",
+                "当前值",
+                "单位",
+                "异议内容",
+                "状态",
+                "处理意见",
+                "提出时间",
+                "处理时间",
+            ],
+            rows,
+            format!("数据异议-{year}年度.xlsx"),
+            json!({"year": year}),
+        )
+        .await
     }
 
     /// The owning department resolves a dispute: with `corrected_value`, a new version of the

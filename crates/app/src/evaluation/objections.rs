@@ -15,6 +15,28 @@ use crate::{Actor, App, AppError, Role};
 /// The routing code of a class objection (the city administrator answers it).
 pub const CITY: &str = "city";
 
+/// An objection's status in words.
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "open" => "待处理",
+        "accepted" => "已采纳",
+        "rejected" => "已驳回",
+        _ => "未知",
+    }
+}
+
+/// Who answers an objection routed to `code`: a department's name, or the city administrator
+/// for a class objection.
+pub fn routed_label(code: &str) -> String {
+    if code == CITY {
+        return "市级评价管理员".to_owned();
+    }
+    mujun_domain::DEPARTMENTS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or_else(|| code.to_owned(), |(_, n)| (*n).to_owned())
+}
+
 /// Largest attachment accepted (bytes).
 pub const MAX_ATTACHMENT: usize = 5 * 1024 * 1024;
 
@@ -239,6 +261,63 @@ impl App {
             });
         }
         Ok(out)
+    }
+
+    /// The objections the caller may see (as [`App::list_objections`]) as xlsx. Audited.
+    pub async fn export_objections(
+        &self,
+        actor: &Actor,
+        run_id: Option<i64>,
+    ) -> Result<crate::download::Download, AppError> {
+        use mujun_batch::TableCell::{Integer, Number, Text};
+        let list = self.list_objections(actor, run_id).await?;
+        let time = |ms: i64| crate::clock::beijing(ms);
+        let rows = list
+            .into_iter()
+            .map(|v| {
+                let o = v.objection;
+                vec![
+                    Integer(Some(v.year)),
+                    Text(v.credit_code),
+                    Text(v.name),
+                    Text(v.item_label),
+                    Number(v.evaluated_value),
+                    Text(v.unit),
+                    Text(o.text),
+                    Text(routed_label(&o.department_code)),
+                    Text(status_label(&o.status).to_owned()),
+                    Text(o.resolution),
+                    Number(o.corrected_value),
+                    Text(time(o.filed_at)),
+                    Text(o.resolved_at.map(time).unwrap_or_default()),
+                ]
+            })
+            .collect();
+        self.list_export(
+            actor,
+            "objection.export",
+            "objection",
+            "评价异议",
+            &[
+                "年度",
+                "统一社会信用代码",
+                "企业名称",
+                "异议事项",
+                "评价所用值",
+                "单位",
+                "异议内容",
+                "处理部门",
+                "状态",
+                "处理意见",
+                "更正值",
+                "提出时间",
+                "处理时间",
+            ],
+            rows,
+            format!("评价异议-{}.xlsx", crate::clock::today()),
+            json!({"run": run_id}),
+        )
+        .await
     }
 
     /// The attachment of an objection the caller may see: `(name, bytes)`. Audited as an export.

@@ -22,6 +22,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/collection/disputes", get(queue))
+        .route("/collection/disputes.xlsx", get(export))
         .route("/collection/disputes/{id}", post(resolve))
 }
 
@@ -118,6 +119,18 @@ async fn render(
         failed,
     };
     Ok((status, crate::pages::render(&page)?).into_response())
+}
+
+/// `GET /collection/disputes.xlsx?year=`: the year's disputes (audited by the use case).
+async fn export(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, PageError> {
+    let year = super::year_or_default(&state, &user, q.year.as_deref()).await?;
+    Ok(crate::pages::send(
+        state.app.export_disputes(&user.actor, year).await?,
+    ))
 }
 
 async fn queue(

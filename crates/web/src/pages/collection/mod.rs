@@ -16,6 +16,7 @@ pub(crate) mod upload;
 use axum::Router;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
+use mujun_app::collection::self_check::check_status_label;
 use mujun_app::{AppError, FieldError, Role};
 use mujun_store::departments::Department;
 
@@ -130,17 +131,6 @@ fn task_status_label(status: &str) -> &'static str {
 /// Chinese label of the source of a value.
 fn source_label(source: &str) -> &'static str {
     mujun_app::collection::figure_source_label(source)
-}
-
-/// Chinese label of a self-check state.
-fn check_status_label(status: &str) -> &'static str {
-    match status {
-        "confirmed" => "已确认",
-        "disputed" => "有异议（待处理）",
-        "corrected" => "已更正",
-        "answered" => "已答复",
-        _ => "未知",
-    }
 }
 
 /// A number without needless digits (`12.5`, `1200000`).

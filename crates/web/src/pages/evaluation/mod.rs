@@ -24,6 +24,9 @@ use axum::Router;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use mujun_app::evaluation::RunState;
+pub(crate) use mujun_app::evaluation::objections::{
+    routed_label as department_label, status_label as objection_status,
+};
 use mujun_app::{AppError, FieldError};
 
 use crate::error::PageError;
@@ -189,31 +192,10 @@ fn region_name(code: &str) -> String {
         .map_or_else(|| code.to_owned(), str::to_owned)
 }
 
-/// The Chinese name of a department code (`city`: the city administrator).
-fn department_label(code: &str) -> String {
-    if code == mujun_app::evaluation::objections::CITY {
-        return "市级评价管理员".to_owned();
-    }
-    mujun_domain::DEPARTMENTS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or_else(|| code.to_owned(), |(_, n)| (*n).to_owned())
-}
-
 /// The date `days` from today in Beijing, `YYYY-MM-DD`.
 fn beijing_date(days: i64) -> String {
     let today = (mujun_store::now_ms() / 1000 + 8 * 3600).div_euclid(86_400);
     mujun_domain::Date::from_days_since_epoch(today + days).map_or_else(String::new, |d| d.to_string())
-}
-
-/// The Chinese label of an objection's status.
-fn objection_status(status: &str) -> &'static str {
-    match status {
-        "open" => "待处理",
-        "accepted" => "已采纳",
-        "rejected" => "已驳回",
-        _ => "未知",
-    }
 }
 
 #[cfg(test)]

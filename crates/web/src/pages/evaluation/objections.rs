@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
             post(file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
         .route("/objections", get(queue))
+        .route("/objections.xlsx", get(export))
         .route("/objections/{id}", post(resolve))
         .route("/objections/{id}/attachment", get(attachment))
 }
@@ -181,6 +182,16 @@ async fn render(
         failed,
     };
     Ok((status, crate::pages::render(&page)?).into_response())
+}
+
+/// `GET /objections.xlsx?run=`: the objections of the queue (audited by the use case).
+async fn export(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, PageError> {
+    let file = state.app.export_objections(&user.actor, query_id(&q.run)).await?;
+    Ok(crate::pages::send(file))
 }
 
 async fn queue(
