@@ -312,7 +312,13 @@ fn detail_value(text: &str) -> String {
         return field.label().to_owned();
     }
     if let Some(preset) = text.strip_prefix("preset:") {
-        return format!("内置方法 {preset}");
+        return match mujun_engine::presets::source(preset) {
+            Some(source) => format!(
+                "内置方法《{}》",
+                crate::evaluation::format::method_name(source, preset)
+            ),
+            None => "内置方法".to_owned(),
+        };
     }
     if let Some(role) = crate::Role::parse(text) {
         return role.label().to_owned();
@@ -688,7 +694,7 @@ mod detail_tests {
             detail_text(
                 r#"{"from":"draft","to":"notice","region":null,"item":"tax_paid","method":"preset:henan-2019"}"#
             ),
-            "原状态：草稿；数据项：实缴税收；评价方法：内置方法 henan-2019；县区：—；新状态：公示中"
+            "原状态：草稿；数据项：实缴税收；评价方法：内置方法《河南省产业集聚区企业分类综合评价办法（2019）》；县区：—；新状态：公示中"
         );
         assert_eq!(detail_text(r#"{"name":["甲","乙"]}"#), "名称：甲 → 乙");
         assert_eq!(detail_text("not json"), "not json");

@@ -70,6 +70,11 @@ const CODES: &[&str] = &[
     "rd_intensity",
     "output_per_energy",
     "tax_per_pollution",
+    // the presets' ids (a method reads by its name)
+    "henan-2019",
+    "henan-2017-trial",
+    "zhejiang-quantile",
+    "huangyan-2022",
     // debug output
     "None",
     "Some",

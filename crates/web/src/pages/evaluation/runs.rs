@@ -107,9 +107,9 @@ async fn render(
             .into_iter()
             .map(|m| {
                 let label = if m.preset {
-                    format!("{}（{}，内置预设）", m.name, m.method_id)
+                    format!("{}（内置预设）", m.name)
                 } else {
-                    format!("{}（{} 第 {} 版）", m.name, m.method_id, m.version)
+                    format!("{}（本市方法 第 {} 版）", m.name, m.version)
                 };
                 Opt::new(m.reference, label, current)
             })
@@ -143,7 +143,7 @@ async fn render(
             id: v.run.id,
             title: v.run.title,
             year: v.run.year,
-            method: v.run.method_id,
+            method: mujun_app::evaluation::format::method_name(&v.run.method_source, &v.run.method_id),
             state: v.state.label(),
             tag: state_tag(v.state),
             running: v.state == RunState::Running,
