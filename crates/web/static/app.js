@@ -18,6 +18,21 @@
   for (var j = 0; j < autos.length; j++) {
     autos[j].addEventListener("change", function (e) { e.target.form.submit(); });
   }
+  // Tables marked "cards" become one card per row on a phone: each cell is labelled with its
+  // column's header (the stylesheet shows the label only at phone width).
+  var cardTables = document.querySelectorAll("table.cards");
+  for (var t = 0; t < cardTables.length; t++) {
+    var heads = cardTables[t].querySelectorAll("thead th");
+    var rows = cardTables[t].querySelectorAll("tbody tr");
+    for (var r = 0; r < rows.length; r++) {
+      var cells = rows[r].children;
+      for (var c = 0; c < cells.length && c < heads.length; c++) {
+        if (!cells[c].hasAttribute("data-label")) {
+          cells[c].setAttribute("data-label", heads[c].textContent.trim());
+        }
+      }
+    }
+  }
   // A measure's form shows only the parameters of the kind chosen (without script, all show).
   var kind = document.querySelector("form select[name=kind]");
   if (kind) {

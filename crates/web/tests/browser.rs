@@ -334,7 +334,15 @@ async fn an_enterprise_objects_during_the_notice_and_the_department_accepts() {
         .click()
         .await
         .unwrap();
-    let title = text_of(&c, "main h1").await;
+    // The click navigates: wait for the score card rather than read the old page's title.
+    let mut title = String::new();
+    for _ in 0..50 {
+        title = text_of(&c, "main h1").await;
+        if title.starts_with("评分卡") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert!(title.starts_with("评分卡"), "{title}");
     assert!(text_of(&c, "p.reproduced").await.contains("复算一致"));
     std::fs::write(shots.join("4-score-card.png"), c.screenshot().await.unwrap()).unwrap();
@@ -618,7 +626,15 @@ async fn the_city_confirms_moved_classes_before_skipping_the_notice_and_the_ente
         .click()
         .await
         .unwrap();
-    let title = text_of(&c, "main h1").await;
+    // The click navigates: wait for the score card rather than read the old page's title.
+    let mut title = String::new();
+    for _ in 0..50 {
+        title = text_of(&c, "main h1").await;
+        if title.starts_with("评分卡") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert!(title.starts_with("评分卡"), "{title}");
     assert!(
         c.current_url()
@@ -886,43 +902,89 @@ async fn the_city_maps_the_columns_of_its_own_registry_file() {
 }
 
 #[tokio::test]
-async fn the_city_opens_its_cockpit_on_a_desktop_and_a_phone() {
+async fn every_role_opens_its_cockpit_on_a_desktop_and_a_phone() {
     if !enabled() {
         return;
     }
     let (store, app) = demo_app().await;
+    let base_app = app.clone();
     let server = serve(app).await;
     let base = server.base.clone();
     let (c, _driver, _profile) = browser().await;
     let shots = screenshots();
-    c.set_window_size(1366, 1000).await.unwrap();
-    login(&c, &base, "city").await;
-    c.goto(&format!("{base}/")).await.unwrap();
-    let kpis = text_of(&c, "[data-testid=kpis]").await;
-    assert!(kpis.contains("亩均税收") && kpis.contains("万元/亩"), "{kpis}");
-    let tiles = c
-        .find_all(Locator::Css("[data-testid=map] g.tile"))
-        .await
-        .unwrap();
-    assert_eq!(tiles.len(), 10, "Zhumadian's ten counties on the map");
-    std::fs::write(shots.join("cockpit-desktop.png"), c.screenshot().await.unwrap()).unwrap();
-    // A phone: the page never scrolls sideways.
-    c.set_window_size(390, 844).await.unwrap();
-    c.goto(&format!("{base}/")).await.unwrap();
-    text_of(&c, "[data-testid=kpis]").await;
-    let widths = c
-        .execute(
-            "return [document.documentElement.scrollWidth, window.innerWidth];",
-            vec![],
+    let number = |v: f64| mujun_app::evaluation::format::number(v, 2);
+    for user in ["city", "leader", "yicheng", "zhuangbei", "tax"] {
+        // What the database says this role's cockpit holds (the default year).
+        let actor = app_actor(&base_app, user).await;
+        let want = base_app.cockpit(&actor, 0).await.unwrap();
+        c.delete_all_cookies().await.unwrap();
+        c.set_window_size(1366, 1000).await.unwrap();
+        login(&c, &base, user).await;
+        c.goto(&format!("{base}/")).await.unwrap();
+        let kpis = text_of(&c, "[data-testid=kpis]").await;
+        let tax = want.tax_per_mu.map(number).unwrap_or_default();
+        assert!(
+            kpis.contains("亩均税收") && kpis.contains(&tax),
+            "{user}: the cockpit's 亩均税收 {tax} in {kpis}"
+        );
+        // The ranking chart: one bar per county of the scope, each with its figure.
+        let bars = c
+            .execute(
+                "return Array.from(document.querySelectorAll('[data-testid=ranking] g.bar title')).map(t => t.textContent);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let bars: Vec<String> = bars
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap_or("").to_owned())
+            .collect();
+        let lines: Vec<_> = want.regions.iter().filter(|r| r.tax_per_mu.is_some()).collect();
+        assert_eq!(bars.len(), lines.len(), "{user}: {bars:?}");
+        for r in &lines {
+            let figure = format!("{}：{} 万元/亩", r.name, number(r.tax_per_mu.unwrap_or(0.0)));
+            assert!(
+                bars.iter().any(|b| b.starts_with(&figure)),
+                "{user}: {figure} in {bars:?}"
+            );
+        }
+        if user == "city" {
+            let tiles = c
+                .find_all(Locator::Css("[data-testid=map] g.tile"))
+                .await
+                .unwrap();
+            assert_eq!(tiles.len(), 10, "Zhumadian's ten counties on the map");
+            std::fs::write(shots.join("cockpit-desktop.png"), c.screenshot().await.unwrap()).unwrap();
+        }
+        // A department's to-do list is its own.
+        if user == "tax" {
+            let todo = c.find_all(Locator::Css("[data-testid=todo] li")).await.unwrap();
+            assert_eq!(todo.len(), want.todo.len(), "{user}: its to-do list");
+        }
+        // A phone: the page never scrolls sideways.
+        c.set_window_size(390, 844).await.unwrap();
+        c.goto(&format!("{base}/")).await.unwrap();
+        text_of(&c, "[data-testid=kpis]").await;
+        let widths = c
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (doc, view) = (widths[0].as_f64().unwrap(), widths[1].as_f64().unwrap());
+        assert!(
+            doc <= view,
+            "{user}: the document ({doc} px) is wider than the phone ({view} px)"
+        );
+        std::fs::write(
+            shots.join(format!("cockpit-{user}-phone.png")),
+            c.screenshot().await.unwrap(),
         )
-        .await
         .unwrap();
-    let (doc, view) = (widths[0].as_f64().unwrap(), widths[1].as_f64().unwrap());
-    assert!(
-        doc <= view,
-        "the document ({doc} px) is wider than the phone ({view} px)"
-    );
-    std::fs::write(shots.join("cockpit-phone.png"), c.screenshot().await.unwrap()).unwrap();
+    }
     c.close().await.unwrap();
     server.stop().await;
     store.cleanup().await;
@@ -1019,6 +1081,28 @@ async fn an_enterprise_reads_its_home_on_a_phone() {
             "{p}: {title}"
         );
         eprintln!("{p}: {title}, {doc} / {view} px");
+        // Wide tables are cards here: a row is a block, each value labelled by its column.
+        let cards = c
+            .execute(
+                "var rows = document.querySelectorAll('table.cards tbody tr');
+                 var bad = 0;
+                 for (var i = 0; i < rows.length; i++) {
+                   if (getComputedStyle(rows[i]).display !== 'block') { bad++; }
+                   var td = rows[i].querySelector('td');
+                   if (td && !td.getAttribute('data-label')) { bad++; }
+                 }
+                 return [rows.length, bad];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(cards[1].as_i64(), Some(0), "{p}: card rows {cards:?}");
+        if p == "/self-check" || p.ends_with("/policies") {
+            assert!(
+                cards[0].as_i64().unwrap_or(0) > 0,
+                "{p}: its table is shown as cards"
+            );
+        }
         if doc > view {
             wide.push(format!("{p}（{title}）: {doc} px"));
         }

@@ -327,6 +327,52 @@ struct ResultPage {
     /// Accepted corrections the upload would overwrite (a reason is required).
     overwrites: Vec<OverwriteView>,
     marked: String,
+    /// Every warning (the page shows a sample of them).
+    warning_total: usize,
+    /// Problems per column of the file, in the file's column order.
+    by_column: Vec<ColumnCount>,
+}
+
+/// How many problems one column of an upload has.
+struct ColumnCount {
+    column: String,
+    errors: usize,
+    warnings: usize,
+}
+
+/// Counts problems per column (the whole file's first), in column order.
+fn by_column(errors: &[Issue], warnings: &[Issue]) -> Vec<ColumnCount> {
+    let mut out: Vec<(Option<usize>, ColumnCount)> = Vec::new();
+    for (issues, is_error) in [(errors, true), (warnings, false)] {
+        for i in issues {
+            let at = match out.iter().position(|(c, _)| *c == i.col) {
+                Some(at) => at,
+                None => {
+                    let column = if i.column.is_empty() {
+                        "（整个文件）".to_owned()
+                    } else {
+                        i.column.clone()
+                    };
+                    out.push((
+                        i.col,
+                        ColumnCount {
+                            column,
+                            errors: 0,
+                            warnings: 0,
+                        },
+                    ));
+                    out.len() - 1
+                }
+            };
+            if is_error {
+                out[at].1.errors += 1;
+            } else {
+                out[at].1.warnings += 1;
+            }
+        }
+    }
+    out.sort_by_key(|(c, _)| *c);
+    out.into_iter().map(|(_, c)| c).collect()
 }
 
 impl ResultPage {
@@ -406,6 +452,8 @@ async fn render_result(
         warnings: Vec::new(),
         overwrites: Vec::new(),
         marked: String::new(),
+        warning_total: 0,
+        by_column: Vec::new(),
     };
     match outcome {
         ImportOutcome::Imported {
@@ -428,6 +476,8 @@ async fn render_result(
             page.outcome = "confirm";
             page.pending_id = pending_id;
             page.values = values;
+            page.warning_total = warnings.len();
+            page.by_column = by_column(&[], &warnings);
             let (shown, left) = sample(&warnings, PER_COLUMN);
             page.warnings = shown.iter().map(IssueView::from).collect();
             page.warnings_left = left;
@@ -440,6 +490,8 @@ async fn render_result(
         } => {
             page.outcome = "rejected";
             page.error_total = errors.len();
+            page.warning_total = warnings.len();
+            page.by_column = by_column(&errors, &warnings);
             // A long list is sampled on the page; the marked workbook carries every problem.
             let (shown, left) = sample(&errors, PER_COLUMN);
             page.errors = shown.iter().map(IssueView::from).collect();

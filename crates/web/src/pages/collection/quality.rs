@@ -28,8 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/collection/quality.csv", get(export_csv))
 }
 
-/// Findings shown in the page at most (the exports carry all).
-const SHOWN: usize = 500;
+/// Findings per page (the exports carry all).
+const PER_PAGE: usize = 100;
 
 const KINDS: [(FindingKind, &str); 4] = [
     (FindingKind::Missing, "missing"),
@@ -49,6 +49,8 @@ struct ReportQuery {
     kind: String,
     #[serde(default)]
     department: String,
+    #[serde(default)]
+    page: String,
 }
 
 /// The report of the asked year and the findings that pass the filters.
@@ -147,7 +149,9 @@ struct QualityPage {
     blocking: usize,
     matching: usize,
     lines: Vec<FindingLine>,
-    truncated: bool,
+    /// The first finding of this page (1-based), for the "第 a–b 条" line.
+    first: usize,
+    pages: Vec<crate::pages::pager::PageLink>,
     filter_query: String,
 }
 
@@ -197,9 +201,23 @@ async fn page(
             .iter()
             .map(|(code, name, _)| Opt::new(code.clone(), name.clone(), &f.department)),
     );
+    let page_count = f.shown.len().div_ceil(PER_PAGE).max(1);
+    let page = q.page.trim().parse::<usize>().unwrap_or(1).clamp(1, page_count);
+    let pages = crate::pages::pager::numbered(page as i64, page_count as i64, |p| {
+        format!(
+            "/collection/quality{}",
+            crate::pages::query_string(&[
+                ("year", year.to_string()),
+                ("kind", f.kind.clone()),
+                ("department", f.department.clone()),
+                ("page", p.to_string()),
+            ])
+        )
+    });
     let lines = f
         .findings()
-        .take(SHOWN)
+        .skip((page - 1) * PER_PAGE)
+        .take(PER_PAGE)
         .map(|x| FindingLine {
             kind: x.kind.label(),
             kind_id: kind_id(x.kind),
@@ -225,7 +243,8 @@ async fn page(
         total: f.report.findings.len(),
         blocking: f.report.blocking(),
         matching: f.shown.len(),
-        truncated: f.shown.len() > SHOWN,
+        first: (page - 1) * PER_PAGE + 1,
+        pages,
         lines,
         filter_query: crate::pages::query_string(&[
             ("year", year.to_string()),
