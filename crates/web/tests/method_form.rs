@@ -60,6 +60,23 @@ async fn the_city_moves_weight_in_the_method_form() {
                 .iter()
                 .any(|(id, p)| id == "high_tech" && *p == 4.0)
         );
+        // An indicator added to 规下 with a fixed benchmark, through the same form.
+        let mut add = fields("45");
+        add.extend([
+            ("g1.w.tax_per_mu", "70"),
+            ("g1.w.value_added_per_mu", "30"),
+            ("g1.b.value_added_per_mu", "80"),
+            ("id", "city-2025b"),
+        ]);
+        add.retain(|(k, v)| *k != "id" || *v == "city-2025b");
+        let res = s.post("/methods/form", Some(&city), &add).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}: {}", s.name, res.body);
+        let saved = s.app.list_methods(&a).await.unwrap();
+        let added = saved.iter().find(|m| m.method_id == "city-2025b").unwrap();
+        let method =
+            mujun_engine::Method::parse(&s.app.method_source(&a, &added.reference).await.unwrap()).unwrap();
+        let below: Vec<&str> = method.groups[1].indicators.iter().map(|i| i.id.id()).collect();
+        assert_eq!(below, ["tax_per_mu", "value_added_per_mu"], "{}", s.name);
         // Nobody else.
         let tax = s.login("tax").await;
         let res = s.post("/methods/form", Some(&tax), &fields("45")).await;

@@ -1,7 +1,9 @@
 //! A method file as a form (issue 12: forms, not code): its name, the bonus points, and per
-//! evaluation group the indicators' weights (which must add up to 100), the cap and floor of the
-//! score ratio and the class shares — read from the TOML and written back into it, the rest of
-//! the file (benchmarks, selectors, policies for missing values …) kept as it is. The result is
+//! evaluation group every indicator the engine knows with its weight (the weights must add up
+//! to 100; a weight added to an unused indicator adds it, a weight of 0 removes one) and an
+//! optional fixed benchmark, the cap and floor of the score ratio and the class shares — read
+//! from the TOML and written back into it, the rest of the file (selectors, policies for
+//! missing values …) kept as it is. The result is
 //! validated by the engine exactly like a hand-edited file; the raw TOML stays the advanced view.
 
 use mujun_engine::Method;
@@ -18,13 +20,30 @@ pub struct NumberField {
     pub value: String,
 }
 
+/// One indicator of a group's form: used by the group or not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndicatorRow {
+    /// Its name, e.g. 亩均税收.
+    pub label: String,
+    /// Its unit, e.g. 万元/亩.
+    pub unit: String,
+    /// Whether the file's group uses it.
+    pub used: bool,
+    /// Its weight (%); empty when unused.
+    pub weight: NumberField,
+    /// A fixed benchmark in the indicator's unit; empty: the group's rule (the pool's mean …).
+    pub benchmark: NumberField,
+}
+
 /// One evaluation group of the form.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GroupForm {
     /// Its name (规上, 规下, or the file's id).
     pub label: String,
-    /// Indicator weights (%).
-    pub weights: Vec<NumberField>,
+    /// The group's indicators (in the file's order), then the others the engine knows.
+    pub indicators: Vec<IndicatorRow>,
+    /// How the group sets benchmarks not fixed here, in words.
+    pub benchmark_rule: String,
     /// Cap and floor of the score ratio, and the class shares (%).
     pub settings: Vec<NumberField>,
 }
@@ -99,22 +118,59 @@ pub fn method_form(source: &str) -> Result<MethodForm, String> {
         .filter_map(Value::as_table)
         .enumerate()
     {
-        let weights = g
+        let entries: Vec<&Table> = g
             .get("indicators")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
             .filter_map(Value::as_table)
-            .filter_map(|i| {
-                let id = i.get("id").and_then(Value::as_str)?;
+            .collect();
+        let used: Vec<&str> = entries
+            .iter()
+            .filter_map(|i| i.get("id").and_then(Value::as_str))
+            .collect();
+        let others = mujun_domain::IndicatorId::ALL
+            .iter()
+            .map(|i| i.id())
+            .filter(|id| !used.contains(id));
+        let indicators = used
+            .iter()
+            .copied()
+            .chain(others)
+            .map(|id| {
+                let entry = entries
+                    .iter()
+                    .find(|i| i.get("id").and_then(Value::as_str) == Some(id));
                 let label = super::results::indicator_label(id);
-                Some(NumberField {
-                    name: format!("g{gi}.w.{id}"),
-                    label: format!("{}权重（%）", if label.is_empty() { id } else { label }),
-                    value: text(i.get("weight")),
-                })
+                let label = if label.is_empty() { id } else { label };
+                let fixed = entry
+                    .and_then(|i| i.get("benchmark"))
+                    .and_then(Value::as_table)
+                    .and_then(|b| b.get("fixed"));
+                IndicatorRow {
+                    label: label.to_owned(),
+                    unit: super::results::indicator_unit(id).to_owned(),
+                    used: entry.is_some(),
+                    weight: NumberField {
+                        name: format!("g{gi}.w.{id}"),
+                        label: format!("{label}权重（%）"),
+                        value: text(entry.and_then(|i| i.get("weight"))),
+                    },
+                    benchmark: NumberField {
+                        name: format!("g{gi}.b.{id}"),
+                        label: format!("{label}固定基准值"),
+                        value: text(fixed),
+                    },
+                }
             })
             .collect();
+        let benchmark_rule = match g.get("benchmark") {
+            Some(Value::Table(t)) if t.contains_key("pool_mean_times") => {
+                format!("排名池平均值的 {} 倍", text(t.get("pool_mean_times")))
+            }
+            Some(Value::Table(t)) if t.contains_key("fixed") => format!("固定值 {}", text(t.get("fixed"))),
+            _ => "排名池平均值".to_owned(),
+        };
         let mut settings = vec![
             NumberField {
                 name: format!("g{gi}.cap"),
@@ -149,7 +205,8 @@ pub fn method_form(source: &str) -> Result<MethodForm, String> {
         }
         groups.push(GroupForm {
             label: group_label(g),
-            weights,
+            indicators,
+            benchmark_rule,
             settings,
         });
     }
@@ -226,32 +283,71 @@ pub fn apply_form(source: &str, get: &dyn Fn(&str) -> Option<String>) -> Result<
         for (gi, (g, gf)) in groups.iter_mut().zip(&form.groups).enumerate() {
             let Some(g) = g.as_table_mut() else { continue };
             let mut total = 0.0;
-            if let Some(indicators) = g.get_mut("indicators").and_then(Value::as_array_mut) {
-                for (ind, wf) in indicators
-                    .iter_mut()
-                    .filter_map(Value::as_table_mut)
-                    .zip(&gf.weights)
-                {
-                    let w = number(get, &wf.name, &wf.label, &mut problems)
-                        .or_else(|| {
-                            ind.get("weight")
-                                .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
-                        })
-                        .unwrap_or(0.0);
-                    if w < 0.0 {
-                        problems.push(format!("{}：“{}”不能为负", gf.label, wf.label));
-                    }
-                    total += w;
-                    ind.insert("weight".into(), Value::Float(w));
+            let mut kept: Vec<Value> = Vec::new();
+            let entries: Vec<Table> = g
+                .get("indicators")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_table)
+                .cloned()
+                .collect();
+            for row in &gf.indicators {
+                let id = row.weight.name.rsplit('.').next().unwrap_or("");
+                let mut entry = entries
+                    .iter()
+                    .find(|i| i.get("id").and_then(Value::as_str) == Some(id))
+                    .cloned();
+                let sent = number(get, &row.weight.name, &row.weight.label, &mut problems);
+                let w = match (&entry, sent) {
+                    // A weight of 0 removes an indicator; an unused one with none stays unused.
+                    (_, Some(w)) if w == 0.0 => continue,
+                    (_, Some(w)) => w,
+                    (Some(e), None) => e
+                        .get("weight")
+                        .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
+                        .unwrap_or(0.0),
+                    (None, None) => continue,
+                };
+                if w < 0.0 {
+                    problems.push(format!("{}：“{}”不能为负", gf.label, row.weight.label));
                 }
+                total += w;
+                let e = entry.get_or_insert_with(|| {
+                    let mut t = Table::new();
+                    t.insert("id".into(), Value::String(id.to_owned()));
+                    t
+                });
+                e.insert("weight".into(), Value::Float(w));
+                match get(&row.benchmark.name).map(|t| t.trim().to_owned()) {
+                    Some(t) if t.is_empty() => {
+                        e.remove("benchmark");
+                    }
+                    Some(_) => {
+                        if let Some(b) = number(get, &row.benchmark.name, &row.benchmark.label, &mut problems)
+                        {
+                            if b <= 0.0 {
+                                problems.push(format!("{}：“{}”应大于 0", gf.label, row.benchmark.label));
+                            }
+                            let mut fixed = Table::new();
+                            fixed.insert("fixed".into(), Value::Float(b));
+                            e.insert("benchmark".into(), Value::Table(fixed));
+                        }
+                    }
+                    None => {}
+                }
+                kept.push(Value::Table(e.clone()));
             }
-            if (total - 100.0).abs() > 1e-9 && !gf.weights.is_empty() {
+            if kept.is_empty() {
+                problems.push(format!("{}组至少要有一个指标", gf.label));
+            } else if (total - 100.0).abs() > 1e-9 {
                 problems.push(format!(
                     "{}组的指标权重合计为 {}，应为 100",
                     gf.label,
                     (total * 1e6).round() / 1e6
                 ));
             }
+            g.insert("indicators".into(), Value::Array(kept));
             for key in ["cap", "floor"] {
                 let label = if key == "cap" {
                     "得分比值上限（倍）"
@@ -343,11 +439,15 @@ mod tests {
         assert_eq!(f.groups.len(), 2);
         assert_eq!(f.groups[0].label, "规上");
         let w: Vec<(&str, &str)> = f.groups[0]
-            .weights
+            .indicators
             .iter()
-            .map(|x| (x.label.as_str(), x.value.as_str()))
+            .map(|x| (x.weight.label.as_str(), x.weight.value.as_str()))
             .collect();
         assert_eq!(w[0], ("亩均税收权重（%）", "35"));
+        // Every indicator the engine knows, the unused ones empty.
+        assert_eq!(w.len(), mujun_domain::IndicatorId::ALL.len());
+        assert!(w.contains(&("亩均增加值权重（%）", "")));
+        assert_eq!(f.groups[0].benchmark_rule, "排名池平均值");
         assert!(
             f.groups[0]
                 .settings
@@ -376,7 +476,7 @@ mod tests {
         let m = Method::parse(&moved).unwrap();
         assert_eq!(m.id, "nanyang-2025");
         let f = method_form(&moved).unwrap();
-        assert_eq!(f.groups[0].weights[0].value, "45");
+        assert_eq!(f.groups[0].indicators[0].weight.value, "45");
         assert!(
             f.groups[0]
                 .settings
@@ -390,7 +490,52 @@ mod tests {
                 .any(|p| p.contains("规上组的指标权重合计为 105，应为 100")),
             "{wrong:?}"
         );
+        let none = apply_form(henan(), &get(&[("g1.w.tax_per_mu", "0")])).unwrap_err();
+        assert!(
+            none.iter().any(|p| p.contains("规下组至少要有一个指标")),
+            "{none:?}"
+        );
         let nan = apply_form(henan(), &get(&[("g1.cap", "两倍")])).unwrap_err();
         assert!(nan.iter().any(|p| p.contains("“两倍”不是数字")), "{nan:?}");
+    }
+
+    #[test]
+    fn an_indicator_is_added_removed_and_given_a_fixed_benchmark() {
+        // 规下: 亩均税收 70 with a fixed benchmark of 12.5 万元/亩, 亩均增加值 30 added.
+        let out = apply_form(
+            henan(),
+            &get(&[
+                ("g1.w.tax_per_mu", "70"),
+                ("g1.b.tax_per_mu", "12.5"),
+                ("g1.w.value_added_per_mu", "30"),
+            ]),
+        )
+        .unwrap();
+        let m = Method::parse(&out).unwrap();
+        let ids: Vec<(&str, f64)> = m.groups[1]
+            .indicators
+            .iter()
+            .map(|i| (i.id.id(), i.weight))
+            .collect();
+        assert_eq!(ids, vec![("tax_per_mu", 70.0), ("value_added_per_mu", 30.0)]);
+        let f = method_form(&out).unwrap();
+        let tax = &f.groups[1].indicators[0];
+        assert!(tax.used && tax.benchmark.value == "12.5", "{tax:?}");
+        // Removing it again: 亩均增加值 0 gives it back its 30 points; an empty benchmark is the
+        // group's rule again.
+        let back = apply_form(
+            &out,
+            &get(&[
+                ("g1.w.tax_per_mu", "100"),
+                ("g1.b.tax_per_mu", ""),
+                ("g1.w.value_added_per_mu", "0"),
+            ]),
+        )
+        .unwrap();
+        let m = Method::parse(&back).unwrap();
+        assert_eq!(m.groups[1].indicators.len(), 1);
+        assert!(!back.contains("fixed"), "{back}");
+        let bad = apply_form(henan(), &get(&[("g1.b.tax_per_mu", "-1")])).unwrap_err();
+        assert!(bad.iter().any(|p| p.contains("固定基准值”应大于 0")), "{bad:?}");
     }
 }

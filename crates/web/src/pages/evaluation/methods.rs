@@ -117,11 +117,12 @@ async fn render(
                 };
                 pick("name", &mut f.name);
                 pick("id", &mut f.id);
-                for field in f.bonus.iter_mut().chain(
-                    f.groups
+                for field in f.bonus.iter_mut().chain(f.groups.iter_mut().flat_map(|g| {
+                    g.indicators
                         .iter_mut()
-                        .flat_map(|g| g.weights.iter_mut().chain(g.settings.iter_mut())),
-                ) {
+                        .flat_map(|i| [&mut i.weight, &mut i.benchmark])
+                        .chain(g.settings.iter_mut())
+                })) {
                     pick(&field.name, &mut field.value);
                 }
             }
