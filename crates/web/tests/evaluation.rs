@@ -963,6 +963,15 @@ async fn the_ranking_filters_sorts_and_pages_in_scope() {
             .raw_get(&format!("/runs/{id}/ranking.xlsx"), Some(&county))
             .await;
         xlsx.assert_download(XLSX, b"PK", name);
+        // Words, not codes: counties, groups, pools and classes by name.
+        let cells = xlsx_cells(&xlsx.bytes);
+        assert_eq!(cells[0][5], "评价组", "{name}");
+        for row in &cells[1..] {
+            assert_eq!(row[2], "驿城区", "{name}: {row:?}");
+            assert!(["规上", "规下", ""].contains(&row[5].as_str()), "{name}: {row:?}");
+            assert!(row[6] != "all", "{name}: {row:?}");
+            assert!(row[14].contains('类') || row[14] == "不参评", "{name}: {row:?}");
+        }
     })
     .await;
 }

@@ -21,17 +21,6 @@ fn xlsx_rows(bytes: &[u8]) -> usize {
         .sum()
 }
 
-fn xlsx_cells(bytes: &[u8]) -> Vec<Vec<String>> {
-    use calamine::{Reader, Xlsx};
-    let mut book = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    let name = book.sheet_names()[0].clone();
-    book.worksheet_range(&name)
-        .unwrap()
-        .rows()
-        .map(|r| r.iter().map(ToString::to_string).collect())
-        .collect()
-}
-
 /// `共 123 家` / `共 45 条` of a list page.
 fn count_in(body: &str, marker: &str, unit: &str) -> usize {
     let rest = body.split(marker).nth(1).unwrap();

@@ -200,16 +200,20 @@ impl App {
                         TableCell::Text(region_name(&regions, &r.region_code)),
                         TableCell::Text(r.cluster.clone().unwrap_or_default()),
                         TableCell::Text(r.industry_code.clone()),
-                        TableCell::Text(r.group_id.clone()),
-                        TableCell::Text(r.pool.clone()),
+                        TableCell::Text(super::format::group_label(&r.group_id)),
+                        TableCell::Text(if r.pool.is_empty() {
+                            String::new()
+                        } else {
+                            super::format::pool_name(&r.pool)
+                        }),
                         TableCell::Integer(r.rank),
                         TableCell::Integer(r.pool_size),
                         TableCell::Number(r.land_area_mu),
                         TableCell::Number(r.tax_paid),
                         TableCell::Number(per_mu),
                         TableCell::Number(r.total),
-                        TableCell::Text(r.computed_class.clone()),
-                        TableCell::Text(r.final_class.clone()),
+                        TableCell::Text(super::format::class_label(&r.computed_class)),
+                        TableCell::Text(super::format::class_label(&r.final_class)),
                         TableCell::Text(r.class_reason.clone()),
                     ]
                 })

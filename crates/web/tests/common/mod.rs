@@ -449,3 +449,16 @@ pub async fn upload(
         .unwrap();
     s.send(req).await
 }
+
+/// The cells of a workbook's first sheet as text.
+#[allow(dead_code)]
+pub fn xlsx_cells(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx};
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let name = book.sheet_names()[0].clone();
+    book.worksheet_range(&name)
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect()
+}
