@@ -301,7 +301,7 @@ pub fn apply_form(source: &str, get: &dyn Fn(&str) -> Option<String>) -> Result<
                 let sent = number(get, &row.weight.name, &row.weight.label, &mut problems);
                 let w = match (&entry, sent) {
                     // A weight of 0 removes an indicator; an unused one with none stays unused.
-                    (_, Some(w)) if w == 0.0 => continue,
+                    (_, Some(0.0)) => continue,
                     (_, Some(w)) => w,
                     (Some(e), None) => e
                         .get("weight")
