@@ -18,9 +18,9 @@
   for (var j = 0; j < autos.length; j++) {
     autos[j].addEventListener("change", function (e) { e.target.form.submit(); });
   }
-  // Tables marked "cards" become one card per row on a phone: each cell is labelled with its
+  // Tables marked "as-cards" become one card per row on a phone: each cell is labelled with its
   // column's header (the stylesheet shows the label only at phone width).
-  var cardTables = document.querySelectorAll("table.cards");
+  var cardTables = document.querySelectorAll("table.as-cards");
   for (var t = 0; t < cardTables.length; t++) {
     var heads = cardTables[t].querySelectorAll("thead th");
     var rows = cardTables[t].querySelectorAll("tbody tr");

@@ -345,6 +345,19 @@ async fn an_enterprise_objects_during_the_notice_and_the_department_accepts() {
     }
     assert!(title.starts_with("评分卡"), "{title}");
     assert!(text_of(&c, "p.reproduced").await.contains("复算一致"));
+    // On a desktop the indicator table is a table (cards are for phones only).
+    let display = c
+        .execute(
+            "return getComputedStyle(document.querySelector('table.indicators')).display;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        display.as_str(),
+        Some("table"),
+        "the score card's table on a desktop"
+    );
     std::fs::write(shots.join("4-score-card.png"), c.screenshot().await.unwrap()).unwrap();
 
     // An objection on 实缴税收 with an attachment.
@@ -1084,7 +1097,7 @@ async fn an_enterprise_reads_its_home_on_a_phone() {
         // Wide tables are cards here: a row is a block, each value labelled by its column.
         let cards = c
             .execute(
-                "var rows = document.querySelectorAll('table.cards tbody tr');
+                "var rows = document.querySelectorAll('table.as-cards tbody tr');
                  var bad = 0;
                  for (var i = 0; i < rows.length; i++) {
                    if (getComputedStyle(rows[i]).display !== 'block') { bad++; }
