@@ -67,7 +67,8 @@ pub struct Date {
     day: u8,
 }
 
-fn days_in_month(year: u16, month: u8) -> u8 {
+/// The number of days of `month` (1–12) in `year` (0 for another month).
+pub fn days_in_month(year: u16, month: u8) -> u8 {
     let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,

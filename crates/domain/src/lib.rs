@@ -25,7 +25,7 @@ mod region;
 pub mod units;
 
 pub use credit_code::CreditCode;
-pub use date::{Date, Year};
+pub use date::{Date, Year, days_in_month};
 pub use error::DomainError;
 pub use field::{DEPARTMENTS, Field, Scale};
 pub use indicator::IndicatorId;
