@@ -152,6 +152,19 @@ impl Actor {
         self.role == Role::CityAdmin
     }
 
+    /// May change the 产业准入负面清单 of `cluster`: the city administrator, or the cluster's own
+    /// officers (its management committee).
+    pub fn edits_negative_list(&self, cluster: i64) -> bool {
+        self.role == Role::CityAdmin || (self.role == Role::Cluster && self.cluster_id == Some(cluster))
+    }
+
+    /// May review proposed projects for `cluster` (of county `county`) against its list: the city
+    /// administrator, the cluster's own officers, and the officers of its county.
+    pub fn reviews_projects(&self, cluster: i64, county: &str) -> bool {
+        self.edits_negative_list(cluster)
+            || (self.role == Role::County && self.region_code.as_deref() == Some(county))
+    }
+
     /// May manage accounts?
     pub fn manages_accounts(&self) -> bool {
         self.role == Role::SysAdmin

@@ -145,6 +145,13 @@ impl App {
                 None => clusters::insert(&mut tx, &fields, None).await?,
             };
             cluster_ids.push((name, id));
+            if mujun_store::negative_lists::versions(&mut tx, id)
+                .await?
+                .is_empty()
+            {
+                mujun_store::negative_lists::save(&mut tx, id, &crate::admission::example_list(name), None)
+                    .await?;
+            }
         }
 
         // Enterprises: each once, from its first year; then scale, figures and items per year.

@@ -15,6 +15,7 @@ pub mod account_list;
 pub mod account_requests;
 pub mod accounts;
 pub mod activation;
+pub mod admission;
 pub mod audit_trail;
 pub mod auth;
 pub mod backup;

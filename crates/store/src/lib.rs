@@ -31,6 +31,7 @@ pub mod land;
 pub mod mappings;
 pub mod messages;
 pub mod methods;
+pub mod negative_lists;
 pub mod objections;
 pub mod policies;
 pub mod public_downloads;
