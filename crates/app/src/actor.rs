@@ -165,6 +165,16 @@ impl Actor {
             || (self.role == Role::County && self.region_code.as_deref() == Some(county))
     }
 
+    /// May read clusters' 产业准入负面清单 (every business role but an enterprise's own).
+    pub fn reads_negative_lists(&self) -> bool {
+        self.has_cockpit()
+    }
+
+    /// Reviews projects for some cluster (the navigation offers the review page).
+    pub fn reviews_any_projects(&self) -> bool {
+        matches!(self.role, Role::CityAdmin | Role::County | Role::Cluster)
+    }
+
     /// May manage accounts?
     pub fn manages_accounts(&self) -> bool {
         self.role == Role::SysAdmin

@@ -301,7 +301,7 @@ impl App {
 
     /// A cluster's list (whoever may see the cluster, except enterprises).
     pub async fn negative_list(&self, actor: &Actor, cluster_id: i64) -> Result<NegativeListView, AppError> {
-        if !actor.has_cockpit() {
+        if !actor.reads_negative_lists() {
             return Err(self
                 .deny(
                     actor,
@@ -518,6 +518,16 @@ impl App {
 
     /// The latest reviews the caller may read (its clusters'), newest first.
     pub async fn admission_reviews(&self, actor: &Actor, limit: i64) -> Result<Vec<ReviewView>, AppError> {
+        if !actor.reviews_any_projects() {
+            return Err(self
+                .deny(
+                    actor,
+                    "admission.list",
+                    ("admission_review", ""),
+                    "该角色不办理项目准入审查",
+                )
+                .await);
+        }
         let visible = self.visible_clusters(actor).await?;
         let reviewable: Vec<&clusters::Cluster> = visible
             .iter()

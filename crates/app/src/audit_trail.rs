@@ -113,6 +113,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("negative_list.view", "查看负面清单"),
     ("negative_list.save", "修改负面清单"),
     ("admission.review", "项目准入审查"),
+    ("admission.list", "查看项目准入审查"),
     ("objection.file", "提出异议"),
     ("objection.accept", "采纳异议"),
     ("objection.reject", "驳回异议"),

@@ -101,6 +101,9 @@ fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
     }];
     if actor.reads_business_data() {
         let mut items = vec![item("企业名录", "/enterprises"), item("产业集聚区", "/clusters")];
+        if actor.reviews_any_projects() {
+            items.push(item("项目准入审查", "/admission"));
+        }
         if actor.edits_registry() {
             items.push(item("登记企业", "/enterprises/new"));
         }

@@ -213,6 +213,19 @@ async fn every_route_for_every_role() {
         let public = [A, A, A, A, A, A, A, A, A, A];
         let routes: Vec<(String, [Expect; 10])> = vec![
             ("/".into(), everyone),
+            // Negative lists: whoever sees the cluster, but not an enterprise; reviews: the
+            // city, counties and clusters.
+            (format!("/clusters/{}/negative-list", zb.id), {
+                let mut e = clu(zb.id, &zb.region_code);
+                e[6] = D;
+                e
+            }),
+            (format!("/clusters/{}/negative-list", far_cluster.id), {
+                let mut e = clu(far_cluster.id, &far_cluster.region_code);
+                e[6] = D;
+                e
+            }),
+            ("/admission".into(), [L, D, A, D, A, A, D, D, D, D]),
             ("/password".into(), everyone),
             ("/enterprises".into(), business),
             ("/enterprises.xlsx?region=411702".into(), business),
@@ -442,7 +455,24 @@ async fn state_changing_routes_refuse_other_roles() {
             ("/policies", vec![("class", "Z")], city_only),
             ("/policies/1", vec![("class", "Z")], city_only),
         ];
+        let zb = {
+            let mut c = s.app.store().read().await.unwrap();
+            mujun_store::clusters::get_by_name(&mut c, "驻马店装备产业集聚区")
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        };
+        let list_path: &'static str = Box::leak(format!("/clusters/{zb}/negative-list").into_boxed_str());
+        let zb_text: &'static str = Box::leak(zb.to_string().into_boxed_str());
         posts.extend(vec![
+            // A cluster's list: the city and the cluster's committee; a review: also its county.
+            (list_path, vec![("basis", "")], [L, D, A, D, D, A, D, D, D, D]),
+            (
+                "/admission",
+                vec![("cluster_id", zb_text), ("project_name", "")],
+                [L, D, A, D, A, A, D, D, D, D],
+            ),
             (
                 "/enterprises/new",
                 vec![("credit_code", "x")],

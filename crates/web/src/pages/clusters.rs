@@ -139,6 +139,8 @@ struct DetailPage {
     updated: String,
     events: Vec<EventView>,
     can_edit: bool,
+    /// The cluster's negative list is offered.
+    negative_list: bool,
 }
 
 async fn detail(
@@ -187,6 +189,7 @@ async fn detail(
         merged_into,
         events,
         can_edit: a.edits_registry(),
+        negative_list: a.reads_negative_lists(),
     })?
     .into_response())
 }

@@ -5,6 +5,7 @@ pub mod account_security;
 pub mod accounts;
 pub mod accounts_bulk;
 pub mod activate;
+pub mod admission;
 pub mod audit;
 pub mod clusters;
 pub mod cockpit;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(password::routes())
         .merge(enterprises::routes())
         .merge(clusters::routes())
+        .merge(admission::routes())
         .merge(collection::routes())
         .merge(evaluation::routes())
         .merge(accounts::routes())
@@ -71,6 +73,15 @@ pub async fn layout(
     l.unread = state.app.unread_messages(&user.actor).await?;
     l.system_title.clone_from(&state.app.site().title);
     Ok(l)
+}
+
+/// The messages of a refused form: `Ok` for validation errors (shown in the page with 422),
+/// `Err` for everything else (refusals, missing objects, storage).
+pub(crate) fn form_messages(e: mujun_app::AppError) -> Result<Vec<String>, PageError> {
+    match e {
+        mujun_app::AppError::Invalid(errors) => Ok(errors.into_iter().map(|e| e.message).collect()),
+        e => Err(e.into()),
+    }
 }
 
 /// Builds `?a=1&b=2` from pairs, skipping empty values.

@@ -16,8 +16,8 @@ pub(crate) mod upload;
 use axum::Router;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
+use mujun_app::Role;
 use mujun_app::collection::self_check::check_status_label;
-use mujun_app::{AppError, FieldError, Role};
 use mujun_store::departments::Department;
 
 // Downloads and SVG text are shared with the other areas.
@@ -183,14 +183,7 @@ impl FromRequestParts<AppState> for Id {
     }
 }
 
-/// The messages of a refused form: `Ok` for validation errors (shown in the page with 422),
-/// `Err` for everything else (refusals, missing objects, storage).
-fn form_messages(e: AppError) -> Result<Vec<String>, PageError> {
-    match e {
-        AppError::Invalid(errors) => Ok(errors.into_iter().map(|e: FieldError| e.message).collect()),
-        e => Err(e.into()),
-    }
-}
+use crate::pages::form_messages;
 
 /// One value of a form with repeated keys (`[(name, value)]`), trimmed; empty when absent.
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {

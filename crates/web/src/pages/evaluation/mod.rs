@@ -27,7 +27,6 @@ use mujun_app::evaluation::RunState;
 pub(crate) use mujun_app::evaluation::objections::{
     routed_label as department_label, status_label as objection_status,
 };
-use mujun_app::{AppError, FieldError};
 
 use crate::error::PageError;
 use crate::state::AppState;
@@ -113,14 +112,7 @@ impl FromRequestParts<AppState> for RunEnterprise {
     }
 }
 
-/// The messages of a refused form: `Ok` for validation errors (shown in the page with 422),
-/// `Err` for everything else (refusals, missing objects, storage).
-fn form_messages(e: AppError) -> Result<Vec<String>, PageError> {
-    match e {
-        AppError::Invalid(errors) => Ok(errors.into_iter().map(|e: FieldError| e.message).collect()),
-        e => Err(e.into()),
-    }
-}
+use crate::pages::form_messages;
 
 /// A positive id typed in a query (`?run=12`); anything else is absent.
 fn query_id(text: &str) -> Option<i64> {
