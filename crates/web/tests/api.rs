@@ -1055,7 +1055,7 @@ fn every_route_is_documented_and_every_operation_is_routed() {
     a.sort();
     b.sort();
     assert_eq!(a, b, "documented operations vs the route table");
-    assert_eq!(routed.len(), 25);
+    assert_eq!(routed.len(), 29);
 
     let mut operation_ids = std::collections::HashSet::new();
     for (method, path) in &documented {
@@ -1124,4 +1124,96 @@ fn every_route_is_documented_and_every_operation_is_routed() {
             "{context}: a named response schema"
         );
     }
+}
+
+#[tokio::test]
+async fn negative_lists_and_admission_reviews_through_the_api() {
+    each(async |s| {
+        let name = s.name;
+        let zb = {
+            let mut c = s.app.store().read().await.unwrap();
+            mujun_store::clusters::get_by_name(&mut c, "驻马店装备产业集聚区")
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        };
+        let committee = token(s, "zhuangbei").await;
+        let path = format!("/api/v1/clusters/{zb}/negative-list");
+        let (status, v) = get_json(s, &path, &committee).await;
+        assert_eq!(status, StatusCode::OK, "{name}: {v}");
+        assert!(
+            v["example"].as_bool().unwrap() && v["version"] == 1,
+            "{name}: {v}"
+        );
+        // A bad code: 422 naming the row; nothing saved.
+        let list = |code: &str| {
+            serde_json::json!({
+                "basis": "驻装管〔2025〕3 号",
+                "min_investment_per_mu": 200.0,
+                "entries": [
+                    {"code": "26", "rule": "banned", "basis": "不再新上化工项目"},
+                    {"code": code, "rule": "restricted", "min_investment_per_mu": 300.0}
+                ]
+            })
+        };
+        let bad = send(
+            s,
+            Method::PUT,
+            &path,
+            Auth::Bearer(&committee),
+            Some(&list("2X14")),
+        )
+        .await;
+        assert_eq!(invalid_fields(&bad, name), ["entries"]);
+        assert!(bad.body.contains("第 2 行"), "{name}: {}", bad.body);
+        let ok = send(
+            s,
+            Method::PUT,
+            &path,
+            Auth::Bearer(&committee),
+            Some(&list("2614")),
+        )
+        .await;
+        assert_eq!(ok.status, StatusCode::OK, "{name}: {}", ok.body);
+        let v = body(&ok);
+        assert_eq!(
+            (v["version"].as_i64(), v["versions"].as_i64()),
+            (Some(2), Some(2)),
+            "{name}"
+        );
+        // A review, then the list of reviews.
+        let project = serde_json::json!({
+            "cluster_id": zb, "project_name": "新材料项目", "industry_code": "2614",
+            "investment": 30000.0, "land_mu": 100.0, "expected_tax": 2500.0, "energy_tce": 3000.0
+        });
+        let r = send(
+            s,
+            Method::POST,
+            "/api/v1/admission-reviews",
+            Auth::Bearer(&committee),
+            Some(&project),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.body);
+        let v = body(&r);
+        assert_eq!(
+            (v["verdict"].as_str(), v["list_version"].as_i64()),
+            (Some("conditional"), Some(2))
+        );
+        let (_, all) = get_json(s, "/api/v1/admission-reviews", &committee).await;
+        assert_eq!(ids(&all).len(), 1, "{name}");
+        // Not a department's business.
+        let tax = token(s, "tax").await;
+        let denied = send(
+            s,
+            Method::POST,
+            "/api/v1/admission-reviews",
+            Auth::Bearer(&tax),
+            Some(&project),
+        )
+        .await;
+        assert_error(&denied, StatusCode::FORBIDDEN, "forbidden", name);
+    })
+    .await;
 }

@@ -7,6 +7,7 @@
 //! endpoint table below feeds both the router and the document, and the tests check that the
 //! paths and methods written on the handlers agree with it.
 
+pub mod admission;
 pub mod clusters;
 pub mod collection;
 pub mod common;
@@ -62,6 +63,10 @@ endpoints! {
     get "/enterprises/{id}/figures/{field}/history" => enterprises::figure_history,
     get "/clusters" => clusters::list_clusters,
     get "/clusters/{id}" => clusters::get_cluster,
+    get "/clusters/{id}/negative-list" => admission::get_negative_list,
+    put "/clusters/{id}/negative-list" => admission::save_negative_list,
+    get "/admission-reviews" => admission::list_admission_reviews,
+    post "/admission-reviews" => admission::review_project,
     get "/reference" => reference::get_reference,
     get "/collection/catalogue" => collection::get_catalogue,
     get "/collection/{department}/{year}/template" => collection::get_template,
