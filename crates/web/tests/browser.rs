@@ -1125,3 +1125,91 @@ async fn an_enterprise_reads_its_home_on_a_phone() {
     server.stop().await;
     store.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_county_officer_reviews_a_project_against_the_clusters_negative_list() {
+    if !enabled() {
+        return;
+    }
+    let (store, app) = demo_app().await;
+    let server = serve(app).await;
+    let base = server.base.clone();
+    let (c, _driver, _profile) = browser().await;
+    let shots = screenshots();
+    c.set_window_size(1366, 1000).await.unwrap();
+    login(&c, &base, "yicheng").await;
+    // From the navigation to the review form.
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.find(Locator::Css("nav.side a[href='/admission']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let form = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=admission-form]"))
+        .await
+        .unwrap();
+    form.find(Locator::Css("select[name=cluster_id]"))
+        .await
+        .unwrap()
+        .select_by_label("驻马店装备产业集聚区")
+        .await
+        .unwrap();
+    for (field, value) in [
+        ("project_name", "年产 2 万吨精细化工项目"),
+        ("industry_code", "2619"),
+        ("investment", "30000"),
+        ("land_mu", "100"),
+        ("expected_tax", "2500"),
+        ("energy_tce", "3000"),
+    ] {
+        form.find(Locator::Css(&format!("input[name={field}]")))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    form.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The example list restricts chemicals (26) in this cluster: allowed under its conditions.
+    let verdict = text_until(&c, "[data-testid=verdict]", "审查结论").await;
+    assert!(
+        verdict.contains("有条件准入") && verdict.contains("投资强度不低于 300 万元/亩"),
+        "{verdict}"
+    );
+    let reviews = text_of(&c, "[data-testid=reviews]").await;
+    assert!(reviews.contains("年产 2 万吨精细化工项目"), "{reviews}");
+    std::fs::write(shots.join("admission-review.png"), c.screenshot().await.unwrap()).unwrap();
+    // The cluster's list, from its page.
+    c.goto(&format!("{base}/clusters")).await.unwrap();
+    c.find(Locator::LinkText("驻马店装备产业集聚区"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::LinkText("产业准入负面清单"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let list = text_of(&c, "[data-testid=negative-list]").await;
+    assert!(
+        list.contains("化学原料和化学制品制造业") && list.contains("限制"),
+        "{list}"
+    );
+    c.close().await.unwrap();
+    server.stop().await;
+    store.cleanup().await;
+}
