@@ -12,14 +12,7 @@ use common::*;
 async fn the_committee_edits_its_list_and_the_county_reviews_a_project() {
     each(async |s| {
         let name = s.name;
-        let zb = {
-            let mut c = s.app.store().read().await.unwrap();
-            mujun_store::clusters::get_by_name(&mut c, "驻马店装备产业集聚区")
-                .await
-                .unwrap()
-                .unwrap()
-                .id
-        };
+        let zb = cluster_id(s, "驻马店装备产业集聚区").await;
         let committee = s.login("zhuangbei").await;
         let path = format!("/clusters/{zb}/negative-list");
         let page = s.get(&path, Some(&committee)).await;

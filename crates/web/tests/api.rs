@@ -1130,14 +1130,7 @@ fn every_route_is_documented_and_every_operation_is_routed() {
 async fn negative_lists_and_admission_reviews_through_the_api() {
     each(async |s| {
         let name = s.name;
-        let zb = {
-            let mut c = s.app.store().read().await.unwrap();
-            mujun_store::clusters::get_by_name(&mut c, "驻马店装备产业集聚区")
-                .await
-                .unwrap()
-                .unwrap()
-                .id
-        };
+        let zb = cluster_id(s, "驻马店装备产业集聚区").await;
         let committee = token(s, "zhuangbei").await;
         let path = format!("/api/v1/clusters/{zb}/negative-list");
         let (status, v) = get_json(s, &path, &committee).await;

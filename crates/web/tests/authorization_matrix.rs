@@ -455,14 +455,7 @@ async fn state_changing_routes_refuse_other_roles() {
             ("/policies", vec![("class", "Z")], city_only),
             ("/policies/1", vec![("class", "Z")], city_only),
         ];
-        let zb = {
-            let mut c = s.app.store().read().await.unwrap();
-            mujun_store::clusters::get_by_name(&mut c, "驻马店装备产业集聚区")
-                .await
-                .unwrap()
-                .unwrap()
-                .id
-        };
+        let zb = cluster_id(s, "驻马店装备产业集聚区").await;
         let list_path: &'static str = Box::leak(format!("/clusters/{zb}/negative-list").into_boxed_str());
         let zb_text: &'static str = Box::leak(zb.to_string().into_boxed_str());
         posts.extend(vec![

@@ -462,3 +462,14 @@ pub fn xlsx_cells(bytes: &[u8]) -> Vec<Vec<String>> {
         .map(|r| r.iter().map(ToString::to_string).collect())
         .collect()
 }
+
+/// The id of a cluster of the demo by its name.
+#[allow(dead_code)]
+pub async fn cluster_id(s: &TestServer, name: &str) -> i64 {
+    let mut c = s.app.store().read().await.unwrap();
+    mujun_store::clusters::get_by_name(&mut c, name)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
