@@ -1110,6 +1110,8 @@ async fn an_enterprise_reads_its_home_on_a_phone() {
             .await
             .unwrap();
         assert_eq!(cards[1].as_i64(), Some(0), "{p}: card rows {cards:?}");
+        let shot = format!("phone{}.png", p.replace('/', "-"));
+        std::fs::write(screenshots().join(shot), c.screenshot().await.unwrap()).unwrap();
         if p == "/self-check" || p.ends_with("/policies") {
             assert!(
                 cards[0].as_i64().unwrap_or(0) > 0,
