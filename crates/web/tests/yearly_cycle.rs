@@ -143,6 +143,16 @@ async fn enterprise_accounts_are_created_in_bulk_and_activated_from_the_letter()
             ["企业名称", "统一社会信用代码", "登录名", "激活码", "有效期至"]
         );
         let (username, code) = (cells[1][2].clone(), cells[1][3].clone());
+        // The account list says it waits for activation.
+        let status = |bytes: &[u8]| {
+            xlsx_cells(bytes)
+                .into_iter()
+                .find(|r| r[0] == username)
+                .map(|r| r[4].clone())
+                .unwrap()
+        };
+        let accounts = s.raw_get("/accounts.xlsx", Some(&admin)).await;
+        assert_eq!(status(&accounts.bytes), "待激活", "{name}");
         // Activation without a session: the code and a new password.
         let form = s.get("/activate", None).await;
         assert_eq!(form.status, StatusCode::OK);
@@ -179,6 +189,8 @@ async fn enterprise_accounts_are_created_in_bulk_and_activated_from_the_letter()
         let welcome = s.get("/login?msg=activated", None).await;
         assert!(welcome.body.contains("账号已激活"), "{name}");
         assert!(s.try_login(&username, "Qiye#2024start").await.is_some(), "{name}");
+        let accounts = s.raw_get("/accounts.xlsx", Some(&admin)).await;
+        assert_eq!(status(&accounts.bytes), "启用", "{name}");
     })
     .await;
 }
