@@ -75,7 +75,7 @@ impl ScopeNames {
 
 /// An account's status in words: an account created in bulk is active but waits for its
 /// activation code until it has been used.
-fn status_of(u: &users::User) -> &'static str {
+pub fn status_of(u: &users::User) -> &'static str {
     if u.active != 1 {
         "停用"
     } else if u.activation_hash.is_some() {

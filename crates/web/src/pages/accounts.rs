@@ -234,6 +234,8 @@ struct AccountView {
     role: String,
     scope: String,
     active: bool,
+    /// 启用 / 待激活 / 停用, in the app's words.
+    status: &'static str,
     /// Locked until (Beijing time), when locked now.
     locked_until: Option<String>,
     failed_attempts: i64,
@@ -258,6 +260,7 @@ impl AccountView {
             role: role_label(&u.role),
             scope,
             active: u.active == 1,
+            status: mujun_app::account_list::status_of(u),
             locked_until: u.locked_until.filter(|t| *t > now).map(super::format_time),
             enterprise: Role::parse(&u.role) == Some(Role::Enterprise),
             privileged: Role::parse(&u.role).is_some_and(Actor::privileged),
