@@ -268,9 +268,9 @@ impl App {
             let doc = mujun_report::ActivationLetters {
                 title: "企业账号激活通知书".to_owned(),
                 intro: format!(
-                    "为做好“亩均论英雄”企业综合评价工作，{}已为贵企业开通“亩均论英雄 · 企业综合评价系统”账号。\
+                    "为做好“亩均论英雄”企业综合评价工作，{}已为贵企业开通“{}”账号。\
                      贵企业可通过该账号核对本企业的评价数据、查看评价结果、在公示期内提出异议、办理相关事项。",
-                    self.site.agency
+                    self.site.agency, self.site.title
                 ),
                 steps: vec![
                     "一、请在激活码有效期内登录系统，点击登录页的“首次使用，激活账号”，输入登录名和激活码，并设置本企业的登录密码（不少于 10 位，含大小写字母、数字中的至少三类）。".to_owned(),

@@ -22,6 +22,8 @@ pub fn routes() -> Router<AppState> {
 #[derive(Template)]
 #[template(path = "activate.html")]
 struct ActivatePage {
+    /// The system's title (configurable).
+    title: String,
     csrf: String,
     username: String,
     errors: Vec<String>,
@@ -30,6 +32,7 @@ struct ActivatePage {
 fn page(state: &AppState, status: StatusCode, username: &str, errors: Vec<String>) -> Response {
     let csrf = random_token();
     let body = ActivatePage {
+        title: state.app.site().title.clone(),
         csrf: csrf.clone(),
         username: username.to_owned(),
         errors,
