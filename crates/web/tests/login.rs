@@ -330,7 +330,13 @@ async fn the_system_title_is_configurable_and_pages_say_where_they_are() {
         );
         assert!(!login.body.contains("亩均论英雄 企业综合评价系统"), "{}", s.name);
         let activate = other.get("/activate", None).await;
-        assert!(activate.body.contains("<small>示范市工业用地效益评价平台</small>"), "{}", s.name);
+        assert!(
+            activate
+                .body
+                .contains("<small>示范市工业用地效益评价平台</small>"),
+            "{}",
+            s.name
+        );
         let b = other.login("city").await;
         let list = other.get("/enterprises", Some(&b)).await;
         assert!(

@@ -21,6 +21,9 @@ use crate::state::AppState;
 /// Blank rows the list form offers for new entries.
 const BLANK_ROWS: usize = 3;
 
+/// Reviews the page lists (the newest; the API gives up to 200).
+const REVIEWS_SHOWN: i64 = 50;
+
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -188,6 +191,8 @@ struct ReviewPage {
     form: ReviewForm,
     result: Option<ReviewView>,
     reviews: Vec<ReviewView>,
+    /// At most this many reviews are listed.
+    shown: i64,
     errors: Vec<String>,
 }
 
@@ -230,7 +235,7 @@ async fn show_review(
             name: c.name,
         })
         .collect();
-    let reviews = state.app.admission_reviews(a, 50).await?;
+    let reviews = state.app.admission_reviews(a, REVIEWS_SHOWN).await?;
     let l = layout(state, user, "项目准入审查", "/admission", None).await?;
     let page = ReviewPage {
         l,
@@ -238,6 +243,7 @@ async fn show_review(
         form,
         result,
         reviews,
+        shown: REVIEWS_SHOWN,
         errors,
     };
     Ok((status, render(&page)?).into_response())
