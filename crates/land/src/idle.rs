@@ -203,6 +203,20 @@ impl GovernmentCause {
     }
 }
 
+impl GovernmentCause {
+    /// The id stored in the database.
+    pub fn id(self) -> &'static str {
+        match self {
+            GovernmentCause::LandNotDelivered => "land_not_delivered",
+            GovernmentCause::PlanChanged => "plan_changed",
+            GovernmentCause::PolicyChanged => "policy_changed",
+            GovernmentCause::Petitions => "petitions",
+            GovernmentCause::MilitaryOrRelics => "military_or_relics",
+            GovernmentCause::OtherGovernmentAct => "other_government_act",
+        }
+    }
+}
+
 /// Who caused the idleness, as the 认定 found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cause {
@@ -210,6 +224,42 @@ pub enum Cause {
     Enterprise,
     /// The government (arts. 12–13 apply).
     Government(GovernmentCause),
+}
+
+impl Cause {
+    /// The id stored in the database: `enterprise` or the government cause's id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Cause::Enterprise => "enterprise",
+            Cause::Government(g) => g.id(),
+        }
+    }
+
+    /// Parses a stored id.
+    pub fn parse(id: &str) -> Option<Cause> {
+        if id == "enterprise" {
+            return Some(Cause::Enterprise);
+        }
+        GovernmentCause::ALL
+            .into_iter()
+            .find(|g| g.id() == id)
+            .map(Cause::Government)
+    }
+
+    /// The cause in words.
+    pub fn label(self) -> String {
+        match self {
+            Cause::Enterprise => "企业自身原因".to_owned(),
+            Cause::Government(g) => format!("政府原因：{}", g.label()),
+        }
+    }
+
+    /// Every cause: the enterprise's, then the six of art. 8.
+    pub fn all() -> Vec<Cause> {
+        std::iter::once(Cause::Enterprise)
+            .chain(GovernmentCause::ALL.into_iter().map(Cause::Government))
+            .collect()
+    }
 }
 
 /// The options of arts. 12–13 for government-caused idleness.
@@ -250,6 +300,25 @@ impl NegotiatedOption {
             NegotiatedOption::Swap => "置换土地",
             NegotiatedOption::Other => "其他处置方式",
         }
+    }
+}
+
+impl NegotiatedOption {
+    /// The id stored in the database.
+    pub fn id(self) -> &'static str {
+        match self {
+            NegotiatedOption::ExtendStart => "extend_start",
+            NegotiatedOption::ChangeUse => "change_use",
+            NegotiatedOption::TemporaryUse => "temporary_use",
+            NegotiatedOption::PaidTakeBack => "paid_take_back",
+            NegotiatedOption::Swap => "swap",
+            NegotiatedOption::Other => "other",
+        }
+    }
+
+    /// Parses a stored id.
+    pub fn parse(id: &str) -> Option<NegotiatedOption> {
+        NegotiatedOption::ALL.into_iter().find(|o| o.id() == id)
     }
 }
 
