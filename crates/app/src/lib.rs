@@ -25,6 +25,7 @@ pub mod demo;
 pub mod download;
 pub mod evaluation;
 pub mod jobs;
+pub mod land;
 pub mod messages;
 pub mod registry;
 pub mod setup;
@@ -135,6 +136,7 @@ pub struct App {
     cache: std::sync::Arc<cache::Cache>,
     /// The append-only file of audit anchors, when configured.
     anchors: Option<std::sync::Arc<std::path::Path>>,
+    land: land::LandRules,
 }
 
 impl App {
@@ -155,6 +157,7 @@ impl App {
             )),
             owner: jobs::new_owner().into(),
             anchors: None,
+            land: land::LandRules::default(),
             cache: std::sync::Arc::default(),
         }
     }

@@ -27,7 +27,9 @@ impl CaseKind {
 
     /// Parses a stored id.
     pub fn parse(id: &str) -> Option<CaseKind> {
-        [CaseKind::Idle, CaseKind::Exit].into_iter().find(|k| k.id() == id)
+        [CaseKind::Idle, CaseKind::Exit]
+            .into_iter()
+            .find(|k| k.id() == id)
     }
 
     /// The kind in words.
@@ -151,7 +153,10 @@ impl Step {
 
     /// Whether the case is over after this step.
     pub fn ends(self) -> bool {
-        matches!(self, Step::Closing | Step::Dismissal | Step::Rectified | Step::ExitDecision)
+        matches!(
+            self,
+            Step::Closing | Step::Dismissal | Step::Rectified | Step::ExitDecision
+        )
     }
 
     /// Whether an idle case after this step is on the public list (art. 10: from the 认定 until
@@ -239,7 +244,11 @@ pub fn rule_deadline(step: Step, served_on: Date, rules: &CaseRules) -> Option<D
 
 /// The latest day an agreed disposal may run to from `issued_on` (extension ≤ 1 year, temporary
 /// use ≤ 2 years; the other options have no limit here).
-pub fn negotiated_limit(option: crate::idle::NegotiatedOption, issued_on: Date, rules: &CaseRules) -> Option<Date> {
+pub fn negotiated_limit(
+    option: crate::idle::NegotiatedOption,
+    issued_on: Date,
+    rules: &CaseRules,
+) -> Option<Date> {
     use crate::idle::NegotiatedOption as O;
     match option {
         O::ExtendStart => Some(add_months(issued_on, rules.max_extension_months)),
@@ -290,7 +299,10 @@ mod tests {
     #[test]
     fn an_exit_case_is_rectified_or_proposed_for_exit() {
         let exit = CaseKind::Exit;
-        assert_eq!(next_steps(exit, None, None, false), vec![Step::RectificationNotice]);
+        assert_eq!(
+            next_steps(exit, None, None, false),
+            vec![Step::RectificationNotice]
+        );
         assert_eq!(
             next_steps(exit, Some(Step::RectificationNotice), None, false),
             vec![Step::Rectified, Step::ExitProposal]
@@ -327,7 +339,10 @@ mod tests {
             negotiated_limit(NegotiatedOption::TemporaryUse, d("2024-03-31"), &rules),
             Some(d("2026-03-31"))
         );
-        assert_eq!(negotiated_limit(NegotiatedOption::Swap, d("2024-03-31"), &rules), None);
+        assert_eq!(
+            negotiated_limit(NegotiatedOption::Swap, d("2024-03-31"), &rules),
+            None
+        );
     }
 
     #[test]

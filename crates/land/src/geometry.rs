@@ -17,7 +17,9 @@ pub fn parse(text: &str) -> Result<(Polygon, f64), LandError> {
     let bad = |why: &str| LandError::BadPolygon(why.to_owned());
     let v: serde_json::Value = serde_json::from_str(text).map_err(|_| bad("不是有效的 GeoJSON"))?;
     let geometry = if v.get("type").and_then(|t| t.as_str()) == Some("Feature") {
-        v.get("geometry").cloned().ok_or_else(|| bad("Feature 缺少 geometry"))?
+        v.get("geometry")
+            .cloned()
+            .ok_or_else(|| bad("Feature 缺少 geometry"))?
     } else {
         v
     };
@@ -34,8 +36,10 @@ pub fn parse(text: &str) -> Result<(Polygon, f64), LandError> {
         let mut pts = Vec::new();
         for p in points {
             let pair = p.as_array().ok_or_else(|| bad("坐标点格式错误"))?;
-            let (Some(x), Some(y)) = (pair.first().and_then(|x| x.as_f64()), pair.get(1).and_then(|y| y.as_f64()))
-            else {
+            let (Some(x), Some(y)) = (
+                pair.first().and_then(|x| x.as_f64()),
+                pair.get(1).and_then(|y| y.as_f64()),
+            ) else {
                 return Err(bad("坐标点应为 [经度, 纬度]"));
             };
             if !(-180.0..=180.0).contains(&x) || !(-90.0..=90.0).contains(&y) {

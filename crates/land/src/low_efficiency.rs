@@ -248,7 +248,9 @@ impl Stall {
 
 /// Judges a project's construction on `today`.
 pub fn stall(c: &Construction, today: Date, rules: &LowRules) -> Stall {
-    let Some(started) = c.started_on else { return Stall::None };
+    let Some(started) = c.started_on else {
+        return Stall::None;
+    };
     if c.completed_on.is_some() {
         return Stall::None;
     }
@@ -279,7 +281,11 @@ mod tests {
             previous_revenue: [Some(900.0), Some(1100.0)],
             previous_electricity: [Some(100.0), Some(100.0)],
         };
-        assert_eq!(production(&op(500.0), &rules), Production::Normal, "exactly half is not below");
+        assert_eq!(
+            production(&op(500.0), &rules),
+            Production::Normal,
+            "exactly half is not below"
+        );
         let half = production(&op(499.0), &rules);
         assert_eq!(
             half,
@@ -324,7 +330,11 @@ mod tests {
         };
         assert_eq!(kind(&unsupplied, today), Some(Kind::ApprovedNotSupplied));
         assert_eq!(kind(&base, today), Some(Kind::SuppliedNotUsed));
-        assert_eq!(kind(&base, d("2025-01-01")), None, "on the agreed start day itself");
+        assert_eq!(
+            kind(&base, d("2025-01-01")),
+            None,
+            "on the agreed start day itself"
+        );
         let partly = ParcelState {
             started_on: Some(d("2025-03-01")),
             area_developed: 6_000.0,
@@ -359,7 +369,11 @@ mod tests {
             last_investment_on: Some(d("2025-09-30")),
             agreed_completion: d("2027-01-01"),
         };
-        assert_eq!(stall(&c, d("2026-03-30"), &rules), Stall::None, "6 months to the day");
+        assert_eq!(
+            stall(&c, d("2026-03-30"), &rules),
+            Stall::None,
+            "6 months to the day"
+        );
         assert_eq!(
             stall(&c, d("2026-03-31"), &rules),
             Stall::NoInvestmentSince(d("2025-09-30"))
@@ -368,7 +382,10 @@ mod tests {
             last_investment_on: Some(d("2027-01-01")),
             ..c
         };
-        assert_eq!(stall(&late, d("2027-01-02"), &rules), Stall::PastCompletion(d("2027-01-01")));
+        assert_eq!(
+            stall(&late, d("2027-01-02"), &rules),
+            Stall::PastCompletion(d("2027-01-01"))
+        );
         let done = Construction {
             completed_on: Some(d("2026-01-01")),
             ..c

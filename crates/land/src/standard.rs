@@ -142,7 +142,12 @@ pub fn at_completion(c: &Commitments, b: &Built) -> Option<Vec<Shortfall>> {
     let ratio = b.floor_area_m2 / (b.land_mu * M2_PER_MU);
     Some(
         [
-            check(Indicator::InvestmentPerMu, c.investment_per_mu, intensity, Some(b.land_mu)),
+            check(
+                Indicator::InvestmentPerMu,
+                c.investment_per_mu,
+                intensity,
+                Some(b.land_mu),
+            ),
             check(Indicator::PlotRatio, c.plot_ratio, ratio, None),
         ]
         .into_iter()
@@ -178,15 +183,30 @@ pub fn at_production(c: &Commitments, land_mu: f64, f: &YearFigures) -> (Vec<Sho
         _ => None,
     };
     let items = [
-        (Indicator::TaxPerMu, c.tax_per_mu, ratio(f.tax, Some(land_mu)), Some(land_mu)),
-        (Indicator::ValueAddedPerTce, c.value_added_per_tce, ratio(f.value_added, f.energy_tce), None),
+        (
+            Indicator::TaxPerMu,
+            c.tax_per_mu,
+            ratio(f.tax, Some(land_mu)),
+            Some(land_mu),
+        ),
+        (
+            Indicator::ValueAddedPerTce,
+            c.value_added_per_tce,
+            ratio(f.value_added, f.energy_tce),
+            None,
+        ),
         (
             Indicator::ValueAddedPerPollution,
             c.value_added_per_pollution,
             ratio(f.value_added, f.pollution),
             None,
         ),
-        (Indicator::RdShare, c.rd_share_pct, ratio(f.rd, f.revenue).map(|r| r * 100.0), None),
+        (
+            Indicator::RdShare,
+            c.rd_share_pct,
+            ratio(f.rd, f.revenue).map(|r| r * 100.0),
+            None,
+        ),
     ];
     for (indicator, agreed, actual, mu) in items {
         if agreed.is_none() {
@@ -235,9 +255,16 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].indicator, Indicator::InvestmentPerMu);
         assert!((found[0].actual - 280.0).abs() < 1e-9);
-        assert!((found[0].amount.unwrap() - 1_000.0).abs() < 1e-9, "20 万元/亩 × 50 亩");
+        assert!(
+            (found[0].amount.unwrap() - 1_000.0).abs() < 1e-9,
+            "20 万元/亩 × 50 亩"
+        );
         assert!((found[1].actual - 0.9).abs() < 1e-9);
-        assert!(found[0].describe().contains("差额 1000.00 万元"), "{}", found[0].describe());
+        assert!(
+            found[0].describe().contains("差额 1000.00 万元"),
+            "{}",
+            found[0].describe()
+        );
     }
 
     #[test]
@@ -256,7 +283,10 @@ mod tests {
         assert!((short[0].amount.unwrap() - 10.0).abs() < 1e-9);
         assert!(short[0].indicator.costs_incentives());
         assert_eq!(unknown, vec![Indicator::RdShare], "R&D missing: not judged");
-        let exact = YearFigures { tax: Some(750.0), ..f };
+        let exact = YearFigures {
+            tax: Some(750.0),
+            ..f
+        };
         assert!(at_production(&commitments(), 50.0, &exact).0.is_empty());
     }
 }

@@ -181,6 +181,28 @@ pub struct Notice {
     pub footer: String,
 }
 
+/// An administrative document served on one party (通知书, 认定书, 决定书): a title, its number,
+/// the addressee, the body, a table of facts, the issuer and the date.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Document {
+    /// Title, e.g. "征缴土地闲置费决定书".
+    pub title: String,
+    /// 文号, e.g. "驻自然资闲征〔2026〕3号" (may be empty).
+    pub doc_no: String,
+    /// The party served, e.g. the holder's name.
+    pub addressee: String,
+    /// The body.
+    pub paragraphs: Vec<String>,
+    /// Facts as (label, value) rows: parcel, area, dates, amounts.
+    pub facts: Vec<(String, String)>,
+    /// The issuing unit.
+    pub issuer: String,
+    /// Date of issue, e.g. "2026年12月3日".
+    pub issued: String,
+    /// Footer line.
+    pub footer: String,
+}
+
 /// One enterprise of a [`Notice`]'s list.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct NoticeLine {
@@ -249,6 +271,7 @@ const SCORE_CARD_TEMPLATE: &str = include_str!("../templates/score_card.typ");
 const ACTIVATION_TEMPLATE: &str = include_str!("../templates/activation_letters.typ");
 const RUN_SUMMARY_TEMPLATE: &str = include_str!("../templates/run_summary.typ");
 const NOTICE_TEMPLATE: &str = include_str!("../templates/notice.typ");
+const DOCUMENT_TEMPLATE: &str = include_str!("../templates/document.typ");
 
 /// Renders one enterprise's score card as an A4 PDF.
 pub fn score_card_pdf(card: &ScoreCard) -> Result<Vec<u8>, ReportError> {
@@ -269,4 +292,9 @@ pub fn run_summary_pdf(summary: &RunSummary) -> Result<Vec<u8>, ReportError> {
 /// list, whose header repeats on every page.
 pub fn notice_pdf(notice: &Notice) -> Result<Vec<u8>, ReportError> {
     world::render(NOTICE_TEMPLATE, notice)
+}
+
+/// An administrative document as PDF.
+pub fn document_pdf(doc: &Document) -> Result<Vec<u8>, ReportError> {
+    world::render(DOCUMENT_TEMPLATE, doc)
 }

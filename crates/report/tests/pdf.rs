@@ -197,3 +197,25 @@ fn cjk_font_is_stable() {
     assert!(!family.is_empty());
     assert_eq!(cjk_font().unwrap(), family);
 }
+
+#[test]
+fn a_document_with_tricky_text_is_one_page_in_the_cjk_font() {
+    let Some(family) = font_or_skip() else { return };
+    let doc = mujun_report::Document {
+        title: "征缴土地闲置费决定书".into(),
+        doc_no: "驻自然资闲征〔2026〕3号".into(),
+        addressee: "驻马店#市*某$机械[有限]公司\"\\".into(),
+        paragraphs: vec!["经调查，你单位……".into(), "特此决定。".into()],
+        facts: vec![
+            ("宗地编号".into(), "ZMD-2022-017".into()),
+            ("土地闲置费".into(), "246,913.56 元".into()),
+        ],
+        issuer: "驻马店市自然资源和规划局".into(),
+        issued: "2026年12月3日".into(),
+        footer: "驻马店市自然资源和规划局".into(),
+    };
+    let pdf = mujun_report::document_pdf(&doc).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert_eq!(pages(&pdf), 1);
+    assert_cjk_font_embedded(&pdf, &family);
+}

@@ -198,3 +198,15 @@ pub async fn enterprises_with_records(conn: &mut AnyConnection) -> Result<Vec<i6
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
+
+/// A parcel's id by its number.
+pub async fn parcel_by_certificate(
+    conn: &mut AnyConnection,
+    certificate_no: &str,
+) -> Result<Option<i64>, StoreError> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM land_parcels WHERE certificate_no = $1")
+        .bind(certificate_no)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|(id,)| id))
+}

@@ -134,6 +134,8 @@ impl App {
         }
         let mut tx = self.store.begin().await?;
         let mut shares = Vec::new();
+        // The parcel lies where its largest holder is (county and cluster scope the land pages).
+        let mut place: Option<(f64, String, Option<i64>)> = None;
         for (code, share) in holders {
             let code = CreditCode::parse_lenient(code)
                 .map_err(|e| AppError::invalid("holders", e.to_string()))?
@@ -141,11 +143,17 @@ impl App {
             let e = enterprises::get_by_code(&mut tx, code.as_str())
                 .await?
                 .ok_or_else(|| AppError::invalid("holders", format!("名录中没有企业 {code}")))?;
+            if place.as_ref().is_none_or(|(s, _, _)| share > s) {
+                place = Some((*share, e.region_code.clone(), e.cluster_id));
+            }
             shares.push((e.id, *share));
         }
         let id =
             land::insert_parcel(&mut tx, certificate_no.trim(), area_mu, supply_date, land_use, "").await?;
         land::set_shares(&mut tx, id, &shares).await?;
+        if let Some((_, region, cluster)) = &place {
+            mujun_store::land_projects::set_place(&mut tx, id, Some(region), *cluster, None).await?;
+        }
         write(
             &mut tx,
             Who::Actor(actor),

@@ -127,7 +127,7 @@ pub fn score_card_document(v: &ScoreCardView, issuer: &str, generated_at: &str) 
 
 impl App {
     /// Lays out a document on the bounded pool of CPU-heavy work.
-    async fn typeset(
+    pub(crate) async fn typeset(
         &self,
         f: impl FnOnce() -> Result<Vec<u8>, mujun_report::ReportError> + Send + 'static,
     ) -> Result<Vec<u8>, AppError> {

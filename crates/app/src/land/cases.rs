@@ -1,0 +1,990 @@
+//! Idle-land cases (调查 → 认定 → 告知 → 决定 → 结案, or 协商处置 for a government cause) and exit
+//! cases (限期整改 → 整改完成, or 强制退出建议 → 退出决定), step by step. Each step is checked
+//! against the procedure of `mujun_land::cases`, keeps its document number, dates and deadline,
+//! and issues its document as PDF. Idle land found idle is on the public list (53号令 art. 10)
+//! until its disposal is done.
+
+use mujun_domain::Date;
+use mujun_land::cases::{CaseKind, Step, negotiated_limit, next_steps, rule_deadline};
+use mujun_land::idle::{self, Cause, Idleness, NegotiatedOption};
+use mujun_report::Document;
+use mujun_store::land_cases::{self, CaseRow, CaseStep, NewStep};
+use mujun_store::land_projects;
+use mujun_store::{Scope, StoreError};
+use serde_json::json;
+
+use super::assess::assess;
+use super::projects::{CaseIndex, ProjectView, project_view};
+use super::{LAND_DEPARTMENT, LandRights, today, yuan};
+use crate::audit::{Who, write};
+use crate::download::Download;
+use crate::evaluation::format::{chinese_date, number};
+use crate::evaluation::pdf::PDF;
+use crate::{Actor, App, AppError, FieldError};
+
+/// A case state in words (the last step).
+pub fn status_label(status: &str) -> &'static str {
+    match Step::parse(status) {
+        Some(Step::Closing) => "已结案",
+        Some(Step::Dismissal) => "已撤销",
+        Some(Step::Rectified) => "已整改",
+        Some(Step::ExitDecision) => "已决定退出",
+        Some(s) => s.label(),
+        None => "新立案",
+    }
+}
+
+/// A step as typed (all text, plus the case version read).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct StepForm {
+    /// The case version the form was read at (0 when opening).
+    pub version: i64,
+    /// Step id.
+    pub step: String,
+    /// 文号.
+    pub doc_no: String,
+    /// 签发日期 (empty: today).
+    pub issued_on: String,
+    /// 送达日期.
+    pub served_on: String,
+    /// 期限 (rectification and agreed disposals; other deadlines follow the rules).
+    pub deadline: String,
+    /// 说明.
+    pub note: String,
+    /// Cause id (认定).
+    pub cause: String,
+    /// Evidence of the cause.
+    pub cause_evidence: String,
+    /// Negotiated option id.
+    pub option: String,
+}
+
+/// A step as pages show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepView {
+    /// Id.
+    pub id: i64,
+    /// Step id.
+    pub step: &'static str,
+    /// In words.
+    pub label: &'static str,
+    /// The document it issued (empty when none).
+    pub document: &'static str,
+    /// 文号.
+    pub doc_no: String,
+    /// Issued.
+    pub issued_on: String,
+    /// Served.
+    pub served_on: String,
+    /// Deadline.
+    pub deadline: String,
+    /// Note.
+    pub note: String,
+}
+
+/// A step the case may take next.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NextStep {
+    /// Id.
+    pub id: &'static str,
+    /// In words.
+    pub label: &'static str,
+    /// Its document (empty when none).
+    pub document: &'static str,
+    /// Asks for the cause.
+    pub needs_cause: bool,
+    /// Asks for the agreed option and its deadline.
+    pub needs_option: bool,
+    /// Asks for a deadline typed in (rectification).
+    pub needs_deadline: bool,
+}
+
+/// A case as lists show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseView {
+    /// Id.
+    pub id: i64,
+    /// 闲置土地处置 / 项目退出.
+    pub kind: &'static str,
+    /// Kind id.
+    pub kind_id: &'static str,
+    /// The contract.
+    pub contract_id: i64,
+    /// Contract number.
+    pub contract_no: String,
+    /// Project.
+    pub project_name: String,
+    /// Parcel number.
+    pub certificate_no: String,
+    /// Area (亩).
+    pub area_mu: f64,
+    /// Holder.
+    pub enterprise_id: i64,
+    /// Holder's name.
+    pub enterprise_name: String,
+    /// County.
+    pub county: String,
+    /// Cluster.
+    pub cluster: String,
+    /// State in words.
+    pub status: &'static str,
+    /// The finding that opened it.
+    pub finding: String,
+    /// The cause found, in words.
+    pub cause: String,
+    /// The agreed option, in words.
+    pub option: String,
+    /// The fee decided (元).
+    pub fee: String,
+    /// The open deadline.
+    pub deadline: String,
+    /// The deadline has passed and the case is open.
+    pub overdue: bool,
+    /// Over.
+    pub closed: bool,
+    /// The linked case.
+    pub linked_case_id: Option<i64>,
+    /// Version (for the next step).
+    pub version: i64,
+}
+
+/// One case with its steps and what may follow.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseDetail {
+    /// The case.
+    pub case: CaseView,
+    /// Its steps in order.
+    pub steps: Vec<StepView>,
+    /// The steps the caller may take next (empty when it may not act or the case is over).
+    pub next: Vec<NextStep>,
+    /// The causes to choose from (id, words).
+    pub causes: Vec<(&'static str, String)>,
+    /// The options to choose from (id, words).
+    pub options: Vec<(&'static str, &'static str)>,
+    /// What the rules find today.
+    pub finding_today: String,
+    /// The fee a decision would set (元).
+    pub fee_preview: String,
+}
+
+/// A row of the public list of idle land.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublicIdleRow {
+    /// Parcel number.
+    pub certificate_no: String,
+    /// Location.
+    pub location: String,
+    /// Area (亩).
+    pub area_mu: String,
+    /// Holder.
+    pub holder: String,
+    /// The finding.
+    pub finding: String,
+    /// The cause (a government cause is published with its reason, art. 10).
+    pub cause: String,
+    /// 认定 date.
+    pub identified_on: String,
+    /// State.
+    pub status: &'static str,
+}
+
+fn step_view(s: &CaseStep) -> StepView {
+    let step = Step::parse(&s.step);
+    StepView {
+        id: s.id,
+        step: step.map_or("", Step::id),
+        label: step.map_or("未知", Step::label),
+        document: step.and_then(Step::document).unwrap_or(""),
+        doc_no: s.doc_no.clone(),
+        issued_on: s.issued_on.clone(),
+        served_on: s.served_on.clone().unwrap_or_default(),
+        deadline: s.deadline.clone().unwrap_or_default(),
+        note: s.note.clone(),
+    }
+}
+
+fn case_view(r: &CaseRow, names: &super::projects::Names, today: Date) -> CaseView {
+    let k = &r.case;
+    let kind = CaseKind::parse(&k.kind).unwrap_or(CaseKind::Idle);
+    let overdue = k.closed == 0
+        && k.deadline
+            .as_deref()
+            .and_then(|d| Date::parse(d).ok())
+            .is_some_and(|d| today > d);
+    CaseView {
+        id: k.id,
+        kind: kind.label(),
+        kind_id: kind.id(),
+        contract_id: k.contract_id,
+        contract_no: r.contract_no.clone(),
+        project_name: r.project_name.clone(),
+        certificate_no: r.certificate_no.clone(),
+        area_mu: r.area_mu,
+        enterprise_id: r.enterprise_id,
+        enterprise_name: r.enterprise_name.clone(),
+        county: names.county(&r.region_code),
+        cluster: names.cluster(r.cluster_id),
+        status: status_label(&k.status),
+        finding: k.finding.clone(),
+        cause: k
+            .cause
+            .as_deref()
+            .and_then(Cause::parse)
+            .map(Cause::label)
+            .unwrap_or_default(),
+        option: k
+            .negotiated_option
+            .as_deref()
+            .and_then(NegotiatedOption::parse)
+            .map_or("", NegotiatedOption::label)
+            .to_owned(),
+        fee: k.fee_fen.map(yuan).unwrap_or_default(),
+        deadline: k.deadline.clone().unwrap_or_default(),
+        overdue,
+        closed: k.closed == 1,
+        linked_case_id: k.linked_case_id,
+        version: k.version,
+    }
+}
+
+fn kind_rights(rights: &LandRights, kind: CaseKind) -> bool {
+    match kind {
+        CaseKind::Idle => rights.handles_idle,
+        CaseKind::Exit => rights.handles_exit,
+    }
+}
+
+impl App {
+    /// Projects idle under 53号令 today with no open idle case: the candidates to investigate.
+    pub async fn idle_candidates(&self, actor: &Actor) -> Result<Vec<ProjectView>, AppError> {
+        self.candidates(actor, CaseKind::Idle).await
+    }
+
+    /// Projects the exit rule finds today with no open exit case.
+    pub async fn exit_candidates(&self, actor: &Actor) -> Result<Vec<ProjectView>, AppError> {
+        self.candidates(actor, CaseKind::Exit).await
+    }
+
+    async fn candidates(&self, actor: &Actor, kind: CaseKind) -> Result<Vec<ProjectView>, AppError> {
+        let rights = self.land_reader(actor, "land.view").await?;
+        let loaded = self.load_projects(&rights).await?;
+        let today = today();
+        let mut out = Vec::new();
+        for p in &loaded.projects {
+            let id = p.contract.id;
+            if loaded.cases.open(id, kind) {
+                continue;
+            }
+            let history = loaded.history.get(&id).map_or(&[][..], Vec::as_slice);
+            let a = assess(p, history, loaded.cases.government(id), false, today, &self.land);
+            let found = match kind {
+                CaseKind::Idle => a.idleness != Idleness::NotIdle,
+                CaseKind::Exit => a.exit.is_candidate(),
+            };
+            if found {
+                out.push(project_view(p, &a, &loaded.cases, &loaded.names, &self.land));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The cases of a kind the caller sees, open first, then by deadline.
+    pub async fn land_cases(&self, actor: &Actor, kind: CaseKind) -> Result<Vec<CaseView>, AppError> {
+        let rights = self.land_reader(actor, "land.view").await?;
+        let names = self.names().await?;
+        let mut c = self.store.read().await?;
+        let rows = land_cases::cases(&mut c, kind.id(), &rights.scope).await?;
+        let today = today();
+        Ok(rows.iter().map(|r| case_view(r, &names, today)).collect())
+    }
+
+    async fn visible_case(
+        &self,
+        actor: &Actor,
+        rights: &LandRights,
+        case_id: i64,
+    ) -> Result<CaseRow, AppError> {
+        let mut c = self.store.read().await?;
+        if let Some(r) = land_cases::case(&mut c, case_id, &rights.scope).await? {
+            return Ok(r);
+        }
+        let exists = land_cases::case(&mut c, case_id, &Scope::All).await?.is_some();
+        drop(c);
+        if exists {
+            Err(self
+                .deny(
+                    actor,
+                    "land.case",
+                    ("land_case", &case_id.to_string()),
+                    "超出本账号的查看范围",
+                )
+                .await)
+        } else {
+            Err(AppError::NotFound("案件"))
+        }
+    }
+
+    /// The idleness of a case's project today, and the fee a decision would set.
+    async fn case_finding(&self, r: &CaseRow) -> Result<(Idleness, Option<i64>, Option<i64>), AppError> {
+        let mut c = self.store.read().await?;
+        let project = land_projects::project(&mut c, r.case.contract_id, &Scope::All)
+            .await?
+            .ok_or(AppError::NotFound("项目"))?;
+        let history = land_projects::progress_of(&mut c, r.case.contract_id).await?;
+        let government = r
+            .case
+            .cause
+            .as_deref()
+            .and_then(Cause::parse)
+            .is_some_and(|c| matches!(c, Cause::Government(_)));
+        let a = assess(&project, &history, government, false, today(), &self.land);
+        let fee = idle::fee_fen(project.contract.price_fen, self.land.idle.fee_permille).ok();
+        Ok((a.idleness, fee, Some(project.contract.price_fen)))
+    }
+
+    /// One case with its steps and the steps the caller may take next.
+    pub async fn land_case(&self, actor: &Actor, case_id: i64) -> Result<CaseDetail, AppError> {
+        let rights = self.land_reader(actor, "land.case").await?;
+        let r = self.visible_case(actor, &rights, case_id).await?;
+        let names = self.names().await?;
+        let mut c = self.store.read().await?;
+        let steps = land_cases::steps(&mut c, case_id).await?;
+        drop(c);
+        let kind = CaseKind::parse(&r.case.kind).unwrap_or(CaseKind::Idle);
+        let (idleness, fee, _) = self.case_finding(&r).await?;
+        let take_back = idleness.full_years() >= self.land.idle.take_back_after_years;
+        let next = if kind_rights(&rights, kind) && r.case.closed == 0 {
+            next_steps(
+                kind,
+                Step::parse(&r.case.status),
+                r.case.cause.as_deref().and_then(Cause::parse),
+                take_back,
+            )
+            .into_iter()
+            .map(|s| NextStep {
+                id: s.id(),
+                label: s.label(),
+                document: s.document().unwrap_or(""),
+                needs_cause: s == Step::Identification,
+                needs_option: s == Step::Negotiation,
+                needs_deadline: matches!(s, Step::RectificationNotice | Step::Negotiation),
+            })
+            .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(CaseDetail {
+            case: case_view(&r, &names, today()),
+            steps: steps.iter().map(step_view).collect(),
+            next,
+            causes: Cause::all().into_iter().map(|c| (c.id(), c.label())).collect(),
+            options: NegotiatedOption::ALL
+                .into_iter()
+                .map(|o| (o.id(), o.label()))
+                .collect(),
+            finding_today: idleness.describe(),
+            fee_preview: fee.map(yuan).unwrap_or_default(),
+        })
+    }
+
+    /// Opens a case on a project with its first step (调查 for idle land, 限期整改 for exit).
+    pub async fn open_land_case(
+        &self,
+        actor: &Actor,
+        kind: CaseKind,
+        contract_id: i64,
+        form: &StepForm,
+    ) -> Result<i64, AppError> {
+        let rights = self.land_rights(actor).await?;
+        let mut c = self.store.read().await?;
+        let project = land_projects::project(&mut c, contract_id, &rights.scope).await?;
+        let history = land_projects::progress_of(&mut c, contract_id).await?;
+        let idle_rows = land_cases::cases(&mut c, CaseKind::Idle.id(), &Scope::All).await?;
+        let exit_rows = land_cases::cases(&mut c, CaseKind::Exit.id(), &Scope::All).await?;
+        drop(c);
+        let Some(project) = project.filter(|_| kind_rights(&rights, kind)) else {
+            return Err(self
+                .deny(
+                    actor,
+                    "land.case_open",
+                    ("land_contract", &contract_id.to_string()),
+                    match kind {
+                        CaseKind::Idle => "仅自然资源和规划部门或市级评价管理员可以办理闲置土地",
+                        CaseKind::Exit => "仅市级评价管理员和项目所在县区、集聚区可以办理项目退出",
+                    },
+                )
+                .await);
+        };
+        let index = CaseIndex::build(&idle_rows, &exit_rows);
+        if index.open(contract_id, kind) {
+            return Err(AppError::invalid("contract", "该项目已有未结案件"));
+        }
+        let a = assess(
+            &project,
+            &history,
+            index.government(contract_id),
+            false,
+            today(),
+            &self.land,
+        );
+        let finding = match kind {
+            CaseKind::Idle if a.idleness != Idleness::NotIdle => a.idleness.describe(),
+            CaseKind::Exit if a.exit.is_candidate() => a.exit.describe(),
+            _ => return Err(AppError::invalid("contract", "按现有进展，该项目不符合立案条件")),
+        };
+        let linked = match kind {
+            CaseKind::Idle => index.latest(contract_id, CaseKind::Exit),
+            CaseKind::Exit => index.latest(contract_id, CaseKind::Idle),
+        }
+        .map(|l| l.id);
+        let first = match kind {
+            CaseKind::Idle => Step::Investigation,
+            CaseKind::Exit => Step::RectificationNotice,
+        };
+        let step = self.check_case_step(form, first, None, project.contract.price_fen, None)?;
+        let mut tx = self.store.begin().await?;
+        let case_id =
+            land_cases::insert_case(&mut tx, kind.id(), contract_id, &finding, Some(actor.user_id)).await?;
+        let mut new = step.as_new();
+        new.linked_case_id = linked;
+        land_cases::add_step(&mut tx, case_id, 1, &new, Some(actor.user_id)).await?;
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "land.case_open",
+            ("land_case", &case_id.to_string()),
+            json!({"kind": kind.label(), "contract_no": project.contract.contract_no, "finding": finding,
+                   "step": first.label(), "doc_no": step.doc_no}),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(case_id)
+    }
+
+    /// Takes the next step of a case.
+    pub async fn advance_land_case(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        form: &StepForm,
+    ) -> Result<(), AppError> {
+        let rights = self.land_rights(actor).await?;
+        let r = self.visible_case(actor, &rights, case_id).await?;
+        let kind = CaseKind::parse(&r.case.kind).unwrap_or(CaseKind::Idle);
+        if !kind_rights(&rights, kind) {
+            return Err(self
+                .deny(
+                    actor,
+                    "land.case_step",
+                    ("land_case", &case_id.to_string()),
+                    "不能办理该案件",
+                )
+                .await);
+        }
+        let (idleness, _, price) = self.case_finding(&r).await?;
+        let step =
+            Step::parse(form.step.trim()).ok_or_else(|| AppError::invalid("step", "请选择办理步骤"))?;
+        let take_back = idleness.full_years() >= self.land.idle.take_back_after_years;
+        let allowed = next_steps(
+            kind,
+            Step::parse(&r.case.status),
+            r.case.cause.as_deref().and_then(Cause::parse),
+            take_back,
+        );
+        if r.case.closed == 1 || !allowed.contains(&step) {
+            return Err(AppError::invalid(
+                "step",
+                format!(
+                    "案件处于“{}”，不能办理“{}”",
+                    status_label(&r.case.status),
+                    step.label()
+                ),
+            ));
+        }
+        let mut c = self.store.read().await?;
+        let last_issued = land_cases::steps(&mut c, case_id)
+            .await?
+            .last()
+            .and_then(|s| Date::parse(&s.issued_on).ok());
+        drop(c);
+        if step == Step::FeeDecision && idleness.full_years() < self.land.idle.fee_after_years {
+            return Err(AppError::invalid(
+                "step",
+                format!(
+                    "按现有进展，该宗土地{}，不能作出征缴闲置费决定",
+                    idleness.describe()
+                ),
+            ));
+        }
+        if step == Step::ExitProposal {
+            let due = r.case.deadline.as_deref().and_then(|d| Date::parse(d).ok());
+            if due.is_none_or(|d| today() <= d) {
+                return Err(AppError::invalid(
+                    "step",
+                    format!(
+                        "整改期限（{}）尚未届满，不能提出强制退出建议",
+                        r.case.deadline.clone().unwrap_or_default()
+                    ),
+                ));
+            }
+        }
+        let checked = self.check_case_step(form, step, last_issued, price.unwrap_or(0), Some(idleness))?;
+        let mut tx = self.store.begin().await?;
+        land_cases::add_step(
+            &mut tx,
+            case_id,
+            form.version,
+            &checked.as_new(),
+            Some(actor.user_id),
+        )
+        .await?;
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "land.case_step",
+            ("land_case", &case_id.to_string()),
+            json!({"kind": kind.label(), "from": status_label(&r.case.status), "to": step.label(),
+                   "doc_no": checked.doc_no, "cause": checked.cause.as_ref().map(|c| c.0.clone()),
+                   "fee_fen": checked.fee_fen}),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    /// Checks a step's form; every problem named by its field.
+    fn check_case_step(
+        &self,
+        form: &StepForm,
+        step: Step,
+        last_issued: Option<Date>,
+        price_fen: i64,
+        idleness: Option<Idleness>,
+    ) -> Result<CheckedStep, AppError> {
+        let rules = &self.land.cases;
+        let today = today();
+        let mut problems = Vec::new();
+        let mut bad = |field: &'static str, message: String| problems.push(FieldError { field, message });
+        let doc_no = form.doc_no.trim().to_owned();
+        if step.document().is_some() && doc_no.is_empty() {
+            bad("doc_no", format!("请填写{}的文号", step.document().unwrap_or("")));
+        }
+        let issued = if form.issued_on.trim().is_empty() {
+            today
+        } else {
+            match Date::parse(form.issued_on.trim()) {
+                Ok(d) if d <= today => d,
+                _ => {
+                    bad(
+                        "issued_on",
+                        format!("签发日期“{}”应为不晚于今天的日期", form.issued_on.trim()),
+                    );
+                    today
+                }
+            }
+        };
+        if let Some(last) = last_issued
+            && issued < last
+        {
+            bad(
+                "issued_on",
+                format!("签发日期 {issued} 早于上一步骤的日期 {last}"),
+            );
+        }
+        let served = match form.served_on.trim() {
+            "" => None,
+            t => match Date::parse(t) {
+                Ok(d) if d >= issued && d <= today => Some(d),
+                _ => {
+                    bad("served_on", format!("送达日期“{t}”应在签发日期与今天之间"));
+                    None
+                }
+            },
+        };
+        let typed_deadline = match form.deadline.trim() {
+            "" => None,
+            t => match Date::parse(t) {
+                Ok(d) if d > issued => Some(d),
+                _ => {
+                    bad("deadline", format!("期限“{t}”应为签发日期之后的日期"));
+                    None
+                }
+            },
+        };
+        let mut cause = None;
+        let mut option = None;
+        let mut deadline = rule_deadline(step, served.unwrap_or(issued), rules);
+        match step {
+            Step::Identification => match Cause::parse(form.cause.trim()) {
+                Some(c @ Cause::Government(_)) if form.cause_evidence.trim().is_empty() => {
+                    bad("cause_evidence", format!("认定为{}，应写明证据", c.label()));
+                }
+                Some(c) => cause = Some((c.id().to_owned(), form.cause_evidence.trim().to_owned())),
+                None => bad("cause", "请选择闲置原因（企业原因或政府原因之一）".to_owned()),
+            },
+            Step::RectificationNotice => match typed_deadline {
+                Some(d) => deadline = Some(d),
+                None if form.deadline.trim().is_empty() => bad("deadline", "请填写整改期限".to_owned()),
+                None => {}
+            },
+            Step::Negotiation => match NegotiatedOption::parse(form.option.trim()) {
+                Some(o) => {
+                    option = Some(o.id().to_owned());
+                    deadline = typed_deadline;
+                    if let (Some(limit), Some(d)) = (negotiated_limit(o, issued, rules), typed_deadline)
+                        && d > limit
+                    {
+                        bad(
+                            "deadline",
+                            format!("{}的期限 {d} 超过法定上限 {limit}", o.label()),
+                        );
+                    }
+                    if negotiated_limit(o, issued, rules).is_some() && typed_deadline.is_none() {
+                        bad("deadline", format!("{}应填写期限", o.label()));
+                    }
+                }
+                None => bad("option", "请选择协商处置方式".to_owned()),
+            },
+            Step::Closing | Step::Dismissal | Step::Rectified | Step::Hearing => {
+                if form.note.trim().is_empty() {
+                    bad("note", format!("请写明{}的情况", step.label()));
+                }
+                deadline = None;
+            }
+            _ => {}
+        }
+        let fee_fen = if step == Step::FeeDecision {
+            match idle::disposal(
+                idleness.unwrap_or(Idleness::NotIdle),
+                Cause::Enterprise,
+                price_fen,
+                &self.land.idle,
+            ) {
+                Ok(idle::Disposal::Fee { fen }) => Some(fen),
+                Ok(_) => idle::fee_fen(price_fen, self.land.idle.fee_permille).ok(),
+                Err(e) => {
+                    bad("step", e.to_string());
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        Ok(CheckedStep {
+            step,
+            doc_no,
+            issued: issued.to_string(),
+            served: served.map(|d| d.to_string()),
+            deadline: deadline.map(|d| d.to_string()),
+            note: form.note.trim().to_owned(),
+            cause,
+            option,
+            fee_fen,
+        })
+    }
+
+    /// The document a step issued, as PDF (whoever may see the case; the download is audited).
+    pub async fn land_case_document(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        step_id: i64,
+    ) -> Result<Download, AppError> {
+        let rights = self.land_reader(actor, "land.case_document").await?;
+        let r = self.visible_case(actor, &rights, case_id).await?;
+        let mut c = self.store.read().await?;
+        let steps = land_cases::steps(&mut c, case_id).await?;
+        let project = land_projects::project(&mut c, r.case.contract_id, &Scope::All)
+            .await?
+            .ok_or(AppError::NotFound("项目"))?;
+        let land_office = mujun_store::departments::list(&mut c)
+            .await?
+            .into_iter()
+            .find(|d| d.code == LAND_DEPARTMENT)
+            .map_or_else(|| "自然资源主管部门".to_owned(), |d| d.name);
+        drop(c);
+        let Some(s) = steps.iter().find(|s| s.id == step_id) else {
+            return Err(AppError::NotFound("文书"));
+        };
+        let Some(step) = Step::parse(&s.step).filter(|st| st.document().is_some()) else {
+            return Err(AppError::NotFound("文书"));
+        };
+        let kind = CaseKind::parse(&r.case.kind).unwrap_or(CaseKind::Idle);
+        let issuer = match kind {
+            CaseKind::Idle => land_office,
+            CaseKind::Exit => self.site.agency.clone(),
+        };
+        let (idleness, _, _) = self.case_finding(&r).await?;
+        let take_back = idleness.full_years() >= self.land.idle.take_back_after_years;
+        let doc = document(&r, &project, step, s, &steps, &issuer, take_back, &self.land);
+        let title = doc.title.clone();
+        let bytes = self.typeset(move || mujun_report::document_pdf(&doc)).await?;
+        let mut tx = self.store.begin().await?;
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "land.case_document",
+            ("land_case", &case_id.to_string()),
+            json!({"name": title, "doc_no": s.doc_no, "bytes": bytes.len()}),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(Download::bytes(
+            format!("{title}（{}）.pdf", r.enterprise_name),
+            PDF,
+            bytes,
+        ))
+    }
+
+    /// The public list of idle land (53号令 art. 10): every parcel found idle whose disposal is
+    /// not done. Open to everyone.
+    pub async fn public_idle_land(&self) -> Result<Vec<PublicIdleRow>, AppError> {
+        let mut c = self.store.read().await?;
+        let rows = land_cases::cases(&mut c, CaseKind::Idle.id(), &Scope::All).await?;
+        let mut out = Vec::new();
+        for r in rows
+            .iter()
+            .filter(|r| r.case.closed == 0 && Step::parse(&r.case.status).is_some_and(Step::public))
+        {
+            let identified_on = land_cases::steps(&mut c, r.case.id)
+                .await?
+                .into_iter()
+                .find(|s| s.step == Step::Identification.id())
+                .map(|s| s.issued_on)
+                .unwrap_or_default();
+            out.push(PublicIdleRow {
+                certificate_no: r.certificate_no.clone(),
+                location: r.location.clone(),
+                area_mu: number(r.area_mu, 2),
+                holder: r.enterprise_name.clone(),
+                finding: r.case.finding.clone(),
+                cause: r
+                    .case
+                    .cause
+                    .as_deref()
+                    .and_then(Cause::parse)
+                    .map(Cause::label)
+                    .unwrap_or_default(),
+                identified_on,
+                status: status_label(&r.case.status),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// A step checked and ready to store.
+struct CheckedStep {
+    step: Step,
+    doc_no: String,
+    issued: String,
+    served: Option<String>,
+    deadline: Option<String>,
+    note: String,
+    cause: Option<(String, String)>,
+    option: Option<String>,
+    fee_fen: Option<i64>,
+}
+
+impl CheckedStep {
+    fn as_new(&self) -> NewStep<'_> {
+        NewStep {
+            step: self.step.id(),
+            doc_no: &self.doc_no,
+            issued_on: &self.issued,
+            served_on: self.served.as_deref(),
+            deadline: self.deadline.as_deref(),
+            note: &self.note,
+            closes: self.step.ends(),
+            cause: self.cause.as_ref().map(|(c, e)| (c.as_str(), e.as_str())),
+            negotiated_option: self.option.as_deref(),
+            fee_fen: self.fee_fen,
+            linked_case_id: None,
+        }
+    }
+}
+
+/// The text of a step's document.
+fn document(
+    r: &CaseRow,
+    p: &land_projects::Project,
+    step: Step,
+    s: &CaseStep,
+    steps: &[CaseStep],
+    issuer: &str,
+    take_back: bool,
+    rules: &super::LandRules,
+) -> Document {
+    let k = &p.contract;
+    let parcel = format!(
+        "位于{}、宗地编号为{}、面积 {} 亩的国有建设用地使用权（{}，合同编号 {}）",
+        if p.location.is_empty() {
+            "本市"
+        } else {
+            &p.location
+        },
+        p.certificate_no,
+        number(p.area_mu, 2),
+        super::projects::supply_mode_label(&k.supply_mode),
+        k.contract_no
+    );
+    let finding = &r.case.finding;
+    let cause = r.case.cause.as_deref().and_then(Cause::parse);
+    let deadline = s.deadline.clone().unwrap_or_default();
+    let served_from = if s.served_on.is_some() {
+        "自收到本文书之日起"
+    } else {
+        "自送达之日起"
+    };
+    let decision = if take_back || steps.iter().any(|x| x.step == Step::TakeBackDecision.id()) {
+        "无偿收回国有建设用地使用权"
+    } else {
+        "征缴土地闲置费"
+    };
+    let mut paragraphs = Vec::new();
+    match step {
+        Step::Investigation => {
+            paragraphs.push(format!(
+                "经初步核查，你单位{parcel}，{finding}，涉嫌构成闲置土地。根据《闲置土地处置办法》（国土资源部令第53号）第五条、第六条的规定，现对该宗土地开展调查。"
+            ));
+            paragraphs.push(format!(
+                "请你单位{served_from} {} 日内，向我局提交土地开发利用情况、闲置原因以及相关说明材料。属于政府或者政府有关部门原因造成闲置的，应当提供相关证明材料。",
+                rules.cases.answer_days
+            ));
+        }
+        Step::Identification => {
+            paragraphs.push(format!(
+                "经调查核实，你单位{parcel}，{finding}。根据《闲置土地处置办法》第二条、第九条的规定，认定该宗土地为闲置土地。"
+            ));
+            match cause {
+                Some(Cause::Government(g)) => paragraphs.push(format!(
+                    "经核实，造成土地闲置的原因属于政府原因：{}。依照该办法第八条、第十二条的规定，由政府与你单位协商确定处置方式。",
+                    g.label()
+                )),
+                _ => paragraphs.push(
+                    "经核实，造成土地闲置的原因属于你单位自身原因。依照该办法第十四条的规定，将依法予以处置。".to_owned(),
+                ),
+            }
+            paragraphs.push("依照该办法第十条的规定，该宗闲置土地的位置、使用权人和闲置时间等将在门户网站上公开，处置完毕后撤销公开。".to_owned());
+        }
+        Step::Notification => {
+            paragraphs.push(format!(
+                "你单位{parcel}已被认定为闲置土地（{finding}）。我局拟依照《闲置土地处置办法》第十四条的规定对该宗土地作出{decision}的决定。"
+            ));
+            paragraphs.push(format!(
+                "根据该办法第十五条的规定，你单位有权要求举行听证。要求听证的，应当{served_from} {} 日内以书面形式提出；逾期未提出的，视为放弃听证。",
+                rules.cases.hearing_request_days
+            ));
+        }
+        Step::FeeDecision => {
+            let fee = r.case.fee_fen.map(yuan).unwrap_or_default();
+            paragraphs.push(format!(
+                "你单位{parcel}，{finding}，已被认定为因你单位自身原因造成的闲置土地，闲置满一年。"
+            ));
+            paragraphs.push(format!(
+                "根据《闲置土地处置办法》第十四条第（一）项的规定，经本级人民政府批准，决定按照土地{}价款 {} 元的百分之{}征缴土地闲置费 {fee} 元。",
+                super::projects::supply_mode_label(&k.supply_mode),
+                yuan(k.price_fen),
+                rules.idle.fee_permille / 10
+            ));
+            paragraphs.push(format!(
+                "请你单位{served_from} {} 日内缴纳。土地闲置费不得列入生产成本。如不服本决定，可以依法申请行政复议或者提起行政诉讼。",
+                rules.cases.comply_days
+            ));
+        }
+        Step::TakeBackDecision => {
+            paragraphs.push(format!(
+                "你单位{parcel}，{finding}，已被认定为因你单位自身原因造成的闲置土地，闲置满两年。"
+            ));
+            paragraphs.push(
+                "根据《中华人民共和国城市房地产管理法》第二十六条和《闲置土地处置办法》第十四条第（二）项的规定，经有批准权的人民政府批准，决定无偿收回该宗国有建设用地使用权。"
+                    .to_owned(),
+            );
+            paragraphs.push(format!(
+                "请你单位{served_from} {} 日内办理国有建设用地使用权注销登记，交回土地权利证书。该宗土地设有抵押权的，本决定书同时抄送抵押权人。如不服本决定，可以依法申请行政复议或者提起行政诉讼。",
+                rules.cases.comply_days
+            ));
+        }
+        Step::Negotiation => {
+            let option = r
+                .case
+                .negotiated_option
+                .as_deref()
+                .and_then(NegotiatedOption::parse)
+                .map_or("", NegotiatedOption::label);
+            paragraphs.push(format!(
+                "你单位{parcel}已被认定为闲置土地。造成闲置的原因为{}。",
+                cause.map(Cause::label).unwrap_or_default()
+            ));
+            paragraphs.push(format!(
+                "依照《闲置土地处置办法》第十二条、第十三条的规定，经双方协商，该宗土地采取“{option}”的方式处置{}。",
+                if deadline.is_empty() { String::new() } else { format!("，期限至 {deadline}") }
+            ));
+        }
+        Step::RectificationNotice => {
+            paragraphs.push(format!(
+                "你单位投资建设的“{}”项目（合同编号 {}，{parcel}），{finding}。",
+                k.project_name, k.contract_no
+            ));
+            paragraphs.push(format!(
+                "根据《驻马店市亩均效益评价改革行动方案》关于企业退出机制的规定，请你单位于 {deadline} 前完成整改，按合同约定推进项目建设。逾期未达到整改目标的，将依法启动强制退出程序。"
+            ));
+        }
+        Step::ExitProposal => {
+            paragraphs.push(format!(
+                "“{}”项目（合同编号 {}，投资主体：{}），{finding}，经限期整改，至整改期限届满仍未达到整改目标。",
+                k.project_name, k.contract_no, r.enterprise_name
+            ));
+            paragraphs.push("根据《驻马店市亩均效益评价改革行动方案》关于企业退出机制的规定，建议对该项目实施强制退出；涉及闲置土地的，依照《闲置土地处置办法》一并处置。".to_owned());
+        }
+        Step::ExitDecision => {
+            paragraphs.push(format!(
+                "你单位投资建设的“{}”项目（合同编号 {}），{finding}，经限期整改仍未达到整改目标。",
+                k.project_name, k.contract_no
+            ));
+            paragraphs.push("根据《驻马店市亩均效益评价改革行动方案》关于企业退出机制的规定，决定该项目强制退出，终止享受招商引资优惠政策；项目用地涉及闲置的，依照《闲置土地处置办法》处置。".to_owned());
+        }
+        Step::Hearing | Step::Rectified | Step::Closing | Step::Dismissal => {}
+    }
+    if !s.note.is_empty() {
+        paragraphs.push(format!("说明：{}", s.note));
+    }
+    paragraphs.push("特此通知。".to_owned());
+    if matches!(
+        step,
+        Step::FeeDecision | Step::TakeBackDecision | Step::ExitDecision
+    ) {
+        paragraphs.pop();
+        paragraphs.push("特此决定。".to_owned());
+    }
+    let mut facts = vec![
+        ("宗地编号".to_owned(), p.certificate_no.clone()),
+        ("宗地面积".to_owned(), format!("{} 亩", number(p.area_mu, 2))),
+        ("合同编号".to_owned(), k.contract_no.clone()),
+        ("约定动工日期".to_owned(), k.agreed_start.clone()),
+        ("签发日期".to_owned(), s.issued_on.clone()),
+    ];
+    if let Some(d) = &s.served_on {
+        facts.push(("送达日期".to_owned(), d.clone()));
+    }
+    if !deadline.is_empty() {
+        facts.push(("期限".to_owned(), deadline.clone()));
+    }
+    Document {
+        title: step.document().unwrap_or("").to_owned(),
+        doc_no: s.doc_no.clone(),
+        addressee: r.enterprise_name.clone(),
+        paragraphs,
+        facts,
+        issuer: issuer.to_owned(),
+        issued: chinese_date(&s.issued_on),
+        footer: format!("{issuer} · {}", step.document().unwrap_or("")),
+    }
+}
