@@ -79,6 +79,9 @@ pub struct FallenLine {
     pub after: String,
 }
 
+/// Land deadlines the cockpit lists (the rest are counted, with a link).
+const LAND_TODO_SHOWN: usize = 10;
+
 /// Something a department has to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Todo {
@@ -288,6 +291,23 @@ impl App {
                 });
             }
         }
+        // Land deadlines (open case steps, disposal plans) of whoever answers for them.
+        let land = self.land_deadlines(actor).await?;
+        let more = land.len().saturating_sub(LAND_TODO_SHOWN);
+        for d in land.into_iter().take(LAND_TODO_SHOWN) {
+            todo.push(Todo {
+                text: format!("{}，期限 {}", d.what, d.due),
+                href: d.href,
+                overdue: d.overdue,
+            });
+        }
+        if more > 0 {
+            todo.push(Todo {
+                text: format!("另有 {more} 项土地与项目期限"),
+                href: "/land/idle".into(),
+                overdue: false,
+            });
+        }
         Ok(Cockpit {
             todo,
             year,
@@ -357,6 +377,8 @@ pub struct EnterpriseHome {
     pub to_check: usize,
     /// The year of those figures.
     pub check_year: i64,
+    /// Its land cases with a deadline it must meet (answer, pay, rectify).
+    pub land: Vec<Todo>,
 }
 
 impl App {
@@ -387,6 +409,16 @@ impl App {
             what_if: String::new(),
             to_check: 0,
             check_year: detail.year,
+            land: self
+                .land_deadlines(actor)
+                .await?
+                .into_iter()
+                .map(|d| Todo {
+                    text: format!("{}，期限 {}", d.what, d.due),
+                    href: d.href,
+                    overdue: d.overdue,
+                })
+                .collect(),
         };
         if let Some(run) = latest {
             // Not in the run (registered since): the run is still named, without a card.

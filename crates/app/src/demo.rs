@@ -312,6 +312,21 @@ impl App {
             .iter()
             .find(|r| r.cluster.as_deref() == Some(cluster_ids[0].0) && r.scale == mujun_domain::Scale::Above)
             .and_then(|r| ids.get(&r.credit_code).copied());
+        // The land lifecycle: contracts, progress, cases and plans for enterprises of the clusters.
+        let in_clusters: Vec<(i64, String, i64)> = panel[panel.len() - 1]
+            .1
+            .iter()
+            .filter_map(|r| {
+                let cluster = r
+                    .cluster
+                    .as_ref()
+                    .and_then(|c| cluster_ids.iter().find(|(n, _)| n == c))?
+                    .1;
+                Some((*ids.get(&r.credit_code)?, r.region.to_string(), cluster))
+            })
+            .collect();
+        self.seed_land_demo(&mut tx, &in_clusters, first_enterprise, seed)
+            .await?;
         let plain = |username: &str, display: &str, role: Role| users::UserFields {
             username: username.into(),
             display_name: display.into(),

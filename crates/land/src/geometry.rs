@@ -56,7 +56,7 @@ pub fn parse(text: &str) -> Result<(Polygon, f64), LandError> {
         return Err(bad("没有坐标环"));
     };
     let area = ring_area_m2(outer) - parsed.iter().skip(1).map(|r| ring_area_m2(r)).sum::<f64>();
-    if !(area > 0.0) {
+    if area.is_nan() || area <= 0.0 {
         return Err(bad("面积为零"));
     }
     Ok((Polygon { ring: outer.clone() }, area))

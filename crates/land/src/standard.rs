@@ -135,7 +135,7 @@ fn check(indicator: Indicator, agreed: Option<f64>, actual: f64, land_mu: Option
 
 /// The completion check (竣工): 投资强度 and 容积率. `None` when the land area is not positive.
 pub fn at_completion(c: &Commitments, b: &Built) -> Option<Vec<Shortfall>> {
-    if !(b.land_mu > 0.0) {
+    if b.land_mu.is_nan() || b.land_mu <= 0.0 {
         return None;
     }
     let intensity = (b.investment + b.land_price) / b.land_mu;

@@ -112,6 +112,23 @@ fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
             items,
         });
     }
+    if actor.reads_business_data() {
+        let items = if actor.role == Role::Enterprise {
+            vec![item("我的项目", "/land/projects")]
+        } else {
+            vec![
+                item("项目与合同", "/land/projects"),
+                item("闲置土地", "/land/idle"),
+                item("项目退出", "/land/exit"),
+                item("低效用地", "/land/low-efficiency"),
+                item("标准地履约", "/land/standard"),
+            ]
+        };
+        nav.push(NavSection {
+            title: "土地与项目",
+            items,
+        });
+    }
     match actor.role {
         Role::CityAdmin => nav.push(NavSection {
             title: "数据采集",
@@ -203,6 +220,12 @@ fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
 
 /// Chinese text of a `?msg=` code.
 pub fn flash_text(code: &str) -> Option<String> {
+    if let Some(n) = code
+        .strip_prefix("contracts_imported_")
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        return Some(format!("已导入 {n} 份供地合同。"));
+    }
     Some(
         match code {
             "saved" => "已保存。",
@@ -230,6 +253,12 @@ pub fn flash_text(code: &str) -> Option<String> {
             "request_rejected" => "申请已驳回。",
             "token_revoked" => "令牌已吊销，使用它的调用将立即失败。",
             "totp_required" => "该账号须先绑定动态验证码（双因素认证）后才能使用其他功能。",
+            "contract_saved" => "供地合同已登记。",
+            "progress_saved" => "进展报告已提交。",
+            "case_opened" => "已立案，通知书可在办理步骤中下载。",
+            "step_saved" => "已办理，文书可在办理步骤中下载。",
+            "plan_saved" => "处置方案已保存。",
+            "disposal_saved" => "处置进展已填报。",
             _ => return None,
         }
         .to_owned(),

@@ -12,12 +12,18 @@
 
 pub mod assess;
 pub mod cases;
+pub mod contracts;
 pub mod deadlines;
+mod demo;
+pub mod documents;
+pub mod exports;
 pub mod low;
 pub mod map;
+pub mod progress;
 pub mod projects;
 pub mod standard;
 
+pub use mujun_land::cases::CaseKind;
 use mujun_land::cases::CaseRules;
 use mujun_land::exit::ExitRules;
 use mujun_land::idle::IdleRules;
@@ -111,6 +117,9 @@ impl App {
     /// The caller's land rights.
     pub async fn land_rights(&self, actor: &Actor) -> Result<LandRights, AppError> {
         let scope = actor.enterprise_scope();
+        if !actor.reads_business_data() {
+            return Ok(LandRights::none());
+        }
         Ok(match actor.role {
             Role::CityAdmin => LandRights {
                 reads: true,

@@ -12,6 +12,7 @@ pub mod clusters;
 pub mod collection;
 pub mod common;
 pub mod enterprises;
+pub mod land;
 pub mod me;
 pub mod messages;
 pub mod objections;
@@ -67,6 +68,19 @@ endpoints! {
     put "/clusters/{id}/negative-list" => admission::save_negative_list,
     get "/admission-reviews" => admission::list_admission_reviews,
     post "/admission-reviews" => admission::review_project,
+    get "/land/projects" => land::list_projects,
+    post "/land/contracts" => land::register_contracts,
+    get "/land/projects/{id}" => land::get_project,
+    post "/land/projects/{id}/progress" => land::report_progress,
+    post "/land/projects/{id}/cases" => land::open_case,
+    get "/land/idle-candidates" => land::idle_candidates,
+    get "/land/cases" => land::list_cases,
+    get "/land/cases/{id}" => land::get_case,
+    post "/land/cases/{id}/steps" => land::advance_case,
+    get "/land/low-efficiency" => land::low_efficiency,
+    post "/land/disposal-plans" => land::add_plan,
+    post "/land/disposal-plans/{id}/progress" => land::report_disposal,
+    get "/land/standard-land" => land::standard_land,
     get "/reference" => reference::get_reference,
     get "/collection/catalogue" => collection::get_catalogue,
     get "/collection/{department}/{year}/template" => collection::get_template,

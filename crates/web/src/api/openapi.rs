@@ -68,6 +68,7 @@ impl Modify for SecuritySchemes {
         (name = "企业", description = "企业名录与一企一档"),
         (name = "集聚区", description = "产业集聚区"),
         (name = "项目准入", description = "各集聚区的产业准入负面清单（分版本）与拟入驻项目的准入审查"),
+        (name = "土地与项目", description = "宗地与供地合同、项目进展、闲置土地与项目退出案件、低效用地处置方案和标准地履约（按账号的数据范围）"),
         (name = "参考数据", description = "县区、行业、部门与代码表"),
         (name = "数据采集", description = "数据项目录、部门填报模板、数值报送（与网页导入相同的校验）与采集完成情况"),
         (name = "综合评价", description = "评价批次、结果排名、企业评分卡与异议（按账号的数据范围）"),

@@ -13,6 +13,7 @@ pub mod collection;
 pub mod enterprises;
 pub mod evaluation;
 pub mod home;
+pub mod land;
 pub mod login;
 pub mod messages;
 mod pager;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(enterprises::routes())
         .merge(clusters::routes())
         .merge(admission::routes())
+        .merge(land::routes())
         .merge(collection::routes())
         .merge(evaluation::routes())
         .merge(accounts::routes())

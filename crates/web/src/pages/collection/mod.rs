@@ -166,7 +166,7 @@ fn kind_label(kind: mujun_collect::ValueKind) -> &'static str {
 
 /// The `{id}` of a path; anything but a positive number names no page (404).
 #[derive(Clone, Copy, Debug)]
-struct Id(i64);
+pub(crate) struct Id(pub(crate) i64);
 
 impl FromRequestParts<AppState> for Id {
     type Rejection = PageError;
