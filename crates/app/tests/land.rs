@@ -115,9 +115,18 @@ async fn an_idle_case_runs_from_the_candidate_to_the_fee_decision() {
         assert_eq!(d.case.status, "调查");
         // The answer is due 30 days after service.
         assert_eq!(d.case.deadline, day(27), "{name}");
-        assert_eq!(d.next.iter().map(|n| n.id).collect::<Vec<_>>(), ["identification", "dismissal"]);
+        assert_eq!(
+            d.next.iter().map(|n| n.id).collect::<Vec<_>>(),
+            ["identification", "dismissal"]
+        );
         // Not on the public list before the 认定.
-        assert!(!app.public_idle_land().await.unwrap().iter().any(|r| r.holder == p.enterprise_name));
+        assert!(
+            !app.public_idle_land()
+                .await
+                .unwrap()
+                .iter()
+                .any(|r| r.holder == p.enterprise_name)
+        );
         // A fee decision now is not a step this case may take: refused, nothing stored.
         let e = app
             .advance_land_case(&land, case, &step(d.case.version, "fee_decision", "X"))
@@ -127,7 +136,11 @@ async fn an_idle_case_runs_from_the_candidate_to_the_fee_decision() {
         assert_eq!(app.land_case(&land, case).await.unwrap().steps.len(), 1);
         // 认定 without a cause is refused; with the enterprise's cause it goes on.
         let e = app
-            .advance_land_case(&land, case, &step(d.case.version, "identification", "驻自然资闲认〔2026〕101号"))
+            .advance_land_case(
+                &land,
+                case,
+                &step(d.case.version, "identification", "驻自然资闲认〔2026〕101号"),
+            )
             .await
             .unwrap_err();
         assert!(messages(e).contains("请选择闲置原因"), "{name}");
@@ -143,7 +156,11 @@ async fn an_idle_case_runs_from_the_candidate_to_the_fee_decision() {
         .unwrap();
         // Someone acting on the stale version is refused.
         let e = app
-            .advance_land_case(&land, case, &step(d.case.version, "notification", "驻自然资闲告〔2026〕101号"))
+            .advance_land_case(
+                &land,
+                case,
+                &step(d.case.version, "notification", "驻自然资闲告〔2026〕101号"),
+            )
             .await
             .unwrap_err();
         assert!(e.to_string().contains("已被他人修改"), "{name}: {e}");
@@ -153,21 +170,35 @@ async fn an_idle_case_runs_from_the_candidate_to_the_fee_decision() {
         assert_eq!(row.cause, "企业自身原因");
         let d = app.land_case(&land, case).await.unwrap();
         assert_eq!(d.next.iter().map(|n| n.id).collect::<Vec<_>>(), ["notification"]);
-        app.advance_land_case(&land, case, &step(d.case.version, "notification", "驻自然资闲告〔2026〕101号"))
-            .await
-            .unwrap();
+        app.advance_land_case(
+            &land,
+            case,
+            &step(d.case.version, "notification", "驻自然资闲告〔2026〕101号"),
+        )
+        .await
+        .unwrap();
         let d = app.land_case(&land, case).await.unwrap();
         // Idle one full year: the decision offered is the fee, not the take-back.
-        assert_eq!(d.next.iter().map(|n| n.id).collect::<Vec<_>>(), ["hearing", "fee_decision"]);
-        app.advance_land_case(&land, case, &step(d.case.version, "fee_decision", "驻自然资闲征〔2026〕101号"))
-            .await
-            .unwrap();
+        assert_eq!(
+            d.next.iter().map(|n| n.id).collect::<Vec<_>>(),
+            ["hearing", "fee_decision"]
+        );
+        app.advance_land_case(
+            &land,
+            case,
+            &step(d.case.version, "fee_decision", "驻自然资闲征〔2026〕101号"),
+        )
+        .await
+        .unwrap();
         let d = app.land_case(&land, case).await.unwrap();
         assert_eq!(d.case.status, "征缴闲置费决定");
         // The fee is 20 % of the price, to the fen.
         let price: f64 = p.price.replace(',', "").parse().unwrap();
         let fee: f64 = d.case.fee.replace(',', "").parse().unwrap();
-        assert!((fee - (price * 0.2 * 100.0).round() / 100.0).abs() < 0.005, "{name}: {fee} vs {price}");
+        assert!(
+            (fee - (price * 0.2 * 100.0).round() / 100.0).abs() < 0.005,
+            "{name}: {fee} vs {price}"
+        );
         assert_eq!(d.steps.len(), 4);
         assert!(d.steps.iter().all(|s| !s.document.is_empty()));
         // The enterprise sees its case, with its deadline on its home, and may not act on it.
@@ -175,17 +206,33 @@ async fn an_idle_case_runs_from_the_candidate_to_the_fee_decision() {
         assert_eq!(own_cases.len(), 1);
         assert!(app.land_case(&qiye, case).await.unwrap().next.is_empty());
         let home = app.enterprise_home(&qiye).await.unwrap();
-        assert!(home.land.iter().any(|t| t.text.contains("征缴闲置费决定")), "{name}");
+        assert!(
+            home.land.iter().any(|t| t.text.contains("征缴闲置费决定")),
+            "{name}"
+        );
         let e = app
             .advance_land_case(&qiye, case, &step(d.case.version, "closing", ""))
             .await
             .unwrap_err();
         assert!(matches!(e, AppError::Forbidden(_)));
         // Another county's officer does not see it.
-        let p_county = app.projects(&land).await.unwrap().into_iter().find(|x| x.id == p.id).unwrap();
-        let other = if p_county.county == "驿城区" { "suiping" } else { "yicheng" };
+        let p_county = app
+            .projects(&land)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|x| x.id == p.id)
+            .unwrap();
+        let other = if p_county.county == "驿城区" {
+            "suiping"
+        } else {
+            "yicheng"
+        };
         let other = login(&app, other).await;
-        assert!(matches!(app.land_case(&other, case).await.unwrap_err(), AppError::Forbidden(_)));
+        assert!(matches!(
+            app.land_case(&other, case).await.unwrap_err(),
+            AppError::Forbidden(_)
+        ));
         // Every step audited.
         assert!(audited(&app, "land.case_step", "ok").await >= 3);
         assert!(audited(&app, "land.case_open", "ok").await >= 1);
@@ -200,7 +247,12 @@ async fn a_government_cause_goes_to_the_negotiated_options_within_their_limits()
         let candidates = app.idle_candidates(&land).await.unwrap();
         let p = candidates.first().unwrap();
         let case = app
-            .open_land_case(&land, CaseKind::Idle, p.id, &step(0, "", "驻自然资闲调〔2026〕201号"))
+            .open_land_case(
+                &land,
+                CaseKind::Idle,
+                p.id,
+                &step(0, "", "驻自然资闲调〔2026〕201号"),
+            )
             .await
             .unwrap();
         let v = app.land_case(&land, case).await.unwrap().case.version;
@@ -237,18 +289,34 @@ async fn a_government_cause_goes_to_the_negotiated_options_within_their_limits()
             deadline: day(366),
             ..step(d.case.version, "negotiation", "驻自然资闲协〔2026〕201号")
         };
-        assert!(messages(app.advance_land_case(&land, case, &too_long).await.unwrap_err()).contains("超过法定上限"));
+        assert!(
+            messages(app.advance_land_case(&land, case, &too_long).await.unwrap_err())
+                .contains("超过法定上限")
+        );
         let today = Date::parse(&day(0)).unwrap();
         let limit = mujun_land::dates::add_months(today, 12).to_string();
-        app.advance_land_case(&land, case, &StepForm { deadline: limit, ..too_long })
-            .await
-            .unwrap();
+        app.advance_land_case(
+            &land,
+            case,
+            &StepForm {
+                deadline: limit,
+                ..too_long
+            },
+        )
+        .await
+        .unwrap();
         let d = app.land_case(&land, case).await.unwrap();
         assert_eq!(d.case.status, "协商处置");
         assert!(d.case.fee.is_empty());
         assert!(d.case.cause.contains("未按约定的期限和条件将土地交付使用"));
         // The government's cause also stops the exit clock of the project.
-        let after = app.projects(&land).await.unwrap().into_iter().find(|x| x.id == p.id).unwrap();
+        let after = app
+            .projects(&land)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|x| x.id == p.id)
+            .unwrap();
         assert!(after.exit.is_empty(), "{name}: {}", after.exit);
     })
     .await;
@@ -259,12 +327,16 @@ async fn an_exit_case_is_proposed_only_after_the_rectification_deadline() {
     each(async |app, name| {
         let city = login(&app, "city").await;
         let candidates = app.exit_candidates(&city).await.unwrap();
-        let p = candidates.first().unwrap_or_else(|| panic!("{name}: no exit candidate"));
+        let p = candidates
+            .first()
+            .unwrap_or_else(|| panic!("{name}: no exit candidate"));
         assert!(p.exit.contains("个月"), "{}", p.exit);
         // The land department does not run exit cases.
         let land = login(&app, "land").await;
         assert!(matches!(
-            app.open_land_case(&land, CaseKind::Exit, p.id, &step(0, "", "X")).await.unwrap_err(),
+            app.open_land_case(&land, CaseKind::Exit, p.id, &step(0, "", "X"))
+                .await
+                .unwrap_err(),
             AppError::Forbidden(_)
         ));
         // The rectification notice needs its deadline.
@@ -288,7 +360,11 @@ async fn an_exit_case_is_proposed_only_after_the_rectification_deadline() {
         let d = app.land_case(&city, case).await.unwrap();
         assert_eq!(d.case.deadline, day(30));
         let e = app
-            .advance_land_case(&city, case, &step(d.case.version, "exit_proposal", "驻集管〔2026〕10号"))
+            .advance_land_case(
+                &city,
+                case,
+                &step(d.case.version, "exit_proposal", "驻集管〔2026〕10号"),
+            )
             .await
             .unwrap_err();
         assert!(messages(e).contains("尚未届满"), "{name}");
@@ -420,7 +496,10 @@ async fn low_efficiency_parcels_get_one_plan_each_and_its_progress_is_kept() {
             .iter()
             .find(|p| p.plan_id.is_none())
             .unwrap_or_else(|| panic!("{name}: nothing flagged in the cluster"));
-        assert!(ledger.parcels.iter().all(|x| x.cluster == "驻马店装备产业集聚区"), "{name}: scoped");
+        assert!(
+            ledger.parcels.iter().all(|x| x.cluster == "驻马店装备产业集聚区"),
+            "{name}: scoped"
+        );
         let form = PlanForm {
             parcel_id: p.parcel_id,
             mode: "reinvest".into(),
@@ -428,12 +507,23 @@ async fn low_efficiency_parcels_get_one_plan_each_and_its_progress_is_kept() {
             deadline: day(90),
             area_mu: format!("{}", p.area_mu + 1.0),
         };
-        assert!(messages(app.add_disposal_plan(&zhuangbei, &form).await.unwrap_err()).contains("不超过宗地面积"));
+        assert!(
+            messages(app.add_disposal_plan(&zhuangbei, &form).await.unwrap_err()).contains("不超过宗地面积")
+        );
         let id = app
-            .add_disposal_plan(&zhuangbei, &PlanForm { area_mu: String::new(), ..form.clone() })
+            .add_disposal_plan(
+                &zhuangbei,
+                &PlanForm {
+                    area_mu: String::new(),
+                    ..form.clone()
+                },
+            )
             .await
             .unwrap();
-        assert!(messages(app.add_disposal_plan(&zhuangbei, &form).await.unwrap_err()).contains("已有未完成的处置方案"));
+        assert!(
+            messages(app.add_disposal_plan(&zhuangbei, &form).await.unwrap_err())
+                .contains("已有未完成的处置方案")
+        );
         let plan = app.disposal_plan(&zhuangbei, id).await.unwrap();
         assert_eq!(plan.area_mu, p.area_mu);
         let half = format!("{}", p.area_mu / 2.0);
@@ -468,13 +558,22 @@ async fn low_efficiency_parcels_get_one_plan_each_and_its_progress_is_kept() {
         assert!((plan.area_remaining_mu - p.area_mu / 2.0).abs() < 1e-9);
         // The cluster's deadlines include the plan.
         let todo = app.land_deadlines(&zhuangbei).await.unwrap();
-        assert!(todo.iter().any(|t| t.href == format!("/land/plans/{id}")), "{name}");
+        assert!(
+            todo.iter().any(|t| t.href == format!("/land/plans/{id}")),
+            "{name}"
+        );
         // Another county's officer does not see the plan.
         let suiping = login(&app, "suiping").await;
-        assert!(matches!(app.disposal_plan(&suiping, id).await.unwrap_err(), AppError::Forbidden(_)));
+        assert!(matches!(
+            app.disposal_plan(&suiping, id).await.unwrap_err(),
+            AppError::Forbidden(_)
+        ));
         // An enterprise may not plan.
         let qiye = login(&app, "qiye").await;
-        assert!(matches!(app.add_disposal_plan(&qiye, &form).await.unwrap_err(), AppError::Forbidden(_)));
+        assert!(matches!(
+            app.add_disposal_plan(&qiye, &form).await.unwrap_err(),
+            AppError::Forbidden(_)
+        ));
     })
     .await;
 }

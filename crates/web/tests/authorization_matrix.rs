@@ -211,135 +211,208 @@ async fn every_route_for_every_role() {
         );
         let far_id = far_result.enterprise_id;
         let public = [A, A, A, A, A, A, A, A, A, A];
-        let routes: Vec<(String, [Expect; 10])> = vec![
-            ("/".into(), everyone),
-            // Negative lists: whoever sees the cluster, but not an enterprise; reviews: the
-            // city, counties and clusters.
-            (format!("/clusters/{}/negative-list", zb.id), {
-                let mut e = clu(zb.id, &zb.region_code);
-                e[6] = D;
-                e
-            }),
-            (format!("/clusters/{}/negative-list", far_cluster.id), {
-                let mut e = clu(far_cluster.id, &far_cluster.region_code);
-                e[6] = D;
-                e
-            }),
-            ("/admission".into(), [L, D, A, D, A, A, D, D, D, D]),
-            ("/password".into(), everyone),
-            ("/enterprises".into(), business),
-            ("/enterprises.xlsx?region=411702".into(), business),
-            ("/messages".into(), everyone),
-            ("/api/v1/messages".into(), everyone),
-            ("/enterprises?class=A&sort=name&page=2".into(), business),
-            (format!("/enterprises/{}", own.id), own_e),
-            (format!("/enterprises/{}", far.id), far_e),
+        // Land: projects and cases scoped by the holder like the enterprise; plans by the
+        // parcel's place; the map like the cluster's negative list.
+        let own_project = s.app.projects(&qiye).await.unwrap().remove(0);
+        let projects = s.app.projects(&city).await.unwrap();
+        let far_project = projects
+            .iter()
+            .find(|p| p.county != "驿城区" && p.cluster != zb.name && p.enterprise_id != own.id)
+            .unwrap();
+        let by_place = |county: &str, cluster: &str, enterprise: Option<i64>| -> [Expect; 10] {
+            let c = if county == "驿城区" { A } else { D };
+            let k = if cluster == zb.name { A } else { D };
+            let me = if enterprise == Some(own.id) { A } else { D };
+            [L, D, A, A, c, k, me, D, A, D]
+        };
+        let own_p = by_place(&own_project.county, &own_project.cluster, Some(own.id));
+        let far_p = by_place(
+            &far_project.county,
+            &far_project.cluster,
+            Some(far_project.enterprise_id),
+        );
+        let idle_cases = s
+            .app
+            .land_cases(&city, mujun_app::land::CaseKind::Idle)
+            .await
+            .unwrap();
+        let far_case = idle_cases
+            .iter()
+            .find(|c| c.county != "驿城区" && c.cluster != zb.name && c.enterprise_id != own.id)
+            .unwrap();
+        let far_c = by_place(&far_case.county, &far_case.cluster, Some(far_case.enterprise_id));
+        let far_step = s.app.land_case(&city, far_case.id).await.unwrap().steps[0].id;
+        let plans = s.app.low_efficiency(&city, None).await.unwrap().plans;
+        let plan = &plans[0];
+        let plan_e = by_place(&plan.county, &plan.cluster, None);
+        let mut map_zb = clu(zb.id, &zb.region_code);
+        map_zb[6] = D;
+        let mut map_far = clu(far_cluster.id, &far_cluster.region_code);
+        map_far[6] = D;
+        let land_routes: Vec<(String, [Expect; 10])> = vec![
+            ("/land/projects".into(), business),
+            ("/land/projects.xlsx".into(), business),
+            ("/land/projects/template.xlsx".into(), city_only),
+            (format!("/land/projects/{}", own_project.id), own_p),
+            (format!("/land/projects/{}", far_project.id), far_p),
+            ("/land/idle".into(), business),
+            ("/land/idle.xlsx".into(), business),
+            ("/land/exit".into(), business),
+            ("/land/exit.xlsx".into(), business),
+            ("/land/low-efficiency".into(), business),
+            ("/land/low-efficiency.xlsx".into(), business),
+            ("/land/standard".into(), business),
+            ("/land/standard/incentives.xlsx".into(), business),
+            (format!("/land/cases/{}", far_case.id), far_c),
             (
-                format!("/enterprises/{}/history?year=2024&field=tax_paid", own.id),
-                own_e,
+                format!("/land/cases/{}/steps/{far_step}/document.pdf", far_case.id),
+                far_c,
             ),
-            (
-                format!("/enterprises/{}/history?year=2024&field=tax_paid", far.id),
-                far_e,
-            ),
-            ("/enterprises/new".into(), city_only),
-            (format!("/enterprises/{}/edit", own.id), city_only),
-            ("/clusters".into(), business),
-            (format!("/clusters/{}", zb.id), clu(zb.id, &zb.region_code)),
-            (
-                format!("/clusters/{}", far_cluster.id),
-                clu(far_cluster.id, &far_cluster.region_code),
-            ),
-            ("/clusters/new".into(), city_only),
-            (format!("/clusters/{}/edit", zb.id), city_only),
-            ("/accounts".into(), admin_only),
-            ("/accounts.xlsx".into(), admin_only),
-            ("/accounts/bulk".into(), admin_only),
-            ("/accounts/new".into(), admin_only),
-            (format!("/accounts/{account}/edit"), admin_only),
-            ("/audit".into(), auditor_only),
-            ("/audit.xlsx?outcome=denied".into(), auditor_only),
-            ("/audit/verify".into(), auditor_only),
-            ("/account/security".into(), everyone),
-            ("/account/tokens".into(), token_holders),
-            ("/account-requests".into(), security_admin_only),
-            ("/setup".into(), city_only),
-            ("/collection".into(), collectors),
-            (format!("/collection/rounds/{round}"), collectors),
-            ("/collection/import?department=tax&year=2024".into(), collectors),
-            ("/collection/template?department=tax&year=2024".into(), collectors),
-            ("/collection/disputes".into(), department_only),
-            ("/collection/disputes.xlsx?year=2024".into(), department_only),
-            ("/collection/quality?year=2024".into(), collectors),
-            ("/collection/quality.csv?year=2024".into(), collectors),
-            ("/collection/catalogue".into(), everyone),
-            ("/self-check".into(), enterprise_only),
-            ("/land".into(), collectors),
-            ("/api/v1/me".into(), everyone),
-            ("/api/v1/enterprises".into(), business),
-            (format!("/api/v1/enterprises/{}", own.id), own_e),
-            (format!("/api/v1/enterprises/{}", far.id), far_e),
-            (
-                format!(
-                    "/api/v1/enterprises/{}/figures/tax_paid/history?year=2024",
-                    far.id
-                ),
-                far_e,
-            ),
-            ("/api/v1/clusters".into(), business),
-            (
-                format!("/api/v1/clusters/{}", far_cluster.id),
-                clu(far_cluster.id, &far_cluster.region_code),
-            ),
-            ("/api/v1/reference".into(), everyone),
-            ("/api/v1/collection/catalogue".into(), everyone),
-            ("/api/v1/collection/tax/2024/template".into(), collectors),
-            (format!("/api/v1/collection/rounds/{round}"), collectors),
-            // Evaluation runs.
-            ("/runs".into(), business),
-            (format!("/runs/{run}"), results),
-            (format!("/runs/{run}/ranking?class=B&sort=total"), results),
-            (format!("/runs/{run}/ranking.xlsx"), results),
-            (format!("/runs/{run}/summary.pdf"), results),
-            (format!("/runs/{run}/notice.pdf"), city_only),
-            (format!("/runs/{run}/results.xlsx"), city_only),
-            (format!("/runs/{run}/snapshot.csv"), city_only),
-            (format!("/runs/{run}/method.toml"), city_only),
-            (format!("/runs/{run}/adjustments.csv"), city_only),
-            (format!("/runs/{run}/enterprises/{}", own.id), own_card),
-            (format!("/runs/{run}/enterprises/{far_id}"), far_card),
-            (format!("/runs/{run}/enterprises/{}/card.pdf", own.id), own_card),
-            (format!("/runs/{run}/enterprises/{far_id}/card.pdf"), far_card),
-            // The policy sheet: scoped like the score card.
-            (format!("/runs/{run}/enterprises/{}/policies", own.id), own_card),
-            (format!("/runs/{run}/enterprises/{far_id}/policies"), far_card),
-            (format!("/enterprises/{}/classes", own.id), own_e),
-            (format!("/enterprises/{}/classes", far.id), far_e),
-            ("/objections".into(), business),
-            (format!("/objections?run={run}"), business),
-            (format!("/objections.xlsx?run={run}"), business),
-            (format!("/objections/{objection}/attachment"), own_e),
-            ("/methods".into(), city_only),
-            ("/methods?method=preset:henan-2019".into(), city_only),
-            ("/policies".into(), business),
-            ("/policies?edit=1".into(), business),
-            (format!("/policies/lists?run={run}&department=power"), collectors),
-            (
-                format!("/policies/lists.xlsx?run={run}&department=power"),
-                collectors,
-            ),
-            ("/public/runs".into(), public),
-            ("/activate".into(), public),
-            (format!("/public/runs/{run}"), public),
-            (format!("/public/runs/{run}?class=A&q=%E9%A9%BB"), public),
-            (format!("/public/runs/{run}/list.xlsx"), public),
-            ("/api/v1/runs".into(), business),
-            (format!("/api/v1/runs/{run}"), results),
-            (format!("/api/v1/runs/{run}/results?class=C"), results),
-            (format!("/api/v1/runs/{run}/results/{}", own.id), own_card),
-            (format!("/api/v1/runs/{run}/results/{far_id}"), far_card),
-            ("/api/v1/objections".into(), business),
+            (format!("/land/plans/{}", plan.id), plan_e),
+            (format!("/clusters/{}/map", zb.id), map_zb),
+            (format!("/clusters/{}/map?by=tax", far_cluster.id), map_far),
+            ("/public/idle-land".into(), public),
+            ("/api/v1/land/projects".into(), business),
+            (format!("/api/v1/land/projects/{}", own_project.id), own_p),
+            (format!("/api/v1/land/projects/{}", far_project.id), far_p),
+            ("/api/v1/land/idle-candidates".into(), business),
+            ("/api/v1/land/cases?kind=exit".into(), business),
+            (format!("/api/v1/land/cases/{}", far_case.id), far_c),
+            ("/api/v1/land/low-efficiency".into(), business),
+            ("/api/v1/land/standard-land".into(), business),
         ];
+        let routes: Vec<(String, [Expect; 10])> = land_routes
+            .into_iter()
+            .chain(vec![
+                ("/".into(), everyone),
+                // Negative lists: whoever sees the cluster, but not an enterprise; reviews: the
+                // city, counties and clusters.
+                (format!("/clusters/{}/negative-list", zb.id), {
+                    let mut e = clu(zb.id, &zb.region_code);
+                    e[6] = D;
+                    e
+                }),
+                (format!("/clusters/{}/negative-list", far_cluster.id), {
+                    let mut e = clu(far_cluster.id, &far_cluster.region_code);
+                    e[6] = D;
+                    e
+                }),
+                ("/admission".into(), [L, D, A, D, A, A, D, D, D, D]),
+                ("/password".into(), everyone),
+                ("/enterprises".into(), business),
+                ("/enterprises.xlsx?region=411702".into(), business),
+                ("/messages".into(), everyone),
+                ("/api/v1/messages".into(), everyone),
+                ("/enterprises?class=A&sort=name&page=2".into(), business),
+                (format!("/enterprises/{}", own.id), own_e),
+                (format!("/enterprises/{}", far.id), far_e),
+                (
+                    format!("/enterprises/{}/history?year=2024&field=tax_paid", own.id),
+                    own_e,
+                ),
+                (
+                    format!("/enterprises/{}/history?year=2024&field=tax_paid", far.id),
+                    far_e,
+                ),
+                ("/enterprises/new".into(), city_only),
+                (format!("/enterprises/{}/edit", own.id), city_only),
+                ("/clusters".into(), business),
+                (format!("/clusters/{}", zb.id), clu(zb.id, &zb.region_code)),
+                (
+                    format!("/clusters/{}", far_cluster.id),
+                    clu(far_cluster.id, &far_cluster.region_code),
+                ),
+                ("/clusters/new".into(), city_only),
+                (format!("/clusters/{}/edit", zb.id), city_only),
+                ("/accounts".into(), admin_only),
+                ("/accounts.xlsx".into(), admin_only),
+                ("/accounts/bulk".into(), admin_only),
+                ("/accounts/new".into(), admin_only),
+                (format!("/accounts/{account}/edit"), admin_only),
+                ("/audit".into(), auditor_only),
+                ("/audit.xlsx?outcome=denied".into(), auditor_only),
+                ("/audit/verify".into(), auditor_only),
+                ("/account/security".into(), everyone),
+                ("/account/tokens".into(), token_holders),
+                ("/account-requests".into(), security_admin_only),
+                ("/setup".into(), city_only),
+                ("/collection".into(), collectors),
+                (format!("/collection/rounds/{round}"), collectors),
+                ("/collection/import?department=tax&year=2024".into(), collectors),
+                ("/collection/template?department=tax&year=2024".into(), collectors),
+                ("/collection/disputes".into(), department_only),
+                ("/collection/disputes.xlsx?year=2024".into(), department_only),
+                ("/collection/quality?year=2024".into(), collectors),
+                ("/collection/quality.csv?year=2024".into(), collectors),
+                ("/collection/catalogue".into(), everyone),
+                ("/self-check".into(), enterprise_only),
+                ("/land".into(), collectors),
+                ("/api/v1/me".into(), everyone),
+                ("/api/v1/enterprises".into(), business),
+                (format!("/api/v1/enterprises/{}", own.id), own_e),
+                (format!("/api/v1/enterprises/{}", far.id), far_e),
+                (
+                    format!(
+                        "/api/v1/enterprises/{}/figures/tax_paid/history?year=2024",
+                        far.id
+                    ),
+                    far_e,
+                ),
+                ("/api/v1/clusters".into(), business),
+                (
+                    format!("/api/v1/clusters/{}", far_cluster.id),
+                    clu(far_cluster.id, &far_cluster.region_code),
+                ),
+                ("/api/v1/reference".into(), everyone),
+                ("/api/v1/collection/catalogue".into(), everyone),
+                ("/api/v1/collection/tax/2024/template".into(), collectors),
+                (format!("/api/v1/collection/rounds/{round}"), collectors),
+                // Evaluation runs.
+                ("/runs".into(), business),
+                (format!("/runs/{run}"), results),
+                (format!("/runs/{run}/ranking?class=B&sort=total"), results),
+                (format!("/runs/{run}/ranking.xlsx"), results),
+                (format!("/runs/{run}/summary.pdf"), results),
+                (format!("/runs/{run}/notice.pdf"), city_only),
+                (format!("/runs/{run}/results.xlsx"), city_only),
+                (format!("/runs/{run}/snapshot.csv"), city_only),
+                (format!("/runs/{run}/method.toml"), city_only),
+                (format!("/runs/{run}/adjustments.csv"), city_only),
+                (format!("/runs/{run}/enterprises/{}", own.id), own_card),
+                (format!("/runs/{run}/enterprises/{far_id}"), far_card),
+                (format!("/runs/{run}/enterprises/{}/card.pdf", own.id), own_card),
+                (format!("/runs/{run}/enterprises/{far_id}/card.pdf"), far_card),
+                // The policy sheet: scoped like the score card.
+                (format!("/runs/{run}/enterprises/{}/policies", own.id), own_card),
+                (format!("/runs/{run}/enterprises/{far_id}/policies"), far_card),
+                (format!("/enterprises/{}/classes", own.id), own_e),
+                (format!("/enterprises/{}/classes", far.id), far_e),
+                ("/objections".into(), business),
+                (format!("/objections?run={run}"), business),
+                (format!("/objections.xlsx?run={run}"), business),
+                (format!("/objections/{objection}/attachment"), own_e),
+                ("/methods".into(), city_only),
+                ("/methods?method=preset:henan-2019".into(), city_only),
+                ("/policies".into(), business),
+                ("/policies?edit=1".into(), business),
+                (format!("/policies/lists?run={run}&department=power"), collectors),
+                (
+                    format!("/policies/lists.xlsx?run={run}&department=power"),
+                    collectors,
+                ),
+                ("/public/runs".into(), public),
+                ("/activate".into(), public),
+                (format!("/public/runs/{run}"), public),
+                (format!("/public/runs/{run}?class=A&q=%E9%A9%BB"), public),
+                (format!("/public/runs/{run}/list.xlsx"), public),
+                ("/api/v1/runs".into(), business),
+                (format!("/api/v1/runs/{run}"), results),
+                (format!("/api/v1/runs/{run}/results?class=C"), results),
+                (format!("/api/v1/runs/{run}/results/{}", own.id), own_card),
+                (format!("/api/v1/runs/{run}/results/{far_id}"), far_card),
+                ("/api/v1/objections".into(), business),
+            ])
+            .collect();
         let mut mismatches = Vec::new();
         for (path, expected) in &routes {
             for (i, role) in ROLES.iter().enumerate() {
@@ -529,6 +602,47 @@ async fn state_changing_routes_refuse_other_roles() {
                 [L, D, A, D, D, D, D, D, D, D],
             ),
         ]);
+        // Land: contracts by the land keepers; idle cases likewise; plans by the city, counties
+        // and clusters within their scope.
+        let city = s
+            .app
+            .login("city", PASSWORD, "127.0.0.1", None)
+            .await
+            .unwrap()
+            .actor;
+        let own_project = s.app.projects(&qiye).await.unwrap().remove(0).id;
+        let open_path: &'static str =
+            Box::leak(format!("/land/projects/{own_project}/cases").into_boxed_str());
+        let case = s
+            .app
+            .land_cases(&city, mujun_app::land::CaseKind::Idle)
+            .await
+            .unwrap()[0]
+            .id;
+        let step_path: &'static str = Box::leak(format!("/land/cases/{case}/steps").into_boxed_str());
+        let plan = s.app.low_efficiency(&city, None).await.unwrap().plans.remove(0);
+        let plan_path: &'static str = Box::leak(format!("/land/plans/{}", plan.id).into_boxed_str());
+        let plan_county = if plan.county == "驿城区" { A } else { D };
+        let plan_cluster = if plan.cluster == "驻马店装备产业集聚区" {
+            A
+        } else {
+            D
+        };
+        posts.extend(vec![
+            ("/land/projects", vec![("certificate_no", "")], city_only),
+            (open_path, vec![("kind", "idle"), ("version", "0")], city_only),
+            (step_path, vec![("version", "0"), ("step", "closing")], city_only),
+            (
+                "/land/plans",
+                vec![("parcel_id", "0")],
+                [L, D, A, D, A, A, D, D, D, D],
+            ),
+            (
+                plan_path,
+                vec![("version", "0"), ("area_disposed_mu", "")],
+                [L, D, A, D, plan_county, plan_cluster, D, D, D, D],
+            ),
+        ]);
         let mut mismatches = Vec::new();
         for (path, fields, expected) in &posts {
             for (i, role) in ROLES.iter().enumerate() {
@@ -564,6 +678,30 @@ async fn state_changing_routes_refuse_other_roles() {
             ("/setup/registry".into(), vec![("year", "2024")], city_only),
             ("/setup/classes".into(), vec![], city_only),
             ("/setup/figures".into(), vec![("year", "2023")], city_only),
+            // Contracts from a workbook: the land keepers; progress: whoever may report it for
+            // the enterprise user's project (its county, its cluster, itself).
+            ("/land/projects/import".into(), vec![], city_only),
+            (
+                format!("/land/projects/{own_project}/progress"),
+                vec![("stage", "building")],
+                {
+                    let e = s
+                        .app
+                        .projects(&city)
+                        .await
+                        .unwrap()
+                        .into_iter()
+                        .find(|p| p.id == own_project)
+                        .unwrap();
+                    let c = if e.county == "驿城区" { A } else { D };
+                    let k = if e.cluster == "驻马店装备产业集聚区" {
+                        A
+                    } else {
+                        D
+                    };
+                    [L, D, A, D, c, k, A, D, D, D]
+                },
+            ),
         ];
         for (path, fields, expected) in &uploads {
             for (i, role) in ROLES.iter().enumerate() {

@@ -145,12 +145,16 @@ async fn exit_export(State(state): State<AppState>, user: PageUser) -> Result<Re
     ))
 }
 
+/// The form opening a case: its kind and the first step (no `flatten`: form values are text).
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct OpenForm {
-    #[serde(default)]
     kind: String,
-    #[serde(flatten)]
-    step: StepForm,
+    doc_no: String,
+    issued_on: String,
+    served_on: String,
+    deadline: String,
+    note: String,
 }
 
 async fn open(
@@ -159,7 +163,15 @@ async fn open(
     CsrfForm { user, form }: CsrfForm<OpenForm>,
 ) -> Result<Response, PageError> {
     let kind = CaseKind::parse(&form.kind).unwrap_or(CaseKind::Idle);
-    match state.app.open_land_case(&user.actor, kind, id, &form.step).await {
+    let step = StepForm {
+        doc_no: form.doc_no,
+        issued_on: form.issued_on,
+        served_on: form.served_on,
+        deadline: form.deadline,
+        note: form.note,
+        ..StepForm::default()
+    };
+    match state.app.open_land_case(&user.actor, kind, id, &step).await {
         Ok(case) => Ok(Redirect::to(&format!("/land/cases/{case}?msg=case_opened")).into_response()),
         Err(e) => {
             let errors = form_messages(e)?;
