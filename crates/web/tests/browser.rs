@@ -1073,6 +1073,7 @@ async fn an_enterprise_reads_its_home_on_a_phone() {
         format!("/enterprises/{own}/classes"),
         format!("/runs/{run}/enterprises/{own}"),
         format!("/runs/{run}/enterprises/{own}/policies"),
+        "/land/projects".to_owned(),
     ];
     let mut wide = Vec::new();
     for p in &pages {
@@ -1211,6 +1212,149 @@ async fn a_county_officer_reviews_a_project_against_the_clusters_negative_list()
         list.contains("化学原料和化学制品制造业") && list.contains("限制"),
         "{list}"
     );
+    c.close().await.unwrap();
+    server.stop().await;
+    store.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_land_officer_takes_an_idle_candidate_to_the_fee_decision_and_the_enterprise_sees_it() {
+    if !enabled() {
+        return;
+    }
+    let (store, app) = demo_app().await;
+    let qiye = app_actor(&app, "qiye").await;
+    let project = app.projects(&qiye).await.unwrap().remove(0);
+    let server = serve(app).await;
+    let base = server.base.clone();
+    let (c, _driver, _profile) = browser().await;
+    let shots = screenshots();
+    c.set_window_size(1366, 1000).await.unwrap();
+    login(&c, &base, "land").await;
+    // From the navigation to the candidate list, where the enterprise's project is new.
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.find(Locator::Css("nav.side a[href='/land/idle']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let candidates = text_until(&c, "[data-testid=candidates]", &project.contract_no).await;
+    assert!(candidates.contains("满 1 年未动工开发"), "{candidates}");
+    c.find(Locator::Css(&format!(
+        "[data-testid=candidates] a[href='/land/projects/{}'].button",
+        project.id
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    // Open the case: the investigation notice.
+    let form = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=open-idle]"))
+        .await
+        .unwrap();
+    form.find(Locator::Css("input[name=doc_no]"))
+        .await
+        .unwrap()
+        .send_keys("驻自然资闲调〔2026〕66号")
+        .await
+        .unwrap();
+    form.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    text_until(&c, "[data-testid=steps]", "闲置土地调查通知书").await;
+    // 认定: the enterprise's own cause; then the hearing notice; then the fee decision.
+    for (step, doc) in [
+        ("identification", "驻自然资闲认〔2026〕66号"),
+        ("notification", "驻自然资闲告〔2026〕66号"),
+        ("fee_decision", "驻自然资闲征〔2026〕66号"),
+    ] {
+        let form = c
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(&format!("[data-testid=step-{step}]")))
+            .await
+            .unwrap();
+        form.find(Locator::Css("input[name=doc_no]"))
+            .await
+            .unwrap()
+            .send_keys(doc)
+            .await
+            .unwrap();
+        if step == "identification" {
+            form.find(Locator::Css("select[name=cause]"))
+                .await
+                .unwrap()
+                .select_by_value("enterprise")
+                .await
+                .unwrap();
+        }
+        form.find(Locator::Css("button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        text_until(&c, "[data-testid=steps]", doc).await;
+    }
+    let status = text_of(&c, "[data-testid=status]").await;
+    assert_eq!(status, "征缴闲置费决定");
+    let fee = text_of(&c, "[data-testid=fee]").await;
+    assert!(fee.ends_with(" 元"), "{fee}");
+    std::fs::write(shots.join("land-idle-case.png"), c.screenshot().await.unwrap()).unwrap();
+    // Download the fee decision: a PDF, as the browser gets it.
+    let link = c
+        .find(Locator::XPath("//a[contains(., '征缴土地闲置费决定书')]"))
+        .await
+        .unwrap();
+    let href = link.attr("href").await.unwrap().unwrap();
+    let got = c
+        .execute_async(
+            "var cb = arguments[arguments.length - 1];
+             fetch(arguments[0]).then(function (r) {
+               return r.arrayBuffer().then(function (b) {
+                 var head = String.fromCharCode.apply(null, new Uint8Array(b).slice(0, 5));
+                 cb([r.status, r.headers.get('content-type'), head, b.byteLength]);
+               });
+             });",
+            vec![serde_json::json!(href)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(got[0].as_i64(), Some(200), "{got:?}");
+    assert_eq!(got[1].as_str(), Some("application/pdf"));
+    assert_eq!(got[2].as_str(), Some("%PDF-"));
+    assert!(got[3].as_i64().unwrap() > 5_000, "{got:?}");
+    // The enterprise sees its case from its home page.
+    logout(&c).await;
+    login(&c, &base, "qiye").await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    let todo = text_until(&c, "[data-testid=land-todo]", "征缴闲置费决定").await;
+    assert!(todo.contains("期限"), "{todo}");
+    c.find(Locator::Css("[data-testid=land-todo] a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let case = text_until(&c, "[data-testid=case]", "征缴闲置费决定").await;
+    assert!(case.contains(&fee), "{case}");
+    assert!(
+        c.find(Locator::Css("form[data-testid^=step-]")).await.is_err(),
+        "no form for the enterprise"
+    );
+    std::fs::write(
+        shots.join("land-idle-case-enterprise.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
     c.close().await.unwrap();
     server.stop().await;
     store.cleanup().await;

@@ -208,15 +208,13 @@ async fn show_case(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let d = state.app.land_case(&user.actor, id).await?;
-    let (list, href) = if d.case.kind_id == CaseKind::Exit.id() {
-        ("项目退出", "/land/exit")
+    let href = if d.case.kind_id == CaseKind::Exit.id() {
+        "/land/exit"
     } else {
-        ("闲置土地", "/land/idle")
+        "/land/idle"
     };
     let title = format!("{} · {}", d.case.kind, d.case.enterprise_name);
-    let l = layout(state, user, &title, href, msg)
-        .await?
-        .under(list.to_owned(), href.to_owned());
+    let l = layout(state, user, &title, href, msg).await?;
     let form = form.unwrap_or_default();
     Ok((status, render(&CasePage { l, d, form, errors })?).into_response())
 }

@@ -129,8 +129,7 @@ async fn show_plan(
         "/land/low-efficiency",
         msg,
     )
-    .await?
-    .under("低效用地".to_owned(), "/land/low-efficiency".to_owned());
+    .await?;
     let form = form.unwrap_or_else(|| DisposalForm {
         area_disposed_mu: format!("{}", p.area_disposed_mu),
         ..DisposalForm::default()

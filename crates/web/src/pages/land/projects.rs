@@ -161,17 +161,7 @@ pub(super) async fn show_detail(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let p = state.app.project(&user.actor, id).await?;
-    let l = layout(state, user, &p.p.project_name, "/land/projects", msg)
-        .await?
-        .under(
-            if user.actor.enterprise_id.is_some() {
-                "我的项目"
-            } else {
-                "项目与合同"
-            }
-            .to_owned(),
-            "/land/projects".to_owned(),
-        );
+    let l = layout(state, user, &p.p.project_name, "/land/projects", msg).await?;
     let form = form.unwrap_or_else(|| ProgressForm {
         stage: "building".into(),
         ..ProgressForm::default()
