@@ -291,7 +291,29 @@ impl App {
                 });
             }
         }
-        // Land deadlines (open case steps, disposal plans) of whoever answers for them.
+        // New land findings for whoever opens the cases, then the deadlines (open case steps,
+        // disposal plans) of whoever answers for them.
+        let rights = self.land_rights(actor).await?;
+        if rights.handles_idle {
+            let n = self.idle_candidates(actor).await?.len();
+            if n > 0 {
+                todo.push(Todo {
+                    text: format!("疑似闲置土地 {n} 宗待立案调查"),
+                    href: "/land/idle".into(),
+                    overdue: false,
+                });
+            }
+        }
+        if rights.handles_exit {
+            let n = self.exit_candidates(actor).await?.len();
+            if n > 0 {
+                todo.push(Todo {
+                    text: format!("符合退出情形的项目 {n} 个待发出限期整改通知"),
+                    href: "/land/exit".into(),
+                    overdue: false,
+                });
+            }
+        }
         let land = self.land_deadlines(actor).await?;
         let more = land.len().saturating_sub(LAND_TODO_SHOWN);
         for d in land.into_iter().take(LAND_TODO_SHOWN) {

@@ -360,7 +360,8 @@ pub async fn progress_attachment(
     Ok(row.and_then(|(c, n, b)| Some((c, n?, b?))))
 }
 
-/// A parcel with where it lies and its first holder (the map, the five kinds).
+/// A parcel with where it lies and its first holder — the largest share, or the contract's
+/// holder when no share is recorded (the map, the five kinds).
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct PlacedParcel {
     /// Id.
@@ -419,14 +420,18 @@ pub(crate) fn parcel_scope_sql(scope: &Scope, sql: &mut String, next: &mut usize
         Scope::Region(r) => ("p.region_code = $", ScopeValue::Text(r.clone())),
         Scope::Cluster(c) => ("p.cluster_id = $", ScopeValue::Int(*c)),
         Scope::Enterprise(e) => (
-            "EXISTS (SELECT 1 FROM parcel_holders x WHERE x.parcel_id = p.id AND x.enterprise_id = $",
+            "EXISTS (SELECT 1 FROM parcel_holders x WHERE x.parcel_id = p.id AND x.enterprise_id = $N) \
+             OR EXISTS (SELECT 1 FROM land_contracts x WHERE x.parcel_id = p.id AND x.enterprise_id = $N)",
             ScopeValue::Int(*e),
         ),
     };
-    sql.push_str(&format!(" AND {cond}{next}"));
-    if matches!(scope, Scope::Enterprise(_)) {
-        sql.push(')');
-    }
+    // One parameter, possibly used twice (`$N`).
+    let cond = if cond.contains("$N") {
+        format!("({})", cond.replace("$N", &format!("${next}")))
+    } else {
+        format!("{cond}{next}")
+    };
+    sql.push_str(&format!(" AND {cond}"));
     *next += 1;
     Some(value)
 }
@@ -439,9 +444,11 @@ pub async fn placed_parcels(
 ) -> Result<Vec<PlacedParcel>, StoreError> {
     let mut sql = String::from(
         "SELECT p.id, p.certificate_no, p.area_mu, p.supply_date, p.land_use, p.location, p.region_code, p.cluster_id, p.polygon, \
-         (SELECT h.enterprise_id FROM parcel_holders h WHERE h.parcel_id = p.id ORDER BY h.share_mu DESC, h.enterprise_id LIMIT 1) AS holder_id, \
-         (SELECT e.name FROM parcel_holders h JOIN enterprises e ON e.id = h.enterprise_id WHERE h.parcel_id = p.id \
-          ORDER BY h.share_mu DESC, h.enterprise_id LIMIT 1) AS holder_name, \
+         COALESCE((SELECT h.enterprise_id FROM parcel_holders h WHERE h.parcel_id = p.id ORDER BY h.share_mu DESC, h.enterprise_id LIMIT 1), \
+          (SELECT c.enterprise_id FROM land_contracts c WHERE c.parcel_id = p.id)) AS holder_id, \
+         COALESCE((SELECT e.name FROM parcel_holders h JOIN enterprises e ON e.id = h.enterprise_id WHERE h.parcel_id = p.id \
+          ORDER BY h.share_mu DESC, h.enterprise_id LIMIT 1), \
+          (SELECT e.name FROM land_contracts c JOIN enterprises e ON e.id = c.enterprise_id WHERE c.parcel_id = p.id)) AS holder_name, \
          (SELECT c.id FROM land_contracts c WHERE c.parcel_id = p.id) AS contract_id \
          FROM land_parcels p WHERE 1 = 1",
     );

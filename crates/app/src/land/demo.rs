@@ -210,7 +210,9 @@ impl App {
                 "产业集聚区内",
             )
             .await?;
-            land::set_shares(tx, parcel_id, &[(enterprise, area_mu)]).await?;
+            // No holding is recorded for the demo's project parcels: the demo's land areas come
+            // from the figures, and a holding would replace an enterprise's evaluated area with
+            // its parcels' (see `collection::land`). The contract names the holder.
             land_projects::set_place(tx, parcel_id, Some(region), Some(cluster), Some(&polygon)).await?;
             let contract = NewContract {
                 parcel_id,
