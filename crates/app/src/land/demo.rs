@@ -73,6 +73,9 @@ fn rectangle(lon: f64, lat: f64, area_mu: f64, ratio: f64) -> String {
     )
 }
 
+/// An enterprise that gets a project: (id, county code, cluster id).
+pub(crate) type Holder = (i64, String, i64);
+
 /// What the demo makes of a project.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Story {
@@ -132,21 +135,21 @@ impl App {
     pub(crate) async fn seed_land_demo(
         &self,
         tx: &mut Tx,
-        enterprises: &[(i64, String, i64)],
+        enterprises: &[Holder],
         demo_enterprise: Option<i64>,
         seed: u64,
     ) -> Result<(), AppError> {
         let today = today();
         let mut rng = Rng(seed ^ 0x1A4D);
         // Round-robin over the clusters so every cluster gets projects.
-        let mut by_cluster: Vec<(i64, Vec<&(i64, String, i64)>)> = Vec::new();
+        let mut by_cluster: Vec<(i64, Vec<&Holder>)> = Vec::new();
         for e in enterprises {
             match by_cluster.iter_mut().find(|(c, _)| *c == e.2) {
                 Some((_, v)) => v.push(e),
                 None => by_cluster.push((e.2, vec![e])),
             }
         }
-        let mut chosen: Vec<&(i64, String, i64)> = Vec::new();
+        let mut chosen: Vec<&Holder> = Vec::new();
         if let Some(d) = demo_enterprise.and_then(|d| enterprises.iter().find(|e| e.0 == d)) {
             chosen.push(d);
         }
