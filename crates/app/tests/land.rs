@@ -8,7 +8,7 @@
 use mujun_app::land::CaseKind;
 use mujun_app::land::cases::StepForm;
 use mujun_app::land::contracts::ContractForm;
-use mujun_app::land::low::{DisposalForm, PlanForm};
+use mujun_app::land::plans::{DisposalForm, PlanForm};
 use mujun_app::land::progress::ProgressForm;
 use mujun_app::{Actor, App, AppError, HashCost, Security};
 use mujun_domain::Date;

@@ -5,9 +5,9 @@
 //! until its disposal is done.
 
 use mujun_domain::Date;
-use mujun_land::cases::{CaseKind, Step, negotiated_limit, next_steps, rule_deadline};
+use mujun_land::cases::{CaseKind, Step, next_steps};
 use mujun_land::idle::{self, Cause, Idleness, NegotiatedOption};
-use mujun_store::land_cases::{self, CaseRow, CaseStep, NewStep};
+use mujun_store::land_cases::{self, CaseRow, CaseStep};
 use mujun_store::land_projects;
 use mujun_store::{Scope, StoreError};
 use serde_json::json;
@@ -17,7 +17,7 @@ use super::projects::{CaseIndex, ProjectView, project_view};
 use super::{LandRights, today, yuan};
 use crate::audit::{Who, write};
 use crate::evaluation::format::number;
-use crate::{Actor, App, AppError, FieldError};
+use crate::{Actor, App, AppError};
 
 /// A case state in words (the last step).
 pub fn status_label(status: &str) -> &'static str {
@@ -555,140 +555,6 @@ impl App {
         Ok(())
     }
 
-    /// Checks a step's form; every problem named by its field.
-    fn check_case_step(
-        &self,
-        form: &StepForm,
-        step: Step,
-        last_issued: Option<Date>,
-        price_fen: i64,
-        idleness: Option<Idleness>,
-    ) -> Result<CheckedStep, AppError> {
-        let rules = &self.land.cases;
-        let today = today();
-        let mut problems = Vec::new();
-        let mut bad = |field: &'static str, message: String| problems.push(FieldError { field, message });
-        let doc_no = form.doc_no.trim().to_owned();
-        if step.document().is_some() && doc_no.is_empty() {
-            bad("doc_no", format!("请填写{}的文号", step.document().unwrap_or("")));
-        }
-        let issued = if form.issued_on.trim().is_empty() {
-            today
-        } else {
-            match Date::parse(form.issued_on.trim()) {
-                Ok(d) if d <= today => d,
-                _ => {
-                    bad(
-                        "issued_on",
-                        format!("签发日期“{}”应为不晚于今天的日期", form.issued_on.trim()),
-                    );
-                    today
-                }
-            }
-        };
-        if let Some(last) = last_issued
-            && issued < last
-        {
-            bad(
-                "issued_on",
-                format!("签发日期 {issued} 早于上一步骤的日期 {last}"),
-            );
-        }
-        let served = match form.served_on.trim() {
-            "" => None,
-            t => match Date::parse(t) {
-                Ok(d) if d >= issued && d <= today => Some(d),
-                _ => {
-                    bad("served_on", format!("送达日期“{t}”应在签发日期与今天之间"));
-                    None
-                }
-            },
-        };
-        let typed_deadline = match form.deadline.trim() {
-            "" => None,
-            t => match Date::parse(t) {
-                Ok(d) if d > issued => Some(d),
-                _ => {
-                    bad("deadline", format!("期限“{t}”应为签发日期之后的日期"));
-                    None
-                }
-            },
-        };
-        let mut cause = None;
-        let mut option = None;
-        let mut deadline = rule_deadline(step, served.unwrap_or(issued), rules);
-        match step {
-            Step::Identification => match Cause::parse(form.cause.trim()) {
-                Some(c @ Cause::Government(_)) if form.cause_evidence.trim().is_empty() => {
-                    bad("cause_evidence", format!("认定为{}，应写明证据", c.label()));
-                }
-                Some(c) => cause = Some((c.id().to_owned(), form.cause_evidence.trim().to_owned())),
-                None => bad("cause", "请选择闲置原因（企业原因或政府原因之一）".to_owned()),
-            },
-            Step::RectificationNotice => match typed_deadline {
-                Some(d) => deadline = Some(d),
-                None if form.deadline.trim().is_empty() => bad("deadline", "请填写整改期限".to_owned()),
-                None => {}
-            },
-            Step::Negotiation => match NegotiatedOption::parse(form.option.trim()) {
-                Some(o) => {
-                    option = Some(o.id().to_owned());
-                    deadline = typed_deadline;
-                    if let (Some(limit), Some(d)) = (negotiated_limit(o, issued, rules), typed_deadline)
-                        && d > limit
-                    {
-                        bad(
-                            "deadline",
-                            format!("{}的期限 {d} 超过法定上限 {limit}", o.label()),
-                        );
-                    }
-                    if negotiated_limit(o, issued, rules).is_some() && typed_deadline.is_none() {
-                        bad("deadline", format!("{}应填写期限", o.label()));
-                    }
-                }
-                None => bad("option", "请选择协商处置方式".to_owned()),
-            },
-            Step::Closing | Step::Dismissal | Step::Rectified | Step::Hearing => {
-                if form.note.trim().is_empty() {
-                    bad("note", format!("请写明{}的情况", step.label()));
-                }
-                deadline = None;
-            }
-            _ => {}
-        }
-        let fee_fen = if step == Step::FeeDecision {
-            match idle::disposal(
-                idleness.unwrap_or(Idleness::NotIdle),
-                Cause::Enterprise,
-                price_fen,
-                &self.land.idle,
-            ) {
-                Ok(idle::Disposal::Fee { fen }) => Some(fen),
-                Ok(_) => idle::fee_fen(price_fen, self.land.idle.fee_permille).ok(),
-                Err(e) => {
-                    bad("step", e.to_string());
-                    None
-                }
-            }
-        } else {
-            None
-        };
-        if !problems.is_empty() {
-            return Err(AppError::Invalid(problems));
-        }
-        Ok(CheckedStep {
-            step,
-            doc_no,
-            issued: issued.to_string(),
-            served: served.map(|d| d.to_string()),
-            deadline: deadline.map(|d| d.to_string()),
-            note: form.note.trim().to_owned(),
-            cause,
-            option,
-            fee_fen,
-        })
-    }
-
     /// The public list of idle land (53号令 art. 10): every parcel found idle whose disposal is
     /// not done. Open to everyone.
     pub async fn public_idle_land(&self) -> Result<Vec<PublicIdleRow>, AppError> {
@@ -723,36 +589,5 @@ impl App {
             });
         }
         Ok(out)
-    }
-}
-
-/// A step checked and ready to store.
-struct CheckedStep {
-    step: Step,
-    doc_no: String,
-    issued: String,
-    served: Option<String>,
-    deadline: Option<String>,
-    note: String,
-    cause: Option<(String, String)>,
-    option: Option<String>,
-    fee_fen: Option<i64>,
-}
-
-impl CheckedStep {
-    fn as_new(&self) -> NewStep<'_> {
-        NewStep {
-            step: self.step.id(),
-            doc_no: &self.doc_no,
-            issued_on: &self.issued,
-            served_on: self.served.as_deref(),
-            deadline: self.deadline.as_deref(),
-            note: &self.note,
-            closes: self.step.ends(),
-            cause: self.cause.as_ref().map(|(c, e)| (c.as_str(), e.as_str())),
-            negotiated_option: self.option.as_deref(),
-            fee_fen: self.fee_fen,
-            linked_case_id: None,
-        }
     }
 }

@@ -15,13 +15,16 @@ pub mod cases;
 pub mod contracts;
 pub mod deadlines;
 mod demo;
+mod demo_cases;
 pub mod documents;
 pub mod exports;
 pub mod low;
 pub mod map;
+pub mod plans;
 pub mod progress;
 pub mod projects;
 pub mod standard;
+mod steps;
 
 pub use mujun_land::cases::CaseKind;
 use mujun_land::cases::CaseRules;

@@ -8,8 +8,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use mujun_app::land::cases::PublicIdleRow;
-use mujun_app::land::low::{DisposalForm, LowLedger, PlanForm, PlanView};
+use mujun_app::land::low::{LowLedger, PlanView};
 use mujun_app::land::map::{ClusterMap, Colouring};
+use mujun_app::land::plans::{DisposalForm, PlanForm};
 use mujun_app::land::standard::StandardLedger;
 
 use super::Query;
