@@ -269,3 +269,13 @@ pub async fn all_cases(
     .fetch_all(conn)
     .await?)
 }
+
+/// The issue date of one kind of step in every case that took it: `(case, issued_on)`.
+pub async fn step_dates(conn: &mut AnyConnection, step: &str) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(
+        sqlx::query_as("SELECT case_id, issued_on FROM land_case_steps WHERE step = $1 ORDER BY case_id, id")
+            .bind(step)
+            .fetch_all(conn)
+            .await?,
+    )
+}

@@ -474,3 +474,21 @@ pub async fn classes_of_year(conn: &mut AnyConnection, year: i64) -> Result<Vec<
     .fetch_all(conn)
     .await?)
 }
+
+/// The contract on a parcel, if any.
+pub async fn contract_of_parcel(conn: &mut AnyConnection, parcel_id: i64) -> Result<Option<i64>, StoreError> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM land_contracts WHERE parcel_id = $1")
+        .bind(parcel_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// A parcel's polygon (GeoJSON), if drawn.
+pub async fn polygon(conn: &mut AnyConnection, parcel_id: i64) -> Result<Option<String>, StoreError> {
+    let row: Option<(Option<String>,)> = sqlx::query_as("SELECT polygon FROM land_parcels WHERE id = $1")
+        .bind(parcel_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.and_then(|(p,)| p))
+}

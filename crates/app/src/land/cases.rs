@@ -560,17 +560,17 @@ impl App {
     pub async fn public_idle_land(&self) -> Result<Vec<PublicIdleRow>, AppError> {
         let mut c = self.store.read().await?;
         let rows = land_cases::cases(&mut c, CaseKind::Idle.id(), &Scope::All).await?;
+        let identified: std::collections::HashMap<i64, String> =
+            land_cases::step_dates(&mut c, Step::Identification.id())
+                .await?
+                .into_iter()
+                .collect();
         let mut out = Vec::new();
         for r in rows
             .iter()
             .filter(|r| r.case.closed == 0 && Step::parse(&r.case.status).is_some_and(Step::public))
         {
-            let identified_on = land_cases::steps(&mut c, r.case.id)
-                .await?
-                .into_iter()
-                .find(|s| s.step == Step::Identification.id())
-                .map(|s| s.issued_on)
-                .unwrap_or_default();
+            let identified_on = identified.get(&r.case.id).cloned().unwrap_or_default();
             out.push(PublicIdleRow {
                 certificate_no: r.certificate_no.clone(),
                 location: r.location.clone(),

@@ -423,10 +423,7 @@ impl App {
             })?;
         let parcel_id = match land::parcel_by_certificate(tx, &p.certificate_no).await? {
             Some(id) => {
-                let taken = land_projects::projects(tx, &mujun_store::Scope::All)
-                    .await?
-                    .iter()
-                    .any(|x| x.contract.parcel_id == id);
+                let taken = land_projects::contract_of_parcel(tx, id).await?.is_some();
                 if taken {
                     return Err(AppError::invalid(
                         "certificate_no",

@@ -255,11 +255,7 @@ impl App {
         let history = land_projects::progress_of(&mut c, contract_id).await?;
         let idle_rows = land_cases::cases(&mut c, CaseKind::Idle.id(), &rights.scope).await?;
         let exit_rows = land_cases::cases(&mut c, CaseKind::Exit.id(), &rights.scope).await?;
-        let polygon = land_projects::placed_parcels(&mut c, &mujun_store::Scope::All, None)
-            .await?
-            .into_iter()
-            .find(|x| x.id == p.contract.parcel_id)
-            .and_then(|x| x.polygon);
+        let polygon = land_projects::polygon(&mut c, p.contract.parcel_id).await?;
         drop(c);
         let cases = CaseIndex::build(&idle_rows, &exit_rows);
         let a = assess(
