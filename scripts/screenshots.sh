@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes the README's screenshots (issue 12): the city's cockpit, a score card, an enterprise's
-# home on a phone — taken by the Chromium browser tests on fresh demo data, then copied into
+# Makes the README's screenshots (issues 12, 13): the city's cockpit, a score card, an enterprise's
+# home on a phone, an idle-land case and a cluster's 亩均地图 — taken by the Chromium browser tests on fresh demo data, then copied into
 # docs/screenshots/. Needs chromium and chromedriver (Debian: apt-get install chromium
 # chromium-driver; .ci/run installs them).
 #
@@ -13,4 +13,6 @@ mkdir -p docs/screenshots
 cp "$shots/cockpit-desktop.png" docs/screenshots/cockpit.png
 cp "$shots/4-score-card.png" docs/screenshots/score-card.png
 cp "$shots/enterprise-phone.png" docs/screenshots/enterprise-phone.png
-echo "docs/screenshots/: cockpit.png score-card.png enterprise-phone.png"
+cp "$shots/land-idle-case.png" docs/screenshots/land-idle-case.png
+cp "$shots/land-map.png" docs/screenshots/land-map.png
+echo "docs/screenshots/: cockpit.png score-card.png enterprise-phone.png land-idle-case.png land-map.png"

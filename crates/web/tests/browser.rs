@@ -1332,6 +1332,49 @@ async fn a_land_officer_takes_an_idle_candidate_to_the_fee_decision_and_the_ente
     assert_eq!(got[1].as_str(), Some("application/pdf"));
     assert_eq!(got[2].as_str(), Some("%PDF-"));
     assert!(got[3].as_i64().unwrap() > 5_000, "{got:?}");
+    // The project on its cluster's map: the parcel outlined as idle, linking to the enterprise.
+    c.goto(&format!("{base}/land/projects/{}", project.id))
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::LinkText("亩均地图"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=land-map] svg"))
+        .await
+        .unwrap();
+    let parcel = c
+        .find(Locator::Css(&format!(
+            "polygon[data-parcel='{}']",
+            project.certificate_no
+        )))
+        .await
+        .unwrap();
+    assert_eq!(
+        parcel.attr("stroke-dasharray").await.unwrap().as_deref(),
+        Some("6 3")
+    );
+    let title = c
+        .execute(
+            "return document.querySelector(arguments[0]).textContent;",
+            vec![serde_json::json!(format!(
+                "polygon[data-parcel='{}'] title",
+                project.certificate_no
+            ))],
+        )
+        .await
+        .unwrap();
+    assert!(
+        title.as_str().unwrap_or("").contains("闲置土地处置中"),
+        "{title:?}"
+    );
+    std::fs::write(shots.join("land-map.png"), c.screenshot().await.unwrap()).unwrap();
     // The enterprise sees its case from its home page.
     logout(&c).await;
     login(&c, &base, "qiye").await;
