@@ -146,6 +146,27 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
+    /// This date plus `days` (negative: before), if the result is a valid date.
+    pub fn plus_days(self, days: i64) -> Option<Date> {
+        Date::from_days_since_epoch(self.days_since_epoch() + days)
+    }
+
+    /// This date plus `months` calendar months, the day clamped to the month's last day
+    /// (31 January + 1 month = 28 or 29 February; 29 February + 12 months = 28 February).
+    pub fn add_months(self, months: u32) -> Date {
+        let total = u32::from(self.month) - 1 + months;
+        let year = u16::try_from(u32::from(self.year) + total / 12).unwrap_or(u16::MAX);
+        let month = u8::try_from(total % 12 + 1).unwrap_or(12);
+        let day = self.day.min(days_in_month(year, month));
+        Date { year, month, day }
+    }
+
+    /// The day of the week, 1 (Monday) to 7 (Sunday).
+    pub fn weekday(self) -> u8 {
+        // 1970-01-01 was a Thursday (4).
+        u8::try_from((self.days_since_epoch() + 3).rem_euclid(7) + 1).unwrap_or(1)
+    }
+
     /// The inverse of [`Date::days_since_epoch`].
     pub fn from_days_since_epoch(days: i64) -> Option<Date> {
         let z = days + 719_468;

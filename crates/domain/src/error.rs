@@ -89,4 +89,14 @@ pub enum DomainError {
         /// The text given.
         text: String,
     },
+    /// A line of a holiday calendar that cannot be read.
+    #[error("节假日安排第 {line} 行“{text}”无效：{why}")]
+    Calendar {
+        /// 1-based line number.
+        line: usize,
+        /// The line as written.
+        text: String,
+        /// Why.
+        why: &'static str,
+    },
 }

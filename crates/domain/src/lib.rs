@@ -23,6 +23,7 @@ mod normalize;
 pub mod number;
 mod region;
 pub mod units;
+pub mod workdays;
 
 pub use credit_code::CreditCode;
 pub use date::{Date, Year, days_in_month};

@@ -2,17 +2,11 @@
 //! kept (31 January + 1 month = 28 or 29 February; 29 February + 1 year = 28 February).
 
 use mujun_domain::Date;
-use mujun_domain::days_in_month;
 
-/// `date` plus `months` calendar months, the day clamped to the month's last day.
+/// `date` plus `months` calendar months, the day clamped to the month's last day (the domain's
+/// rule, shared with the working-day deadlines).
 pub fn add_months(date: Date, months: u32) -> Date {
-    let total = u32::from(date.month()) - 1 + months;
-    let year = u32::from(date.year()) + total / 12;
-    let year = u16::try_from(year).unwrap_or(u16::MAX);
-    let month = u8::try_from(total % 12 + 1).unwrap_or(12);
-    let day = date.day().min(days_in_month(year, month));
-    // Proven invariant: the day is clamped to the month, the month is 1–12.
-    Date::new(year, month, day).expect("a clamped day of a valid month is a valid date")
+    date.add_months(months)
 }
 
 /// How many full years have passed from `from` to `to`: a year is full at the end of its
