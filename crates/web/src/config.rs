@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Everything the server reads at start-up. Every field has a default, so a bare `mujun serve`
 /// works with no file and no environment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// `sqlite://data/mujun.db` (default) or `postgres://user:pass@host/db`.
@@ -73,10 +73,24 @@ pub struct Config {
     pub public_url: String,
     /// The system's title on every page and the login page (empty: 亩均论英雄 企业综合评价系统).
     pub system_title: String,
+    /// 土地闲置费 as a percentage of the land price (53号令: 20, the most the law allows).
+    pub idle_fee_percent: u32,
+    /// Full years of idleness after which the land is taken back (53号令: 2).
+    pub idle_take_back_years: u32,
+    /// Months an own-cause start may be late before the exit procedure (the plan: 6).
+    pub exit_late_months: u32,
+    /// 半停产 below this percentage of the enterprise's own average of the two years before.
+    pub half_stop_percent: u32,
+    /// 停建缓建 after this many months without new investment.
+    pub stalled_months: u32,
+    /// 投而未达标 below this 亩均税收 (万元/亩) where the contract sets none.
+    pub low_tax_per_mu: f64,
+    /// Months to rectify a missed 标准地 commitment.
+    pub standard_rectify_months: u32,
 }
 
 /// The keys of [`Config`] (what `MUJUN_<KEY>` variables may set).
-const KEYS: [&str; 29] = [
+const KEYS: [&str; 36] = [
     "database",
     "bind",
     "secure_cookies",
@@ -106,6 +120,13 @@ const KEYS: [&str; 29] = [
     "agency",
     "public_url",
     "system_title",
+    "idle_fee_percent",
+    "idle_take_back_years",
+    "exit_late_months",
+    "half_stop_percent",
+    "stalled_months",
+    "low_tax_per_mu",
+    "standard_rectify_months",
 ];
 
 impl Default for Config {
@@ -140,6 +161,13 @@ impl Default for Config {
             agency: String::new(),
             public_url: String::new(),
             system_title: String::new(),
+            idle_fee_percent: 20,
+            idle_take_back_years: 2,
+            exit_late_months: 6,
+            half_stop_percent: 50,
+            stalled_months: 6,
+            low_tax_per_mu: 5.0,
+            standard_rectify_months: 12,
         }
     }
 }
@@ -180,6 +208,33 @@ impl Config {
             notice_min_days: self.notice_min_days.max(1),
             supplementary_notice_min_days: self.supplementary_notice_min_days.max(1),
             two_person_rule: self.two_person_rule,
+        }
+    }
+
+    /// The land rules the use cases apply. The fee never exceeds the 20 % the law allows, and
+    /// take-back never comes before the fee's year.
+    pub fn land(&self) -> mujun_app::land::LandRules {
+        let d = mujun_app::land::LandRules::default();
+        mujun_app::land::LandRules {
+            idle: mujun_app::land::IdleRules {
+                fee_permille: self.idle_fee_percent.clamp(1, 20) * 10,
+                take_back_after_years: self.idle_take_back_years.max(d.idle.fee_after_years + 1),
+                ..d.idle
+            },
+            exit: mujun_app::land::ExitRules {
+                late_months: self.exit_late_months.max(1),
+            },
+            low: mujun_app::land::LowRules {
+                half_stop_permille: self.half_stop_percent.clamp(1, 100) * 10,
+                stalled_months: self.stalled_months.max(1),
+            },
+            low_tax_per_mu: if self.low_tax_per_mu.is_finite() {
+                self.low_tax_per_mu.max(0.0)
+            } else {
+                d.low_tax_per_mu
+            },
+            rectify_months: self.standard_rectify_months.max(1),
+            ..d
         }
     }
 
@@ -282,6 +337,34 @@ mod tests {
             assert_eq!(c.database, "sqlite://data/mujun.db");
             Ok(())
         });
+    }
+
+    #[test]
+    fn the_land_rules_follow_the_file_within_the_law() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "mujun.toml",
+                "idle_fee_percent = 10\nexit_late_months = 3\nlow_tax_per_mu = 7.5\nhalf_stop_percent = 40\n",
+            )?;
+            let land = Config::load(Path::new("mujun.toml"))
+                .map_err(figment::Error::from)?
+                .land();
+            assert_eq!(land.idle.fee_permille, 100);
+            assert_eq!(land.exit.late_months, 3);
+            assert_eq!(land.low.half_stop_permille, 400);
+            assert!((land.low_tax_per_mu - 7.5).abs() < 1e-12);
+            Ok(())
+        });
+        // Beyond the law's 20 % the fee is capped; take-back never precedes the fee's year.
+        let c = Config {
+            idle_fee_percent: 35,
+            idle_take_back_years: 0,
+            ..Config::default()
+        };
+        let land = c.land();
+        assert_eq!(land.idle.fee_permille, 200);
+        assert_eq!(land.idle.take_back_after_years, 2);
+        assert_eq!(Config::default().land(), mujun_app::land::LandRules::default());
     }
 
     #[test]

@@ -26,11 +26,10 @@ pub mod projects;
 pub mod standard;
 mod steps;
 
-pub use mujun_land::cases::CaseKind;
-use mujun_land::cases::CaseRules;
-use mujun_land::exit::ExitRules;
-use mujun_land::idle::IdleRules;
-use mujun_land::low_efficiency::LowRules;
+pub use mujun_land::cases::{CaseKind, CaseRules};
+pub use mujun_land::exit::ExitRules;
+pub use mujun_land::idle::IdleRules;
+pub use mujun_land::low_efficiency::LowRules;
 use mujun_store::Scope;
 
 use crate::{Actor, App, AppError, Role};

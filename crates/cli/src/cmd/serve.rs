@@ -54,6 +54,7 @@ pub async fn open_as(config: &mujun_web::Config, demo: bool) -> anyhow::Result<m
         .with_audit_key(key);
     Ok(mujun_app::App::new(store, config.security(demo))
         .with_workflow(config.workflow())
+        .with_land_rules(config.land())
         .with_jobs(config.jobs())
         .with_site(config.site())
         .with_upload_limits(config.upload_limits())
