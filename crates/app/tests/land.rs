@@ -568,6 +568,27 @@ async fn low_efficiency_parcels_get_one_plan_each_and_its_progress_is_kept() {
             app.disposal_plan(&suiping, id).await.unwrap_err(),
             AppError::Forbidden(_)
         ));
+        // The project list and the ledger judge 投而未达标 alike (the same year's figures).
+        let city = login(&app, "city").await;
+        let list = app.projects(&city).await.unwrap();
+        let ledger = app.low_efficiency(&city, None).await.unwrap();
+        let in_list: std::collections::BTreeSet<String> = list
+            .iter()
+            .filter(|p| p.kind == "投而未达标")
+            .map(|p| p.certificate_no.clone())
+            .collect();
+        let in_ledger: std::collections::BTreeSet<String> = ledger
+            .parcels
+            .iter()
+            .filter(|p| p.findings.iter().any(|f| f.starts_with("投而未达标")))
+            .filter(|p| list.iter().any(|x| x.certificate_no == p.certificate_no))
+            .map(|p| p.certificate_no.clone())
+            .collect();
+        assert!(
+            !in_list.is_empty(),
+            "{name}: the demo has projects below their 亩均税收"
+        );
+        assert_eq!(in_list, in_ledger, "{name}");
         // An enterprise may not plan.
         let qiye = login(&app, "qiye").await;
         assert!(matches!(

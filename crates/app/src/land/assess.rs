@@ -80,6 +80,20 @@ pub struct Assessment {
     pub kind: Option<Kind>,
 }
 
+/// A holder's 亩均税收 (万元/亩) of a year: its tax over its evaluated land, or over the parcel's
+/// area when no land figure is known.
+pub(crate) fn tax_per_mu(tax: Option<f64>, land: Option<f64>, parcel_mu: f64) -> Option<f64> {
+    let tax = tax?;
+    let land = land.unwrap_or(parcel_mu);
+    (land > 0.0).then(|| tax / land)
+}
+
+/// The 亩均税收 a project's holder must reach: the contract's, or the city's line for
+/// 投而未达标 where the contract sets none.
+pub(crate) fn tax_line(project: &Project, rules: &LandRules) -> f64 {
+    project.contract.std_tax_per_mu.unwrap_or(rules.low_tax_per_mu)
+}
+
 /// The day the cumulative investment last grew (the first report if it never did).
 fn last_investment_on(history: &[Progress]) -> Option<Date> {
     let mut max = f64::NEG_INFINITY;

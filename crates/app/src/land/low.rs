@@ -11,7 +11,7 @@ use mujun_store::disposal_plans::{self, Plan};
 use mujun_store::land_projects;
 use mujun_store::{enterprises, figures};
 
-use super::assess::assess;
+use super::assess::{assess, tax_line, tax_per_mu};
 use super::projects::Names;
 use super::today;
 use crate::evaluation::format::number;
@@ -280,17 +280,12 @@ impl App {
                     }
                 }
             }
-            let tax_per_mu = p.holder_id.and_then(|h| {
-                let tax = get(year, h, "tax_paid")?;
-                let land = get(year, h, "land_area_mu").unwrap_or(p.area_mu);
-                (land > 0.0).then(|| tax / land)
-            });
+            let tax_per_mu = p
+                .holder_id
+                .and_then(|h| tax_per_mu(get(year, h, "tax_paid"), get(year, h, "land_area_mu"), p.area_mu));
             match p.contract_id.and_then(|id| projects.get(&id)) {
                 Some(project) => {
-                    let threshold = project
-                        .contract
-                        .std_tax_per_mu
-                        .unwrap_or(self.land.low_tax_per_mu);
+                    let threshold = tax_line(project, &self.land);
                     let below = tax_per_mu.is_some_and(|t| t < threshold);
                     let history = loaded
                         .history

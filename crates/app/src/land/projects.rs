@@ -10,7 +10,7 @@ use mujun_store::clusters;
 use mujun_store::land_cases::{self, CaseRow};
 use mujun_store::land_projects::{self, Progress, Project};
 
-use super::assess::{Assessment, assess};
+use super::assess::{Assessment, assess, tax_line, tax_per_mu};
 use super::contracts::supply_mode_label;
 use super::progress::{ProgressView, progress_view};
 use super::{LandRights, today, yuan};
@@ -224,17 +224,32 @@ impl App {
     pub async fn projects(&self, actor: &Actor) -> Result<Vec<ProjectView>, AppError> {
         let rights = self.land_reader(actor, "land.view").await?;
         let loaded = self.load_projects(&rights).await?;
+        // The latest year's tax and land, for 投而未达标 (as the low-efficiency ledger judges it).
+        let mut c = self.store.read().await?;
+        let mut figures: HashMap<(i64, String), f64> = HashMap::new();
+        if let Some(year) = mujun_store::enterprises::years(&mut c).await?.first() {
+            for (e, field, v) in mujun_store::figures::current_values(&mut c, *year).await? {
+                if let (Some(v), "tax_paid" | "land_area_mu") = (v, field.as_str()) {
+                    figures.insert((e, field), v);
+                }
+            }
+        }
+        drop(c);
+        let get = |e: i64, f: &str| figures.get(&(e, f.to_owned())).copied();
         let today = today();
         Ok(loaded
             .projects
             .iter()
             .map(|p| {
                 let history = loaded.history.get(&p.contract.id).map_or(&[][..], Vec::as_slice);
+                let e = p.contract.enterprise_id;
+                let below = tax_per_mu(get(e, "tax_paid"), get(e, "land_area_mu"), p.area_mu)
+                    .is_some_and(|t| t < tax_line(p, &self.land));
                 let a = assess(
                     p,
                     history,
                     loaded.cases.government(p.contract.id),
-                    false,
+                    below,
                     today,
                     &self.land,
                 );
