@@ -381,6 +381,20 @@ async fn an_exit_case_is_proposed_only_after_the_rectification_deadline() {
         let d = app.land_case(&city, case).await.unwrap();
         assert!(d.case.closed && d.next.is_empty());
         assert_eq!(d.case.status, "已整改");
+        // The ledger counts it as rectified, in its county, and every case once.
+        let cases = app.land_cases(&city, CaseKind::Exit).await.unwrap();
+        let (by_county, by_cluster) = mujun_app::land::cases::exit_ledger(&cases);
+        let county = by_county.iter().find(|t| t.name == d.case.county).unwrap();
+        assert!(county.rectified >= 1, "{name}: {county:?}");
+        let total = |t: &[mujun_app::land::cases::ExitTally]| {
+            t.iter().map(|x| x.open + x.rectified + x.exited).sum::<usize>()
+        };
+        assert_eq!(total(&by_county), cases.len());
+        assert_eq!(total(&by_cluster), cases.len());
+        assert_eq!(
+            by_county.iter().map(|t| t.rectified).sum::<usize>(),
+            cases.iter().filter(|c| c.status == "已整改").count()
+        );
     })
     .await;
 }

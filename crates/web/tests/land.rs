@@ -203,6 +203,11 @@ async fn the_map_draws_the_clusters_parcels_and_the_ledgers_export() {
             assert_eq!(cells[0][0], first, "{path}");
             assert!(cells.len() > 1, "{path}: rows");
         }
+        // The pages state the thresholds in force, not fixed text.
+        let low = s.get("/land/low-efficiency", Some(&city)).await;
+        assert!(low.body.contains("前两年平均的 50%") && low.body.contains("超过 6 个月无新增投资"));
+        let std = s.get("/land/standard", Some(&city)).await;
+        assert!(std.body.contains("核验日起 12 个月"), "{}", s.name);
         // The API refuses a bad case kind in words.
         let page = s.get("/api/v1/land/cases?kind=bogus", Some(&city)).await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);

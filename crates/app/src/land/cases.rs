@@ -126,6 +126,8 @@ pub struct CaseView {
     pub cluster: String,
     /// State in words.
     pub status: &'static str,
+    /// The state's step id (empty for a case without steps).
+    pub status_id: &'static str,
     /// The finding that opened it.
     pub finding: String,
     /// The cause found, in words.
@@ -223,6 +225,7 @@ fn case_view(r: &CaseRow, names: &super::projects::Names, today: Date) -> CaseVi
         county: names.county(&r.region_code),
         cluster: names.cluster(r.cluster_id),
         status: status_label(&k.status),
+        status_id: Step::parse(&k.status).map_or("", Step::id),
         finding: k.finding.clone(),
         cause: k
             .cause
@@ -245,11 +248,46 @@ fn case_view(r: &CaseRow, names: &super::projects::Names, today: Date) -> CaseVi
     }
 }
 
-fn kind_rights(rights: &LandRights, kind: CaseKind) -> bool {
-    match kind {
-        CaseKind::Idle => rights.handles_idle,
-        CaseKind::Exit => rights.handles_exit,
-    }
+/// A tally of exit cases per county or cluster.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExitTally {
+    /// County or cluster name.
+    pub name: String,
+    /// In rectification or proposed (open).
+    pub open: usize,
+    /// Rectified.
+    pub rectified: usize,
+    /// Exit decided.
+    pub exited: usize,
+    /// Open past their deadline.
+    pub overdue: usize,
+}
+
+/// The exit ledger: the cases tallied by county and by cluster.
+pub fn exit_ledger(cases: &[CaseView]) -> (Vec<ExitTally>, Vec<ExitTally>) {
+    let tally = |key: &dyn Fn(&CaseView) -> String| {
+        let mut m: std::collections::BTreeMap<String, ExitTally> = std::collections::BTreeMap::new();
+        for c in cases {
+            let name = key(c);
+            let t = m.entry(name.clone()).or_insert_with(|| ExitTally {
+                name: if name.is_empty() {
+                    "（未入集聚区）".to_owned()
+                } else {
+                    name
+                },
+                ..ExitTally::default()
+            });
+            match Step::parse(c.status_id) {
+                Some(Step::Rectified) => t.rectified += 1,
+                Some(Step::ExitDecision) => t.exited += 1,
+                _ if !c.closed => t.open += 1,
+                _ => {}
+            }
+            t.overdue += usize::from(c.overdue);
+        }
+        m.into_values().collect()
+    };
+    (tally(&|c| c.county.clone()), tally(&|c| c.cluster.clone()))
 }
 
 impl App {
@@ -354,7 +392,7 @@ impl App {
         let kind = CaseKind::parse(&r.case.kind).unwrap_or(CaseKind::Idle);
         let (idleness, fee, _) = self.case_finding(&r).await?;
         let take_back = idleness.full_years() >= self.land.idle.take_back_after_years;
-        let next = if kind_rights(&rights, kind) && r.case.closed == 0 {
+        let next = if rights.handles(kind) && r.case.closed == 0 {
             next_steps(
                 kind,
                 Step::parse(&r.case.status),
@@ -403,7 +441,7 @@ impl App {
         let idle_rows = land_cases::cases(&mut c, CaseKind::Idle.id(), &Scope::All).await?;
         let exit_rows = land_cases::cases(&mut c, CaseKind::Exit.id(), &Scope::All).await?;
         drop(c);
-        let Some(project) = project.filter(|_| kind_rights(&rights, kind)) else {
+        let Some(project) = project.filter(|_| rights.handles(kind)) else {
             return Err(self
                 .deny(
                     actor,
@@ -473,7 +511,7 @@ impl App {
         let rights = self.land_rights(actor).await?;
         let r = self.visible_case(actor, &rights, case_id).await?;
         let kind = CaseKind::parse(&r.case.kind).unwrap_or(CaseKind::Idle);
-        if !kind_rights(&rights, kind) {
+        if !rights.handles(kind) {
             return Err(self
                 .deny(
                     actor,

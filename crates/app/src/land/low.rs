@@ -195,6 +195,8 @@ pub struct LowLedger {
     pub may_plan: bool,
     /// The modes to choose from.
     pub modes: Vec<(&'static str, &'static str)>,
+    /// The tests in words, with the values in force.
+    pub rules: String,
 }
 
 pub(crate) fn plan_view(p: &Plan, names: &Names, today: Date) -> PlanView {
@@ -399,6 +401,7 @@ impl App {
             by_kind,
             may_plan: rights.plans_disposal,
             modes: Mode::ALL.into_iter().map(|m| (m.id(), m.label())).collect(),
+            rules: self.land.low_efficiency_text(),
         })
     }
 }

@@ -71,6 +71,20 @@ impl Default for LandRules {
     }
 }
 
+impl LandRules {
+    /// The low-efficiency tests in words, with the values in force.
+    pub fn low_efficiency_text(&self) -> String {
+        format!(
+            "停产为全年主营业务收入和用电量均为零；半停产为主营业务收入或用电量低于本企业前两年平均的 {}%；\
+             停建缓建为开工未竣工且超过 {} 个月无新增投资，或超过约定竣工日期；投而未达标为亩均税收低于合同约定，\
+             未约定的低于 {} 万元/亩",
+            self.low.half_stop_permille / 10,
+            self.low.stalled_months,
+            crate::evaluation::format::number(self.low_tax_per_mu, 2)
+        )
+    }
+}
+
 /// What a caller may do with land: asked by every land use case and every land page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LandRights {
@@ -100,6 +114,14 @@ impl LandRights {
             handles_exit: false,
             plans_disposal: false,
             reports_progress: false,
+        }
+    }
+
+    /// Whether the caller runs cases of this kind.
+    pub fn handles(&self, kind: CaseKind) -> bool {
+        match kind {
+            CaseKind::Idle => self.handles_idle,
+            CaseKind::Exit => self.handles_exit,
         }
     }
 

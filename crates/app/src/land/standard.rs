@@ -63,6 +63,8 @@ pub struct StandardLedger {
     pub checks: usize,
     /// Checks that found shortfalls (or could not judge).
     pub rows: Vec<StandardRow>,
+    /// Months to rectify, from the check.
+    pub rectify_months: u32,
 }
 
 impl StandardLedger {
@@ -182,6 +184,7 @@ impl App {
             contracts,
             checks,
             rows,
+            rectify_months: self.land.rectify_months,
         })
     }
 }

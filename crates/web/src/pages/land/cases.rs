@@ -9,8 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use mujun_app::land::CaseKind;
-use mujun_app::land::LandRights;
-use mujun_app::land::cases::{CaseDetail, CaseView, StepForm};
+use mujun_app::land::cases::{CaseDetail, CaseView, ExitTally, StepForm, exit_ledger};
 use mujun_app::land::projects::ProjectView;
 use serde::Deserialize;
 
@@ -35,51 +34,17 @@ pub fn routes() -> Router<AppState> {
         .route("/land/cases/{id}/steps/{step}/document.pdf", get(document))
 }
 
-/// A tally of exit cases per county or cluster.
-struct Tally {
-    name: String,
-    open: usize,
-    rectified: usize,
-    exited: usize,
-    overdue: usize,
-}
-
 #[derive(Template)]
 #[template(path = "land/cases.html")]
 struct CasesPage {
     l: Layout,
     kind: &'static str,
-    rights: LandRights,
+    /// The caller runs cases of this kind (from the app's land rights).
+    may_act: bool,
     candidates: Vec<ProjectView>,
     cases: Vec<CaseView>,
-    by_county: Vec<Tally>,
-    by_cluster: Vec<Tally>,
-}
-
-fn tally(cases: &[CaseView], key: impl Fn(&CaseView) -> String) -> Vec<Tally> {
-    let mut m: std::collections::BTreeMap<String, Tally> = std::collections::BTreeMap::new();
-    for c in cases {
-        let name = key(c);
-        let t = m.entry(name.clone()).or_insert(Tally {
-            name: if name.is_empty() {
-                "（未入集聚区）".to_owned()
-            } else {
-                name
-            },
-            open: 0,
-            rectified: 0,
-            exited: 0,
-            overdue: 0,
-        });
-        match c.status {
-            "已整改" => t.rectified += 1,
-            "已决定退出" => t.exited += 1,
-            _ if !c.closed => t.open += 1,
-            _ => {}
-        }
-        t.overdue += usize::from(c.overdue);
-    }
-    m.into_values().collect()
+    by_county: Vec<ExitTally>,
+    by_cluster: Vec<ExitTally>,
 }
 
 async fn show(
@@ -101,10 +66,7 @@ async fn show(
         ),
     };
     let (by_county, by_cluster) = if kind == CaseKind::Exit {
-        (
-            tally(&cases, |c| c.county.clone()),
-            tally(&cases, |c| c.cluster.clone()),
-        )
+        exit_ledger(&cases)
     } else {
         (Vec::new(), Vec::new())
     };
@@ -116,7 +78,7 @@ async fn show(
     let page = CasesPage {
         l,
         kind: kind.id(),
-        rights,
+        may_act: rights.handles(kind),
         candidates,
         cases,
         by_county,
