@@ -417,6 +417,12 @@ impl App {
                 scope,
             });
         }
+        // Enterprise service and the plan's key tasks (after the accounts, whose names the
+        // demo's steps carry).
+        let today = crate::land::today();
+        let ids_in_clusters: Vec<i64> = in_clusters.iter().map(|e| e.0).collect();
+        crate::service::demo::seed(&mut tx, &ids_in_clusters, first_enterprise, &self.service, today).await?;
+        crate::tasks::demo::seed(&mut tx, today).await?;
         write(
             &mut tx,
             Who::Cli,

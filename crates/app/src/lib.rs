@@ -28,7 +28,9 @@ pub mod jobs;
 pub mod land;
 pub mod messages;
 pub mod registry;
+pub mod service;
 pub mod setup;
+pub mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tokens;
@@ -137,6 +139,8 @@ pub struct App {
     /// The append-only file of audit anchors, when configured.
     anchors: Option<std::sync::Arc<std::path::Path>>,
     land: land::LandRules,
+    service: service::ServiceRules,
+    tasks: tasks::tracker::TaskRules,
 }
 
 impl App {
@@ -158,6 +162,8 @@ impl App {
             owner: jobs::new_owner().into(),
             anchors: None,
             land: land::LandRules::default(),
+            service: service::ServiceRules::default(),
+            tasks: tasks::tracker::TaskRules::default(),
             cache: std::sync::Arc::default(),
         }
     }

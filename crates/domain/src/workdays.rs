@@ -60,6 +60,16 @@ impl WorkCalendar {
         Ok(cal)
     }
 
+    /// The public holidays listed (休), in order.
+    pub fn holidays(&self) -> impl Iterator<Item = Date> + '_ {
+        self.holidays.iter().copied()
+    }
+
+    /// The weekend days made working days (班), in order.
+    pub fn adjusted_workdays(&self) -> impl Iterator<Item = Date> + '_ {
+        self.workdays.iter().copied()
+    }
+
     /// Whether `date` is a working day.
     pub fn is_working_day(&self, date: Date) -> bool {
         if self.workdays.contains(&date) {

@@ -36,6 +36,7 @@ pub mod messages;
 pub mod methods;
 pub mod negative_lists;
 pub mod objections;
+pub mod plan_tasks;
 pub mod policies;
 pub mod public_downloads;
 pub mod regions;
@@ -45,6 +46,7 @@ pub mod runs;
 pub mod security;
 pub mod self_checks;
 pub mod sessions;
+pub mod service_problems;
 pub mod settings;
 pub mod users;
 

@@ -87,10 +87,20 @@ pub struct Config {
     pub low_tax_per_mu: f64,
     /// Months to rectify a missed 标准地 commitment.
     pub standard_rectify_months: u32,
+    /// Working days a department has to answer a simple problem (一般问题).
+    pub service_simple_days: u32,
+    /// Working days for a problem that needs several departments (跨部门问题).
+    pub service_cross_days: u32,
+    /// Months for a complex or historical problem (复杂疑难问题).
+    pub service_complex_months: u32,
+    /// Working days after a period's end within which a key task's report is due.
+    pub task_report_grace_days: u32,
+    /// How often key tasks report when the table is loaded: `monthly` or `quarterly`.
+    pub task_cadence: String,
 }
 
 /// The keys of [`Config`] (what `MUJUN_<KEY>` variables may set).
-const KEYS: [&str; 36] = [
+const KEYS: [&str; 41] = [
     "database",
     "bind",
     "secure_cookies",
@@ -127,6 +137,11 @@ const KEYS: [&str; 36] = [
     "stalled_months",
     "low_tax_per_mu",
     "standard_rectify_months",
+    "service_simple_days",
+    "service_cross_days",
+    "service_complex_months",
+    "task_report_grace_days",
+    "task_cadence",
 ];
 
 impl Default for Config {
@@ -168,6 +183,11 @@ impl Default for Config {
             stalled_months: 6,
             low_tax_per_mu: 5.0,
             standard_rectify_months: 12,
+            service_simple_days: 5,
+            service_cross_days: 15,
+            service_complex_months: 1,
+            task_report_grace_days: 5,
+            task_cadence: "quarterly".into(),
         }
     }
 }
@@ -184,8 +204,17 @@ impl Config {
                 Env::prefixed("MUJUN_")
                     .filter(|k| KEYS.iter().any(|key| k.as_str().eq_ignore_ascii_case(key))),
             )
-            .extract()
+            .extract::<Config>()
             .map_err(|e| format!("配置有误：{e}"))
+            .and_then(|c| {
+                if mujun_app::tasks::period::Cadence::parse(c.task_cadence.trim()).is_none() {
+                    return Err(format!(
+                        "配置有误：task_cadence 的值“{}”无效，应为 monthly（每月）或 quarterly（每季度）",
+                        c.task_cadence
+                    ));
+                }
+                Ok(c)
+            })
     }
 
     /// The configuration as TOML with secrets (database password) replaced by `***`.
@@ -235,6 +264,26 @@ impl Config {
             },
             rectify_months: self.standard_rectify_months.max(1),
             ..d
+        }
+    }
+
+    /// The time limits of the problem ledger (at least one day or month each).
+    pub fn service(&self) -> mujun_app::service::ServiceRules {
+        use mujun_domain::workdays::TimeLimit;
+        mujun_app::service::ServiceRules {
+            simple: TimeLimit::WorkingDays(self.service_simple_days.max(1)),
+            cross: TimeLimit::WorkingDays(self.service_cross_days.max(1)),
+            complex: TimeLimit::Months(self.service_complex_months.max(1)),
+        }
+    }
+
+    /// The rules of the key-task tracker; an unknown cadence is refused when the configuration
+    /// is loaded ([`Config::load`]).
+    pub fn tasks(&self) -> mujun_app::tasks::tracker::TaskRules {
+        mujun_app::tasks::tracker::TaskRules {
+            grace_working_days: self.task_report_grace_days,
+            cadence: mujun_app::tasks::period::Cadence::parse(self.task_cadence.trim())
+                .unwrap_or(mujun_app::tasks::period::Cadence::Quarterly),
         }
     }
 

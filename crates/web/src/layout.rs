@@ -129,6 +129,27 @@ fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
             items,
         });
     }
+    {
+        let service = mujun_app::service::service_rights(actor);
+        let tasks = mujun_app::tasks::task_rights(actor);
+        let mut items = Vec::new();
+        if tasks.reads {
+            items.push(item("重点任务", "/tasks"));
+        }
+        if service.reads {
+            items.push(item(
+                if actor.role == Role::Enterprise { "我的诉求" } else { "企业问题台账" },
+                "/service/problems",
+            ));
+            items.push(item("节假日安排", "/service/calendar"));
+        }
+        if !items.is_empty() {
+            nav.push(NavSection {
+                title: "行动方案与服务",
+                items,
+            });
+        }
+    }
     match actor.role {
         Role::CityAdmin => nav.push(NavSection {
             title: "数据采集",
@@ -226,6 +247,9 @@ pub fn flash_text(code: &str) -> Option<String> {
     {
         return Some(format!("已导入 {n} 份供地合同。"));
     }
+    if let Some(n) = code.strip_prefix("tasks_loaded_").and_then(|n| n.parse::<usize>().ok()) {
+        return Some(format!("已载入 {n} 项重点任务。"));
+    }
     Some(
         match code {
             "saved" => "已保存。",
@@ -259,6 +283,11 @@ pub fn flash_text(code: &str) -> Option<String> {
             "step_saved" => "已办理，文书可在办理步骤中下载。",
             "plan_saved" => "处置方案已保存。",
             "disposal_saved" => "处置进展已填报。",
+            "problem_filed" => "问题已提交，服务办将尽快交办。",
+            "problem_assign" => "已交办，承办部门将在期限内答复。",
+            "problem_answer" => "答复已提交，等待企业评价。",
+            "problem_rate" => "评价已提交。",
+            "task_reported" => "进展已报送。",
             _ => return None,
         }
         .to_owned(),

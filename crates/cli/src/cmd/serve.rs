@@ -55,6 +55,8 @@ pub async fn open_as(config: &mujun_web::Config, demo: bool) -> anyhow::Result<m
     Ok(mujun_app::App::new(store, config.security(demo))
         .with_workflow(config.workflow())
         .with_land_rules(config.land())
+        .with_service_rules(config.service())
+        .with_task_rules(config.tasks())
         .with_jobs(config.jobs())
         .with_site(config.site())
         .with_upload_limits(config.upload_limits())

@@ -19,7 +19,9 @@ pub mod objections;
 pub mod openapi;
 pub mod reference;
 pub mod runs;
+pub mod service;
 pub mod setup;
+pub mod tasks;
 
 use axum::Router;
 use mujun_app::AppError;
@@ -81,6 +83,14 @@ endpoints! {
     post "/land/disposal-plans" => land::add_plan,
     post "/land/disposal-plans/{id}/progress" => land::report_disposal,
     get "/land/standard-land" => land::standard_land,
+    get "/service/problems" => service::list_problems,
+    post "/service/problems" => service::file_problem,
+    get "/service/problems/{id}" => service::get_problem,
+    post "/service/problems/{id}/steps" => service::problem_step,
+    get "/service/statistics" => service::problem_statistics,
+    get "/tasks" => tasks::list_tasks,
+    get "/tasks/{id}" => tasks::get_task,
+    post "/tasks/{id}/reports" => tasks::report_task,
     get "/reference" => reference::get_reference,
     get "/collection/catalogue" => collection::get_catalogue,
     get "/collection/{department}/{year}/template" => collection::get_template,

@@ -18,7 +18,9 @@ pub mod login;
 pub mod messages;
 mod pager;
 pub mod password;
+pub mod service;
 pub mod setup;
+pub mod tasks;
 pub mod tokens;
 
 use askama::Template;
@@ -42,6 +44,8 @@ pub fn routes() -> Router<AppState> {
         .merge(clusters::routes())
         .merge(admission::routes())
         .merge(land::routes())
+        .merge(service::routes())
+        .merge(tasks::routes())
         .merge(collection::routes())
         .merge(evaluation::routes())
         .merge(accounts::routes())
