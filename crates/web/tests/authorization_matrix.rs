@@ -281,8 +281,78 @@ async fn every_route_for_every_role() {
             ("/api/v1/land/low-efficiency".into(), business),
             ("/api/v1/land/standard-land".into(), business),
         ];
+        // Enterprise service: a problem is read by the city, the leader, the department it is
+        // assigned to, and its enterprise's county, cluster and itself. The tracker: every role
+        // with a cockpit; its workbook: the city and the leader.
+        let problems = s.app.problems(&city).await.unwrap().problems;
+        let by_problem = |p: &mujun_app::service::problems::ProblemView| -> [Expect; 10] {
+            let county = if p.county == "驿城区" { A } else { D };
+            let clus = if p.cluster == zb.name { A } else { D };
+            let me = if p.enterprise_id == own.id { A } else { D };
+            let tax = if p.department.contains("税务") { A } else { D };
+            [L, D, A, tax, county, clus, me, D, A, D]
+        };
+        let own_problem = problems.iter().find(|p| p.enterprise_id == own.id).unwrap().clone();
+        let tax_problem = problems
+            .iter()
+            .find(|p| p.department.contains("税务") && p.enterprise_id != own.id)
+            .unwrap()
+            .clone();
+        let filed = s
+            .app
+            .file_problem(
+                &qiye,
+                &mujun_app::service::problems::ProblemForm {
+                    category: "其他".into(),
+                    title: "权限测试".into(),
+                    description: "权限测试".into(),
+                    ..Default::default()
+                },
+                Some(("证明.pdf", b"%PDF-1.4".as_slice())),
+            )
+            .await
+            .unwrap();
+        let filed_page = s.app.problem(&city, filed).await.unwrap().problem;
+        let filed_event = filed_page.events[0].id;
+        let tracker = s.app.plan_tasks(&city).await.unwrap();
+        let task = tracker.sections[0].1[2].id;
+        let report = s
+            .app
+            .report_task(
+                &city,
+                task,
+                &mujun_app::tasks::tracker::ReportForm {
+                    status: "on_track".into(),
+                    body: "权限测试".into(),
+                    ..Default::default()
+                },
+                Some(("进展.pdf", b"%PDF-1.4".as_slice())),
+            )
+            .await
+            .unwrap();
+        let tracker_readers = [L, D, A, A, A, A, D, D, A, D];
+        let service_routes: Vec<(String, [Expect; 10])> = vec![
+            ("/service/problems".into(), business),
+            ("/service/problems?show=all".into(), business),
+            ("/service/problems.xlsx".into(), business),
+            (format!("/service/problems/{}", own_problem.id), by_problem(&own_problem)),
+            (format!("/service/problems/{}", tax_problem.id), by_problem(&tax_problem)),
+            (format!("/service/attachments/{filed_event}"), by_problem(&filed_page)),
+            ("/service/calendar".into(), business),
+            ("/tasks".into(), tracker_readers),
+            ("/tasks.xlsx".into(), [L, D, A, D, D, D, D, D, A, D]),
+            (format!("/tasks/{task}"), tracker_readers),
+            (format!("/tasks/attachments/{report}"), tracker_readers),
+            ("/api/v1/service/problems".into(), business),
+            (format!("/api/v1/service/problems/{}", own_problem.id), by_problem(&own_problem)),
+            (format!("/api/v1/service/problems/{}", tax_problem.id), by_problem(&tax_problem)),
+            ("/api/v1/service/statistics".into(), business),
+            ("/api/v1/tasks".into(), tracker_readers),
+            (format!("/api/v1/tasks/{task}"), tracker_readers),
+        ];
         let routes: Vec<(String, [Expect; 10])> = land_routes
             .into_iter()
+            .chain(service_routes)
             .chain(vec![
                 ("/".into(), everyone),
                 // Negative lists: whoever sees the cluster, but not an enterprise; reviews: the
@@ -611,6 +681,15 @@ async fn state_changing_routes_refuse_other_roles() {
             .unwrap()
             .actor;
         let own_project = s.app.projects(&qiye).await.unwrap().remove(0).id;
+        let problems = s.app.problems(&city).await.unwrap().problems;
+        let own_problem = problems.iter().find(|p| p.enterprise_id == own).unwrap().clone();
+        let tax_problem = problems
+            .iter()
+            .find(|p| p.department.contains("税务") && p.enterprise_id != own)
+            .unwrap()
+            .clone();
+        // 促进土地集约节约利用.
+        let task = s.app.plan_tasks(&city).await.unwrap().sections[0].1[2].id;
         let open_path: &'static str =
             Box::leak(format!("/land/projects/{own_project}/cases").into_boxed_str());
         let case = s
@@ -629,6 +708,13 @@ async fn state_changing_routes_refuse_other_roles() {
             D
         };
         posts.extend(vec![
+            ("/tasks/load", vec![], city_only),
+            (
+                Box::leak(format!("/tasks/{task}/settings").into_boxed_str()),
+                vec![("version", "0"), ("cadence", "")],
+                city_only,
+            ),
+            ("/service/calendar", vec![("text", "不是日期 休")], city_only),
             ("/land/projects", vec![("certificate_no", "")], city_only),
             (open_path, vec![("kind", "idle"), ("version", "0")], city_only),
             (step_path, vec![("version", "0"), ("step", "closing")], city_only),
@@ -672,6 +758,36 @@ async fn state_changing_routes_refuse_other_roles() {
                 format!("/runs/{run}/objections"),
                 vec![("item", "class"), ("text", "权限测试")],
                 [L, D, D, D, D, D, A, D, D, D],
+            ),
+            // Problems: filed by the enterprise for itself, by cluster staff and the office (for
+            // an enterprise: refused here for the content, none chosen); assigned by the office;
+            // answered by the department it is assigned to; rated by the enterprise (or recorded
+            // by the office or its cluster after a return visit). The tracker: the task's lead
+            // and co-operating units (促进土地集约节约利用: the land department leads, the counties
+            // co-operate; the city reports for any lead unit).
+            ("/service/problems".into(), vec![], [L, D, A, D, D, A, A, D, D, D]),
+            (
+                format!("/service/problems/{}/assign", own_problem.id),
+                vec![("version", "0")],
+                city_only,
+            ),
+            (
+                format!("/service/problems/{}/rate", own_problem.id),
+                vec![("version", "0")],
+                {
+                    let clus = if own_problem.cluster == "驻马店装备产业集聚区" { A } else { D };
+                    [L, D, A, D, D, clus, A, D, D, D]
+                },
+            ),
+            (
+                format!("/service/problems/{}/answer", tax_problem.id),
+                vec![("version", "0")],
+                [L, D, D, A, D, D, D, D, D, D],
+            ),
+            (
+                format!("/tasks/{task}/reports"),
+                vec![("status", "")],
+                [L, D, A, D, A, D, D, D, D, D],
             ),
             // The city's registry and class history: the city administrator only (refused for
             // the content here: no file).

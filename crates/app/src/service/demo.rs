@@ -113,7 +113,8 @@ pub(crate) async fn seed(
             .iter()
             .copied()
             .filter(|e| Some(*e) != demo_enterprise)
-            .step_by(37)
+            // Spread over the clusters whatever the demo's size.
+            .step_by((enterprises.len() / 30).max(1))
             .take(29),
     );
     let day = |n: i64| today.plus_days(-n).unwrap_or(today);

@@ -361,6 +361,14 @@ impl App {
         attachment: Option<(&str, &[u8])>,
     ) -> Result<i64, AppError> {
         let rights = service_rights(actor);
+        if !rights.files {
+            return Err(self
+                .deny(actor, "service.file", ("service_problem", ""), "不能提交企业问题")
+                .await);
+        }
+        if actor.role != Role::Enterprise && form.enterprise_id <= 0 && form.credit_code.trim().is_empty() {
+            return Err(AppError::invalid("enterprise_id", "请选择企业或填写统一社会信用代码"));
+        }
         let mut c = self.store.read().await?;
         let enterprise_id = if actor.role == Role::Enterprise {
             actor.enterprise_id.unwrap_or(-1)
@@ -380,7 +388,7 @@ impl App {
         };
         let enterprise = enterprises::get(&mut c, enterprise_id, &actor.enterprise_scope()).await?;
         drop(c);
-        let Some(enterprise) = enterprise.filter(|_| rights.files) else {
+        let Some(enterprise) = enterprise else {
             return Err(self
                 .deny(
                     actor,
