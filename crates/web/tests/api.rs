@@ -1055,7 +1055,7 @@ fn every_route_is_documented_and_every_operation_is_routed() {
     a.sort();
     b.sort();
     assert_eq!(a, b, "documented operations vs the route table");
-    assert_eq!(routed.len(), 42);
+    assert_eq!(routed.len(), 50);
 
     let mut operation_ids = std::collections::HashSet::new();
     for (method, path) in &documented {
@@ -1207,6 +1207,76 @@ async fn negative_lists_and_admission_reviews_through_the_api() {
         )
         .await;
         assert_error(&denied, StatusCode::FORBIDDEN, "forbidden", name);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_problem_and_a_task_report_through_the_api() {
+    each(async |s| {
+        let (qiye, city, tax) = (token(s, "qiye").await, token(s, "city").await, token(s, "tax").await);
+        // The enterprise files with an attachment (Base64); a bad category is a 422 naming it.
+        let bad = json!({"category": "天气", "title": "t", "description": "d"});
+        let res = send(s, Method::POST, "/api/v1/service/problems", Auth::Bearer(&qiye), Some(&bad)).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", s.name);
+        assert!(res.body.contains("问题类别“天气”无效"));
+        let new = json!({"category": "融资信贷", "title": "流动资金贷款到期续贷", "description": "请求协调续贷。",
+                         "attachment": {"name": "说明.txt", "content_base64": "6K+05piO"}});
+        let res = send(s, Method::POST, "/api/v1/service/problems", Auth::Bearer(&qiye), Some(&new)).await;
+        assert_eq!(res.status, StatusCode::OK, "{}: {}", s.name, res.body);
+        let p = body(&res);
+        let id = p["id"].as_i64().unwrap();
+        assert_eq!(p["status"], "待交办");
+        assert_eq!(p["events"][0]["attachment"], "说明.txt");
+        let path = format!("/api/v1/service/problems/{id}/steps");
+        let tax_dept = actor(s, "tax").await.department_id.unwrap();
+        let assign = json!({"step": "assign", "version": 1, "department_id": tax_dept, "difficulty": "cross"});
+        // Only the office assigns; then the department answers and the enterprise rates.
+        let res = send(s, Method::POST, &path, Auth::Bearer(&qiye), Some(&assign)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        let res = send(s, Method::POST, &path, Auth::Bearer(&city), Some(&assign)).await;
+        assert_eq!(body(&res)["status"], "办理中", "{}", res.body);
+        assert_eq!(body(&res)["difficulty"], "跨部门问题");
+        let answer = json!({"step": "answer", "version": 2, "body": "已协调银行续贷"});
+        let res = send(s, Method::POST, &path, Auth::Bearer(&tax), Some(&answer)).await;
+        assert_eq!(body(&res)["status"], "待企业评价", "{}", res.body);
+        // A stale version conflicts.
+        let res = send(s, Method::POST, &path, Auth::Bearer(&tax), Some(&answer)).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "answered already: {}", res.body);
+        let rate = json!({"step": "rate", "version": 2, "rating": "satisfied"});
+        let res = send(s, Method::POST, &path, Auth::Bearer(&qiye), Some(&rate)).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+        let rate = json!({"step": "rate", "version": 3, "rating": "satisfied"});
+        let res = send(s, Method::POST, &path, Auth::Bearer(&qiye), Some(&rate)).await;
+        let p = body(&res);
+        assert_eq!((p["status"].as_str(), p["rating"].as_str()), (Some("已销号"), Some("满意")));
+        let stats = body(&s.api_get("/api/v1/service/statistics", Some(&city)).await);
+        assert!(stats["total"].as_u64().unwrap() >= 1);
+        let list = body(&s.api_get("/api/v1/service/problems", Some(&qiye)).await);
+        assert!(list["problems"].as_array().unwrap().iter().any(|p| p["id"] == id));
+
+        // The tracker: the table, and a report of the land department on its task.
+        let tasks = body(&s.api_get("/api/v1/tasks", Some(&city)).await);
+        assert_eq!(tasks["total"], 24);
+        let task = tasks["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["title"] == "促进土地集约节约利用")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let land = token(s, "land").await;
+        let path = format!("/api/v1/tasks/{task}/reports");
+        let res = send(s, Method::POST, &path, Auth::Bearer(&land), Some(&json!({"status": "late", "body": ""}))).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("进展情况“late”无效") && res.body.contains("请写明本期工作进展"));
+        let res = send(s, Method::POST, &path, Auth::Bearer(&tax), Some(&json!({"status": "on_track", "body": "x"}))).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        let res = send(s, Method::POST, &path, Auth::Bearer(&land), Some(&json!({"status": "on_track", "body": "本季度盘活 300 亩"}))).await;
+        let t = body(&res);
+        assert_eq!(t["reports"][0]["unit"], "市自然资源和规划局", "{}", res.body);
+        assert_eq!(t["reports"][0]["status"], "按计划推进");
     })
     .await;
 }

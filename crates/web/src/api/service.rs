@@ -138,16 +138,25 @@ fn problem_body(p: ProblemView) -> ProblemBody {
 }
 
 /// 企业问题台账
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ProblemListBody {
+    /// 问题，未销号的在前
+    pub problems: Vec<ProblemBody>,
+}
+
+/// 企业问题台账
 ///
 /// 调用者范围内的问题（部门只看到交办给本部门的），未销号的在前。
 #[utoipa::path(get, path = "/service/problems", tag = "企业服务", operation_id = "list_problems",
-    responses((status = 200, description = "问题", body = Vec<ProblemBody>), AuthErrors))]
+    responses((status = 200, description = "问题", body = ProblemListBody), AuthErrors))]
 pub async fn list_problems(
     State(state): State<AppState>,
     ApiUser { actor }: ApiUser,
-) -> Result<Json<Vec<ProblemBody>>, ApiError> {
+) -> Result<Json<ProblemListBody>, ApiError> {
     let v = state.app.problems(&actor).await?;
-    Ok(Json(v.problems.into_iter().map(problem_body).collect()))
+    Ok(Json(ProblemListBody {
+        problems: v.problems.into_iter().map(problem_body).collect(),
+    }))
 }
 
 /// 新问题

@@ -102,17 +102,40 @@ fn task_body(t: TaskView) -> TaskBody {
 }
 
 /// 重点任务表
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct TaskListBody {
+    /// 行动方案文号
+    pub document: String,
+    /// 任务总数
+    pub total: usize,
+    /// 逾期未报的任务数
+    pub overdue: usize,
+    /// 进度滞后的任务数
+    pub behind: usize,
+    /// 报送期限规则
+    pub due_rule: String,
+    /// 任务（不含历次报送）
+    pub tasks: Vec<TaskBody>,
+}
+
+/// 重点任务表
 ///
 /// 行动方案附件的全部任务及其状态（不含历次报送）。
 #[utoipa::path(get, path = "/tasks", tag = "重点任务", operation_id = "list_tasks",
-    responses((status = 200, description = "任务", body = Vec<TaskBody>), AuthErrors))]
+    responses((status = 200, description = "任务", body = TaskListBody), AuthErrors))]
 pub async fn list_tasks(
     State(state): State<AppState>,
     ApiUser { actor }: ApiUser,
-) -> Result<Json<Vec<TaskBody>>, ApiError> {
+) -> Result<Json<TaskListBody>, ApiError> {
     let v = state.app.plan_tasks(&actor).await?;
-    Ok(Json(
-        v.sections
+    Ok(Json(TaskListBody {
+        document: v.document.to_owned(),
+        total: v.total,
+        overdue: v.overdue,
+        behind: v.behind,
+        due_rule: v.due_rule,
+        tasks: v
+            .sections
             .into_iter()
             .flat_map(|(_, l)| l)
             .map(|mut t| {
@@ -120,7 +143,7 @@ pub async fn list_tasks(
                 task_body(t)
             })
             .collect(),
-    ))
+    }))
 }
 
 /// 单项重点任务
