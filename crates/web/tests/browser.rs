@@ -1402,3 +1402,146 @@ async fn a_land_officer_takes_an_idle_candidate_to_the_fee_decision_and_the_ente
     server.stop().await;
     store.cleanup().await;
 }
+
+/// Picks the option whose value is `value` in the select `css`.
+async fn choose(c: &Client, css: &str, value: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_lead_department_reports_a_task_and_the_city_sees_it() {
+    if !enabled() {
+        return;
+    }
+    let (store, app) = demo_app().await;
+    let server = serve(app).await;
+    let base = server.base.clone();
+    let (c, _driver, _profile) = browser().await;
+    let shots = screenshots();
+    c.set_window_size(1366, 1000).await.unwrap();
+    // The land department leads 促进土地集约节约利用: from the navigation to the task.
+    login(&c, &base, "land").await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.find(Locator::Css("nav.side a[href='/tasks']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    text_until(&c, "main", "促进土地集约节约利用").await;
+    c.find(Locator::LinkText("促进土地集约节约利用"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=task-report-form]"))
+        .await
+        .unwrap();
+    choose(&c, "[data-testid=task-report-form] select[name=status]", "behind").await;
+    submit(
+        &c,
+        "[data-testid=task-report-form]",
+        &[("body", "本季度盘活低效用地 860 亩，二次招商项目审批滞后")],
+    )
+    .await;
+    let reports = text_until(&c, "[data-testid=task-reports]", "盘活低效用地 860 亩").await;
+    assert!(reports.contains("市自然资源和规划局") && reports.contains("进度滞后"), "{reports}");
+    // The city sees it in the whole table, flagged.
+    logout(&c).await;
+    login(&c, &base, "city").await;
+    c.goto(&format!("{base}/tasks")).await.unwrap();
+    let row = text_of(&c, "tr[data-task='促进土地集约节约利用']").await;
+    assert!(row.contains("盘活低效用地 860 亩") && row.contains("进度滞后"), "{row}");
+    assert!(
+        c.find(Locator::Css("a[href='/tasks.xlsx']")).await.is_ok(),
+        "the city exports the 督查 table"
+    );
+    std::fs::write(shots.join("plan-tasks.png"), c.screenshot().await.unwrap()).unwrap();
+    c.close().await.unwrap();
+    server.stop().await;
+    store.cleanup().await;
+}
+
+#[tokio::test]
+async fn an_enterprise_files_a_problem_the_department_answers_and_it_is_closed() {
+    if !enabled() {
+        return;
+    }
+    let (store, app) = demo_app().await;
+    let tax_dept = app_actor(&app, "tax").await.department_id.unwrap();
+    let server = serve(app).await;
+    let base = server.base.clone();
+    let (c, _driver, _profile) = browser().await;
+    let shots = screenshots();
+    c.set_window_size(1366, 1000).await.unwrap();
+    // The enterprise files from its navigation.
+    login(&c, &base, "qiye").await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.find(Locator::Css("nav.side a[href='/service/problems']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=problem-form]"))
+        .await
+        .unwrap();
+    choose(&c, "[data-testid=problem-form] select[name=category]", "政策兑现").await;
+    submit(
+        &c,
+        "[data-testid=problem-form]",
+        &[
+            ("title", "研发费用加计扣除口径"),
+            ("description", "委托外部机构的研发费用能否加计扣除，请税务部门答复。"),
+        ],
+    )
+    .await;
+    assert_eq!(text_until(&c, "[data-testid=problem-status]", "待交办").await, "待交办");
+    let url = c.current_url().await.unwrap();
+    let problem = format!("{base}{}", url.path());
+    // The office assigns it to the tax department.
+    logout(&c).await;
+    login(&c, &base, "city").await;
+    c.goto(&problem).await.unwrap();
+    choose(&c, "[data-testid=assign-form] select[name=department_id]", &tax_dept.to_string()).await;
+    choose(&c, "[data-testid=assign-form] select[name=difficulty]", "simple").await;
+    submit(&c, "[data-testid=assign-form]", &[("body", "请税务局 5 个工作日内答复")]).await;
+    let status = text_until(&c, "[data-testid=problem-status]", "办理中").await;
+    assert!(status.starts_with("办理中"), "{status}");
+    // The department answers.
+    logout(&c).await;
+    login(&c, &base, "tax").await;
+    c.goto(&problem).await.unwrap();
+    submit(
+        &c,
+        "[data-testid=answer-form]",
+        &[("body", "可以加计扣除，按实际发生额的 80% 计入委托方研发费用。")],
+    )
+    .await;
+    text_until(&c, "[data-testid=problem-status]", "待企业评价").await;
+    // The enterprise rates the answer: closed.
+    logout(&c).await;
+    login(&c, &base, "qiye").await;
+    c.goto(&problem).await.unwrap();
+    choose(&c, "[data-testid=rate-form] select[name=rating]", "satisfied").await;
+    submit(&c, "[data-testid=rate-form]", &[]).await;
+    assert_eq!(text_until(&c, "[data-testid=problem-status]", "已销号").await, "已销号");
+    let events = text_of(&c, "[data-testid=problem-events]").await;
+    for step in ["提交问题", "交办", "部门答复", "销号"] {
+        assert!(events.contains(step), "{step}: {events}");
+    }
+    std::fs::write(shots.join("service-problem.png"), c.screenshot().await.unwrap()).unwrap();
+    c.close().await.unwrap();
+    server.stop().await;
+    store.cleanup().await;
+}
