@@ -330,6 +330,7 @@ impl App {
                 overdue: false,
             });
         }
+        todo.extend(self.service_todo(actor).await?);
         Ok(Cockpit {
             todo,
             year,
@@ -401,6 +402,8 @@ pub struct EnterpriseHome {
     pub check_year: i64,
     /// Its land cases with a deadline it must meet (answer, pay, rectify).
     pub land: Vec<Todo>,
+    /// Answers to its problems waiting for its rating.
+    pub service: Vec<Todo>,
 }
 
 impl App {
@@ -441,6 +444,7 @@ impl App {
                     overdue: d.overdue,
                 })
                 .collect(),
+            service: self.service_todo(actor).await?,
         };
         if let Some(run) = latest {
             // Not in the run (registered since): the run is still named, without a card.

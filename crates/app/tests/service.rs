@@ -142,10 +142,21 @@ async fn a_problem_runs_from_filing_to_closing_on_the_citys_calendar() {
             app.problem_step(&land, id, "answer", &answer(2, "代答"), None).await,
             Err(AppError::Forbidden(_))
         ));
+        // On the department's to-do with its deadline; the office no longer has it to assign.
+        let todo = app.service_todo(&tax).await.unwrap();
+        assert!(
+            todo.iter().any(|t| t.href == format!("/service/problems/{id}") && t.text.contains(&expected)),
+            "{todo:?}"
+        );
+        let office = app.service_todo(&city).await.unwrap();
+        assert!(!office.iter().any(|t| t.href == format!("/service/problems/{id}")));
         app.problem_step(&tax, id, "answer", &answer(2, "已联系供电公司排期检修"), None)
             .await
             .unwrap();
         assert!(app.problem(&qiye, id).await.unwrap().steps.rate);
+        // The enterprise's home asks for its rating.
+        let home = app.enterprise_home(&qiye).await.unwrap();
+        assert!(home.service.iter().any(|t| t.text.contains("请评价") && t.href.ends_with(&id.to_string())));
 
         // Not satisfied: back to the tax department with a fresh limit and the flag.
         let rate = |version, rating: &str, body: &str| StepForm {
@@ -320,6 +331,9 @@ async fn lead_and_co_operating_units_report_and_the_city_sees_the_whole_table() 
         if due_passed {
             assert_eq!(missing.len(), 3, "{missing:?}");
             assert_eq!(table.overdue, 3);
+            // The city's to-do names the table's overdue count.
+            let todo = app.service_todo(&city).await.unwrap();
+            assert!(todo.iter().any(|t| t.text == "重点任务 3 项逾期未报进展（全表）" && t.overdue), "{todo:?}");
         } else {
             assert!(missing.is_empty());
         }

@@ -10,6 +10,7 @@ pub mod calendar;
 pub(crate) mod demo;
 pub mod problems;
 pub mod stats;
+mod todo;
 
 use mujun_domain::workdays::TimeLimit;
 
