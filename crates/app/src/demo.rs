@@ -423,6 +423,7 @@ impl App {
         let ids_in_clusters: Vec<i64> = in_clusters.iter().map(|e| e.0).collect();
         crate::service::demo::seed(&mut tx, &ids_in_clusters, first_enterprise, &self.service, today).await?;
         crate::tasks::demo::seed(&mut tx, today).await?;
+        crate::transformation::seed_demo(&mut tx, today).await?;
         write(
             &mut tx,
             Who::Cli,

@@ -31,6 +31,7 @@ pub mod registry;
 pub mod service;
 pub mod setup;
 pub mod tasks;
+pub mod transformation;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tokens;

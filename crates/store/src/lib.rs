@@ -48,6 +48,7 @@ pub mod self_checks;
 pub mod sessions;
 pub mod service_problems;
 pub mod settings;
+pub mod transformation_plans;
 pub mod users;
 
 #[cfg(feature = "testing")]

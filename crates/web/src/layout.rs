@@ -136,6 +136,9 @@ fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
         if tasks.reads {
             items.push(item("重点任务", "/tasks"));
         }
+        if mujun_app::transformation::plan_rights(actor).reads && actor.role != Role::Enterprise {
+            items.push(item("倒逼转型", "/transformation"));
+        }
         if service.reads {
             items.push(item(
                 if actor.role == Role::Enterprise { "我的诉求" } else { "企业问题台账" },
@@ -288,6 +291,7 @@ pub fn flash_text(code: &str) -> Option<String> {
             "problem_answer" => "答复已提交，等待企业评价。",
             "problem_rate" => "评价已提交。",
             "task_reported" => "进展已报送。",
+            "transformation_saved" => "转型方案已保存。",
             _ => return None,
         }
         .to_owned(),

@@ -22,6 +22,7 @@ pub mod runs;
 pub mod service;
 pub mod setup;
 pub mod tasks;
+pub mod transformation;
 
 use axum::Router;
 use mujun_app::AppError;
@@ -91,6 +92,10 @@ endpoints! {
     get "/tasks" => tasks::list_tasks,
     get "/tasks/{id}" => tasks::get_task,
     post "/tasks/{id}/reports" => tasks::report_task,
+    get "/transformation-plans" => transformation::list_transformation_plans,
+    post "/transformation-plans" => transformation::add_transformation_plan,
+    get "/transformation-plans/{id}" => transformation::get_transformation_plan,
+    post "/transformation-plans/{id}/progress" => transformation::report_transformation,
     get "/reference" => reference::get_reference,
     get "/collection/catalogue" => collection::get_catalogue,
     get "/collection/{department}/{year}/template" => collection::get_template,

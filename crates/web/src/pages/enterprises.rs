@@ -661,6 +661,8 @@ struct YearRow {
     source: String,
     href: String,
     current: bool,
+    /// The year's 一企一策 transformation plan (a C year).
+    plan: Option<i64>,
 }
 
 struct FigureRow {
@@ -704,6 +706,7 @@ async fn detail(
     let id = parse_id(&id)?;
     let a = &user.actor;
     let d = state.app.enterprise_detail(a, id, parse_year(&q.year)).await?;
+    let plans = state.app.transformation_plans_of(a, id).await?;
     let e = &d.enterprise;
     let title = format!("一企一档 · {}", e.name);
     let l = super::layout(&state, &user, &title, "/enterprises", q.msg.as_deref()).await?;
@@ -788,6 +791,7 @@ async fn detail(
                 }),
                 href: format!("/enterprises/{id}?year={y}"),
                 current: y == d.year,
+                plan: plans.iter().find(|(py, _)| *py == y).map(|(_, p)| *p),
             }
         })
         .collect();

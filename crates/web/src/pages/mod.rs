@@ -22,6 +22,7 @@ pub mod service;
 pub mod setup;
 pub mod tasks;
 pub mod tokens;
+pub mod transformation;
 
 use askama::Template;
 use axum::Router;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .merge(land::routes())
         .merge(service::routes())
         .merge(tasks::routes())
+        .merge(transformation::routes())
         .merge(collection::routes())
         .merge(evaluation::routes())
         .merge(accounts::routes())
