@@ -1280,3 +1280,38 @@ async fn a_problem_and_a_task_report_through_the_api() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_transformation_plan_through_the_api() {
+    each(async |s| {
+        let (city, yicheng) = (token(s, "city").await, token(s, "yicheng").await);
+        let ledger = body(&s.api_get("/api/v1/transformation-plans", Some(&yicheng)).await);
+        let year = ledger["year"].as_i64().unwrap();
+        let target = ledger["enterprises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["plan"].is_null())
+            .unwrap()["enterprise_id"]
+            .as_i64()
+            .unwrap();
+        let now = mujun_store::now_ms() / 1000 + 8 * 3600;
+        let deadline = mujun_domain::Date::from_days_since_epoch(now.div_euclid(86_400) + 100)
+            .unwrap()
+            .to_string();
+        let new = json!({"enterprise_id": target, "year": year, "targets": "亩均税收翻番",
+                         "measures": "技术改造", "deadline": deadline, "responsible": "区工信局 李某"});
+        let res = send(s, Method::POST, "/api/v1/transformation-plans", Auth::Bearer(&yicheng), Some(&new)).await;
+        assert_eq!(res.status, StatusCode::OK, "{}: {}", s.name, res.body);
+        let plan = body(&res);
+        assert_eq!(plan["outcome"], format!("待 {} 年度评价", year + 1));
+        let path = format!("/api/v1/transformation-plans/{}/progress", plan["id"]);
+        let res = send(s, Method::POST, &path, Auth::Bearer(&yicheng), Some(&json!({"version": 1, "body": ""}))).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let res = send(s, Method::POST, &path, Auth::Bearer(&yicheng), Some(&json!({"version": 1, "body": "已完成改造", "done": true}))).await;
+        assert_eq!(body(&res)["done"], true, "{}", res.body);
+        let got = body(&s.api_get(&format!("/api/v1/transformation-plans/{}", plan["id"]), Some(&city)).await);
+        assert_eq!(got["progress"], "已完成改造");
+    })
+    .await;
+}

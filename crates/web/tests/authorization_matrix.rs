@@ -331,6 +331,20 @@ async fn every_route_for_every_role() {
             .await
             .unwrap();
         let tracker_readers = [L, D, A, A, A, A, D, D, A, D];
+        // 倒逼转型: plans are read like their enterprise.
+        let c_plan = s
+            .app
+            .c_ledger(&city, None)
+            .await
+            .unwrap()
+            .rows
+            .into_iter()
+            .find_map(|r| r.plan)
+            .unwrap();
+        let c_plan_e = {
+            let e = all.iter().find(|e| e.id == c_plan.enterprise_id).unwrap();
+            ent(e.id, &e.region_code, e.cluster_name.as_deref())
+        };
         let service_routes: Vec<(String, [Expect; 10])> = vec![
             ("/service/problems".into(), business),
             ("/service/problems?show=all".into(), business),
@@ -347,6 +361,10 @@ async fn every_route_for_every_role() {
             (format!("/api/v1/service/problems/{}", own_problem.id), by_problem(&own_problem)),
             (format!("/api/v1/service/problems/{}", tax_problem.id), by_problem(&tax_problem)),
             ("/api/v1/service/statistics".into(), business),
+            ("/transformation".into(), business),
+            (format!("/transformation/plans/{}", c_plan.id), c_plan_e),
+            ("/api/v1/transformation-plans".into(), business),
+            (format!("/api/v1/transformation-plans/{}", c_plan.id), c_plan_e),
             ("/api/v1/tasks".into(), tracker_readers),
             (format!("/api/v1/tasks/{task}"), tracker_readers),
         ];
@@ -690,6 +708,19 @@ async fn state_changing_routes_refuse_other_roles() {
             .clone();
         // 促进土地集约节约利用.
         let task = s.app.plan_tasks(&city).await.unwrap().sections[0].1[2].id;
+        let c_plan = s
+            .app
+            .c_ledger(&city, None)
+            .await
+            .unwrap()
+            .rows
+            .into_iter()
+            .find_map(|r| r.plan)
+            .unwrap();
+        let c_plan_path: &'static str =
+            Box::leak(format!("/transformation/plans/{}", c_plan.id).into_boxed_str());
+        let c_plan_county = if c_plan.county == "驿城区" { A } else { D };
+        let c_plan_cluster = if c_plan.cluster == "驻马店装备产业集聚区" { A } else { D };
         let open_path: &'static str =
             Box::leak(format!("/land/projects/{own_project}/cases").into_boxed_str());
         let case = s
@@ -715,6 +746,16 @@ async fn state_changing_routes_refuse_other_roles() {
                 city_only,
             ),
             ("/service/calendar", vec![("text", "不是日期 休")], city_only),
+            (
+                "/transformation/plans",
+                vec![("enterprise_id", "0"), ("year", "2024")],
+                [L, D, A, D, A, A, D, D, D, D],
+            ),
+            (
+                c_plan_path,
+                vec![("version", "0"), ("body", "")],
+                [L, D, A, D, c_plan_county, c_plan_cluster, D, D, D, D],
+            ),
             ("/land/projects", vec![("certificate_no", "")], city_only),
             (open_path, vec![("kind", "idle"), ("version", "0")], city_only),
             (step_path, vec![("version", "0"), ("step", "closing")], city_only),
