@@ -424,6 +424,8 @@ impl App {
         crate::service::demo::seed(&mut tx, &ids_in_clusters, first_enterprise, &self.service, today).await?;
         crate::tasks::demo::seed(&mut tx, today).await?;
         crate::transformation::seed_demo(&mut tx, today).await?;
+        let years: Vec<i64> = year_list.iter().map(|y| i64::from(y.value())).collect();
+        crate::clusters_plan::demo::seed_data(&mut tx, &years).await?;
         write(
             &mut tx,
             Who::Cli,
@@ -435,6 +437,8 @@ impl App {
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
         self.cache.clear();
+        // Assessments compute from the committed figures.
+        self.seed_cluster_assessments().await?;
         // The tables were just filled in bulk: fresh planner statistics (and, on PostgreSQL,
         // the visibility map that index-only scans need) before the first page is served.
         self.store.refresh_statistics().await?;

@@ -19,6 +19,7 @@ pub mod admission;
 pub mod audit_trail;
 pub mod auth;
 pub mod backup;
+pub mod clusters_plan;
 pub mod cockpit;
 pub mod collection;
 pub mod demo;

@@ -18,6 +18,7 @@ pub mod audit;
 pub mod backup;
 mod bulk;
 pub mod catalogue;
+pub mod cluster_assessment;
 pub mod clusters;
 pub mod cockpit;
 pub mod departments;
