@@ -123,6 +123,8 @@ pub struct Cockpit {
     /// A department officer's to-do list: tasks not submitted or returned, disputes and
     /// objections waiting, policy lists of published runs to execute.
     pub todo: Vec<Todo>,
+    /// The city's plan targets with progress (roles that read the clusters).
+    pub targets: Vec<crate::clusters_plan::targets::TargetLine>,
 }
 
 impl Cockpit {
@@ -331,7 +333,17 @@ impl App {
             });
         }
         todo.extend(self.service_todo(actor).await?);
+        let targets = if crate::clusters_plan::cluster_plan_rights(actor).reads {
+            self.plan_targets(actor)
+                .await?
+                .into_iter()
+                .filter(|t| t.level != "省级")
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(Cockpit {
+            targets,
             todo,
             year,
             tax_per_mu: ratio(sum(&now, |r| r.tax), sum(&now, |r| r.land)),

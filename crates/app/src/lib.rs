@@ -32,11 +32,11 @@ pub mod registry;
 pub mod service;
 pub mod setup;
 pub mod tasks;
-pub mod transformation;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tokens;
 pub mod totp;
+pub mod transformation;
 
 pub use actor::{Actor, Role};
 pub use error::{AppError, FieldError};

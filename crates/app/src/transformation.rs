@@ -195,7 +195,12 @@ impl App {
         let rights = plan_rights(actor);
         if !rights.reads {
             return Err(self
-                .deny(actor, "transformation.view", ("transformation_plan", object), "不能查看转型方案")
+                .deny(
+                    actor,
+                    "transformation.view",
+                    ("transformation_plan", object),
+                    "不能查看转型方案",
+                )
                 .await);
         }
         Ok(rights)
@@ -260,7 +265,9 @@ impl App {
         let names = self.names().await?;
         let mut c = self.store.read().await?;
         let Some(p) = transformation_plans::plan(&mut c, id, &actor.enterprise_scope()).await? else {
-            let exists = transformation_plans::plan(&mut c, id, &Scope::All).await?.is_some();
+            let exists = transformation_plans::plan(&mut c, id, &Scope::All)
+                .await?
+                .is_some();
             drop(c);
             return Err(if exists {
                 self.deny(
@@ -301,7 +308,9 @@ impl App {
         }
         let scope = actor.enterprise_scope();
         let mut c = self.store.read().await?;
-        let in_scope = mujun_store::enterprises::get(&mut c, form.enterprise_id, &scope).await?.is_some();
+        let in_scope = mujun_store::enterprises::get(&mut c, form.enterprise_id, &scope)
+            .await?
+            .is_some();
         let cs = transformation_plans::c_enterprises(&mut c, form.year, &scope).await?;
         drop(c);
         if !in_scope {
@@ -330,9 +339,21 @@ impl App {
             }
         };
         let len_ok = |t: &str, max: usize| !t.trim().is_empty() && t.trim().chars().count() <= max;
-        need(len_ok(&form.targets, 2000), "targets", "请填写转型目标（不超过 2000 字）");
-        need(len_ok(&form.measures, 5000), "measures", "请填写主要措施（不超过 5000 字）");
-        need(len_ok(&form.responsible, 100), "responsible", "请填写责任人（姓名和职务）");
+        need(
+            len_ok(&form.targets, 2000),
+            "targets",
+            "请填写转型目标（不超过 2000 字）",
+        );
+        need(
+            len_ok(&form.measures, 5000),
+            "measures",
+            "请填写主要措施（不超过 5000 字）",
+        );
+        need(
+            len_ok(&form.responsible, 100),
+            "responsible",
+            "请填写责任人（姓名和职务）",
+        );
         let deadline = Date::parse(form.deadline.trim()).ok().filter(|d| *d > today());
         need(
             deadline.is_some(),
@@ -372,7 +393,12 @@ impl App {
     }
 
     /// Records progress on a plan (history kept).
-    pub async fn report_transformation(&self, actor: &Actor, id: i64, form: &ProgressForm) -> Result<(), AppError> {
+    pub async fn report_transformation(
+        &self,
+        actor: &Actor,
+        id: i64,
+        form: &ProgressForm,
+    ) -> Result<(), AppError> {
         let plan = self.transformation_plan(actor, id).await?;
         if !plan_rights(actor).writes {
             return Err(self
@@ -394,7 +420,8 @@ impl App {
         let done = matches!(form.done.trim(), "1" | "on" | "true" | "是");
         let on = today().to_string();
         let mut tx = self.store.begin().await?;
-        transformation_plans::add_progress(&mut tx, id, form.version, &on, body, done, Some(actor.user_id)).await?;
+        transformation_plans::add_progress(&mut tx, id, form.version, &on, body, done, Some(actor.user_id))
+            .await?;
         write(
             &mut tx,
             Who::Actor(actor),
@@ -409,7 +436,11 @@ impl App {
     }
 
     /// The plans of one enterprise `(class year, plan id)`, for its class history.
-    pub async fn transformation_plans_of(&self, actor: &Actor, enterprise_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
+    pub async fn transformation_plans_of(
+        &self,
+        actor: &Actor,
+        enterprise_id: i64,
+    ) -> Result<Vec<(i64, i64)>, AppError> {
         if !plan_rights(actor).reads {
             return Ok(Vec::new());
         }
@@ -424,32 +455,25 @@ impl App {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn outcomes_in_words() {
-        assert_eq!(outcome_text(2024, None), "待 2025 年度评价");
-        assert_eq!(outcome_text(2024, Some("C")), "2025 年度仍为 C 类");
-        assert_eq!(outcome_text(2024, Some("B")), "2025 年度升为 B 类");
-        assert_eq!(Outcome::of(Some("A")), Outcome::Improved);
-        assert_eq!(Outcome::of(Some("C")), Outcome::StillC);
-        assert_eq!(Outcome::of(None), Outcome::Pending);
-    }
-}
-
 /// Demo plans: for C enterprises of the year before the latest (whose outcome is known) and of
 /// the latest year, with progress; one of the latest past its deadline.
 pub(crate) async fn seed_demo(conn: &mut sqlx::AnyConnection, today: Date) -> Result<(), AppError> {
     let years = transformation_plans::class_years(conn).await?;
-    let city = mujun_store::users::get_by_username(conn, "city").await?.map(|u| u.id);
+    let city = mujun_store::users::get_by_username(conn, "city")
+        .await?
+        .map(|u| u.id);
     let day = |n: i64| today.plus_days(n).unwrap_or(today).to_string();
     for (k, year) in years.iter().take(2).rev().enumerate() {
         let latest = k == 1;
         let cs = transformation_plans::c_enterprises(conn, *year, &Scope::All).await?;
         for (i, e) in cs.iter().step_by(3).take(8).enumerate() {
-            let deadline = if latest && i == 0 { day(-20) } else if latest { day(90 + 30 * i as i64) } else { day(-60) };
+            let deadline = if latest && i == 0 {
+                day(-20)
+            } else if latest {
+                day(90 + 30 * i as i64)
+            } else {
+                day(-60)
+            };
             let id = transformation_plans::insert(
                 conn,
                 &NewPlan {
@@ -473,4 +497,19 @@ pub(crate) async fn seed_demo(conn: &mut sqlx::AnyConnection, today: Date) -> Re
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_in_words() {
+        assert_eq!(outcome_text(2024, None), "待 2025 年度评价");
+        assert_eq!(outcome_text(2024, Some("C")), "2025 年度仍为 C 类");
+        assert_eq!(outcome_text(2024, Some("B")), "2025 年度升为 B 类");
+        assert_eq!(Outcome::of(Some("A")), Outcome::Improved);
+        assert_eq!(Outcome::of(Some("C")), Outcome::StillC);
+        assert_eq!(Outcome::of(None), Outcome::Pending);
+    }
 }

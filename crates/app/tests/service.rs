@@ -95,10 +95,23 @@ async fn a_problem_runs_from_filing_to_closing_on_the_citys_calendar() {
         assert_eq!(page.problem.enterprise_id, qiye.enterprise_id.unwrap());
         assert!(!page.steps.rate && !page.steps.answer);
         // The department sees nothing until it is assigned the problem.
-        assert!(matches!(app.problem(&tax, id).await, Err(AppError::Forbidden(_))), "{db}");
+        assert!(
+            matches!(app.problem(&tax, id).await, Err(AppError::Forbidden(_))),
+            "{db}"
+        );
         // Rating before an answer is refused in words, nothing stored.
         let e = app
-            .problem_step(&city, id, "rate", &StepForm { version: 1, rating: "satisfied".into(), ..StepForm::default() }, None)
+            .problem_step(
+                &city,
+                id,
+                "rate",
+                &StepForm {
+                    version: 1,
+                    rating: "satisfied".into(),
+                    ..StepForm::default()
+                },
+                None,
+            )
             .await
             .unwrap_err();
         assert!(e.to_string().contains("当前为“待交办”，不能评价"), "{e}");
@@ -118,12 +131,21 @@ async fn a_problem_runs_from_filing_to_closing_on_the_citys_calendar() {
             app.problem_step(&qiye, id, "assign", &assign, None).await,
             Err(AppError::Forbidden(_))
         ));
-        app.problem_step(&city, id, "assign", &assign, None).await.unwrap();
+        app.problem_step(&city, id, "assign", &assign, None)
+            .await
+            .unwrap();
         let p = app.problem(&tax, id).await.unwrap().problem;
-        assert_eq!((p.status, p.deadline.as_str()), (Status::Assigned, expected.as_str()), "{db}");
+        assert_eq!(
+            (p.status, p.deadline.as_str()),
+            (Status::Assigned, expected.as_str()),
+            "{db}"
+        );
         assert!(!p.overdue);
         // A second assignment of the same version is stale.
-        let e = app.problem_step(&city, id, "assign", &assign, None).await.unwrap_err();
+        let e = app
+            .problem_step(&city, id, "assign", &assign, None)
+            .await
+            .unwrap_err();
         assert!(e.to_string().contains("当前为“办理中”，不能交办"), "{e}");
 
         // The department answers; an empty answer is refused.
@@ -139,13 +161,15 @@ async fn a_problem_runs_from_filing_to_closing_on_the_citys_calendar() {
         // Another department cannot answer (it cannot even see the problem).
         let land = login(&app, "land").await;
         assert!(matches!(
-            app.problem_step(&land, id, "answer", &answer(2, "代答"), None).await,
+            app.problem_step(&land, id, "answer", &answer(2, "代答"), None)
+                .await,
             Err(AppError::Forbidden(_))
         ));
         // On the department's to-do with its deadline; the office no longer has it to assign.
         let todo = app.service_todo(&tax).await.unwrap();
         assert!(
-            todo.iter().any(|t| t.href == format!("/service/problems/{id}") && t.text.contains(&expected)),
+            todo.iter()
+                .any(|t| t.href == format!("/service/problems/{id}") && t.text.contains(&expected)),
             "{todo:?}"
         );
         let office = app.service_todo(&city).await.unwrap();
@@ -156,7 +180,11 @@ async fn a_problem_runs_from_filing_to_closing_on_the_citys_calendar() {
         assert!(app.problem(&qiye, id).await.unwrap().steps.rate);
         // The enterprise's home asks for its rating.
         let home = app.enterprise_home(&qiye).await.unwrap();
-        assert!(home.service.iter().any(|t| t.text.contains("请评价") && t.href.ends_with(&id.to_string())));
+        assert!(
+            home.service
+                .iter()
+                .any(|t| t.text.contains("请评价") && t.href.ends_with(&id.to_string()))
+        );
 
         // Not satisfied: back to the tax department with a fresh limit and the flag.
         let rate = |version, rating: &str, body: &str| StepForm {
@@ -166,29 +194,51 @@ async fn a_problem_runs_from_filing_to_closing_on_the_citys_calendar() {
             ..StepForm::default()
         };
         assert!(matches!(
-            app.problem_step(&qiye, id, "rate", &rate(3, "unsatisfied", ""), None).await,
+            app.problem_step(&qiye, id, "rate", &rate(3, "unsatisfied", ""), None)
+                .await,
             Err(AppError::Invalid(_))
         ));
-        app.problem_step(&qiye, id, "rate", &rate(3, "unsatisfied", "检修时间仍未确定"), None)
-            .await
-            .unwrap();
+        app.problem_step(
+            &qiye,
+            id,
+            "rate",
+            &rate(3, "unsatisfied", "检修时间仍未确定"),
+            None,
+        )
+        .await
+        .unwrap();
         let p = app.problem(&tax, id).await.unwrap().problem;
         assert_eq!((p.status, p.reopened), (Status::Assigned, 1), "{db}");
         assert_eq!(p.deadline, expected);
         app.problem_step(&tax, id, "answer", &answer(4, "已确定下周二检修"), None)
             .await
             .unwrap();
-        app.problem_step(&qiye, id, "rate", &rate(5, "满意", ""), None).await.unwrap();
+        app.problem_step(&qiye, id, "rate", &rate(5, "满意", ""), None)
+            .await
+            .unwrap();
         let page = app.problem(&qiye, id).await.unwrap();
         let p = &page.problem;
-        assert_eq!((p.status, p.closed_on.as_str()), (Status::Closed, t.to_string().as_str()));
+        assert_eq!(
+            (p.status, p.closed_on.as_str()),
+            (Status::Closed, t.to_string().as_str())
+        );
         let kinds: Vec<&str> = p.events.iter().map(|e| e.kind).collect();
-        assert_eq!(kinds, ["提交问题", "交办", "部门答复", "退回重办", "部门答复", "销号"], "{db}");
+        assert_eq!(
+            kinds,
+            ["提交问题", "交办", "部门答复", "退回重办", "部门答复", "销号"],
+            "{db}"
+        );
         assert_eq!(p.events[0].attachment.as_deref(), Some("线路照片.jpg"));
         let (name, bytes) = app.problem_attachment(&tax, p.events[0].id).await.unwrap();
         assert_eq!((name.as_str(), bytes.len()), ("线路照片.jpg", 7));
         // Every step audited.
-        for action in ["service.file", "service.assign", "service.answer", "service.rate", "service.attachment"] {
+        for action in [
+            "service.file",
+            "service.assign",
+            "service.answer",
+            "service.rate",
+            "service.attachment",
+        ] {
             assert!(audited(&app, action, "ok").await >= 1, "{action} {db}");
         }
         assert_eq!(app.problems(&city).await.unwrap().problems.len(), before + 1);
@@ -196,7 +246,11 @@ async fn a_problem_runs_from_filing_to_closing_on_the_citys_calendar() {
         // The statistics count it for the tax department: answered twice is one problem,
         // closed, sent back once, satisfied.
         let s = stats::tally(&app.problems(&tax).await.unwrap().problems);
-        let d = s.departments.iter().find(|d| d.department.contains("税务")).unwrap();
+        let d = s
+            .departments
+            .iter()
+            .find(|d| d.department.contains("税务"))
+            .unwrap();
         assert!(d.closed >= 1 && d.reopened >= 1 && d.satisfied >= 1, "{db}");
     })
     .await;
@@ -224,7 +278,10 @@ async fn bad_problems_and_foreign_enterprises_are_refused_and_nothing_is_stored(
             .await
             .unwrap_err();
         let text = e.to_string();
-        assert!(text.contains("请填写问题标题") && text.contains("不能超过 5 MB"), "{text}");
+        assert!(
+            text.contains("请填写问题标题") && text.contains("不能超过 5 MB"),
+            "{text}"
+        );
         // A county officer does not file; cluster staff only for their cluster's enterprises.
         assert!(matches!(
             app.file_problem(&yicheng, &problem("其他"), None).await,
@@ -245,12 +302,26 @@ async fn bad_problems_and_foreign_enterprises_are_refused_and_nothing_is_stored(
             .unwrap()
             .enterprise_id;
         assert!(matches!(
-            app.file_problem(&zhuangbei, &ProblemForm { enterprise_id: outside, ..problem("其他") }, None)
-                .await,
+            app.file_problem(
+                &zhuangbei,
+                &ProblemForm {
+                    enterprise_id: outside,
+                    ..problem("其他")
+                },
+                None
+            )
+            .await,
             Err(AppError::Forbidden(_))
         ));
         let e = app
-            .file_problem(&city, &ProblemForm { credit_code: "91411700MA00000000".into(), ..problem("其他") }, None)
+            .file_problem(
+                &city,
+                &ProblemForm {
+                    credit_code: "91411700MA00000000".into(),
+                    ..problem("其他")
+                },
+                None,
+            )
             .await
             .unwrap_err();
         assert!(e.to_string().contains("不在企业名录中"), "{e}");
@@ -258,17 +329,37 @@ async fn bad_problems_and_foreign_enterprises_are_refused_and_nothing_is_stored(
         // Filing for an enterprise of the cluster works, and the enterprise does not see
         // other enterprises' problems.
         let id = app
-            .file_problem(&zhuangbei, &ProblemForm { enterprise_id: own, ..problem("其他") }, None)
+            .file_problem(
+                &zhuangbei,
+                &ProblemForm {
+                    enterprise_id: own,
+                    ..problem("其他")
+                },
+                None,
+            )
             .await
             .unwrap();
-        assert!(app.problems(&qiye).await.unwrap().problems.iter().all(|p| p.enterprise_id == qiye.enterprise_id.unwrap()));
+        assert!(
+            app.problems(&qiye)
+                .await
+                .unwrap()
+                .problems
+                .iter()
+                .all(|p| p.enterprise_id == qiye.enterprise_id.unwrap())
+        );
         if Some(own) != qiye.enterprise_id {
-            assert!(matches!(app.problem(&qiye, id).await, Err(AppError::Forbidden(_))));
+            assert!(matches!(
+                app.problem(&qiye, id).await,
+                Err(AppError::Forbidden(_))
+            ));
         }
         assert!(audited(&app, "service.file", "denied").await >= 2);
         // The system administrator and the auditor see no ledger.
         for u in ["admin", "auditor"] {
-            assert!(matches!(app.problems(&login(&app, u).await).await, Err(AppError::Forbidden(_))));
+            assert!(matches!(
+                app.problems(&login(&app, u).await).await,
+                Err(AppError::Forbidden(_))
+            ));
         }
     })
     .await;
@@ -286,7 +377,11 @@ async fn the_calendar_is_checked_line_by_line_and_kept_by_the_city() {
             .await
             .unwrap_err();
         assert!(e.to_string().contains("第 2 行“2026-02-30 休 春节”无效"), "{e}");
-        assert_eq!(app.calendar(&city).await.unwrap().text, before.text, "nothing stored");
+        assert_eq!(
+            app.calendar(&city).await.unwrap().text,
+            before.text,
+            "nothing stored"
+        );
         assert!(matches!(
             app.set_calendar(&tax, "2027-01-01 休\n").await,
             Err(AppError::Forbidden(_))
@@ -333,16 +428,26 @@ async fn lead_and_co_operating_units_report_and_the_city_sees_the_whole_table() 
             assert_eq!(table.overdue, 3);
             // The city's to-do names the table's overdue count.
             let todo = app.service_todo(&city).await.unwrap();
-            assert!(todo.iter().any(|t| t.text == "重点任务 3 项逾期未报进展（全表）" && t.overdue), "{todo:?}");
+            assert!(
+                todo.iter()
+                    .any(|t| t.text == "重点任务 3 项逾期未报进展（全表）" && t.overdue),
+                "{todo:?}"
+            );
         } else {
             assert!(missing.is_empty());
         }
 
         // The tax department takes part in the evaluation task (co-operating): its part.
         let page = app.plan_task(&tax, evaluation).await.unwrap();
-        assert!(!page.relation.lead && !page.relation.co, "the demo marked this task done");
+        assert!(
+            !page.relation.lead && !page.relation.co,
+            "the demo marked this task done"
+        );
         let page = app.plan_task(&tax, policy).await.unwrap();
-        assert!(!page.relation.lead && !page.relation.co, "tax is not a unit of 加大政策支持");
+        assert!(
+            !page.relation.lead && !page.relation.co,
+            "tax is not a unit of 加大政策支持"
+        );
         let form = |status: &str, body: &str| ReportForm {
             status: status.into(),
             body: body.into(),
@@ -353,12 +458,23 @@ async fn lead_and_co_operating_units_report_and_the_city_sees_the_whole_table() 
             Err(AppError::Forbidden(_))
         ));
         let exit = find("健全企业退出机制");
-        assert!(app.plan_task(&tax, exit).await.unwrap().relation.lead, "tax leads 健全企业退出机制");
+        assert!(
+            app.plan_task(&tax, exit).await.unwrap().relation.lead,
+            "tax leads 健全企业退出机制"
+        );
 
         // The land department leads 促进土地集约节约利用: it reports this period.
         let before = app.plan_task(&city, land_task).await.unwrap().task.reports.len();
         let e = app
-            .report_task(&land, land_task, &ReportForm { period: "1999-Q1".into(), ..form("on_track", "x") }, None)
+            .report_task(
+                &land,
+                land_task,
+                &ReportForm {
+                    period: "1999-Q1".into(),
+                    ..form("on_track", "x")
+                },
+                None,
+            )
             .await
             .unwrap_err();
         assert!(e.to_string().contains("报送期次“1999-Q1”无效"), "{e}");
@@ -385,23 +501,52 @@ async fn lead_and_co_operating_units_report_and_the_city_sees_the_whole_table() 
 
         // 驿城区 co-operates on it, and leads 强化精准招商 (the county governments lead).
         assert!(app.plan_task(&yicheng, land_task).await.unwrap().relation.co);
-        app.report_task(&yicheng, land_task, &form("on_track", "配合完成辖区内低效用地排查"), None)
-            .await
-            .unwrap();
+        app.report_task(
+            &yicheng,
+            land_task,
+            &form("on_track", "配合完成辖区内低效用地排查"),
+            None,
+        )
+        .await
+        .unwrap();
         let page = app.plan_task(&city, land_task).await.unwrap();
-        assert!(page.task.parts.iter().any(|p| p.unit == "驿城区人民政府" && !p.lead));
+        assert!(
+            page.task
+                .parts
+                .iter()
+                .any(|p| p.unit == "驿城区人民政府" && !p.lead)
+        );
         assert!(app.plan_task(&yicheng, investment).await.unwrap().relation.lead);
 
         // The city reports for a lead unit without accounts (市财政局), and only for a lead unit.
         let e = app
-            .report_task(&city, policy, &ReportForm { unit: "市税务局".into(), ..form("on_track", "x") }, None)
+            .report_task(
+                &city,
+                policy,
+                &ReportForm {
+                    unit: "市税务局".into(),
+                    ..form("on_track", "x")
+                },
+                None,
+            )
             .await
             .unwrap_err();
         assert!(e.to_string().contains("不是该任务的牵头单位"), "{e}");
-        app.report_task(&city, policy, &ReportForm { unit: "市财政局".into(), ..form("on_track", "代报：资金已下达") }, None)
-            .await
-            .unwrap();
-        assert_eq!(app.plan_task(&city, policy).await.unwrap().task.reports[0].unit, "市财政局");
+        app.report_task(
+            &city,
+            policy,
+            &ReportForm {
+                unit: "市财政局".into(),
+                ..form("on_track", "代报：资金已下达")
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            app.plan_task(&city, policy).await.unwrap().task.reports[0].unit,
+            "市财政局"
+        );
         assert_eq!(audited(&app, "tasks.report", "ok").await, 3);
         assert!(audited(&app, "tasks.report", "denied").await >= 1);
     })
@@ -429,11 +574,13 @@ async fn the_city_sets_the_cadence_and_exports_the_table() {
             done: done.into(),
         };
         assert!(matches!(
-            app.set_plan_task(&tax, overdue.id, &settings(overdue.version, "monthly", "")).await,
+            app.set_plan_task(&tax, overdue.id, &settings(overdue.version, "monthly", ""))
+                .await,
             Err(AppError::Forbidden(_))
         ));
         assert!(matches!(
-            app.set_plan_task(&city, overdue.id, &settings(overdue.version, "yearly", "")).await,
+            app.set_plan_task(&city, overdue.id, &settings(overdue.version, "yearly", ""))
+                .await,
             Err(AppError::Invalid(_))
         ));
         app.set_plan_task(&city, overdue.id, &settings(overdue.version, "monthly", ""))
@@ -449,12 +596,18 @@ async fn the_city_sets_the_cadence_and_exports_the_table() {
             .unwrap_err();
         assert!(e.to_string().contains("已被他人修改"), "{e}");
         // Loading again changes nothing.
-        assert!(matches!(app.load_plan_tasks(&city).await, Err(AppError::Invalid(_))));
+        assert!(matches!(
+            app.load_plan_tasks(&city).await,
+            Err(AppError::Invalid(_))
+        ));
         // The 督查 workbook: city and leader; not a department; no enterprise sees the tracker.
         let file = app.export_plan_tasks(&leader).await.unwrap();
         assert_eq!(file.file_name, "重点任务督查表.xlsx");
         assert!(file.into_bytes().unwrap().starts_with(b"PK"));
-        assert!(matches!(app.export_plan_tasks(&tax).await, Err(AppError::Forbidden(_))));
+        assert!(matches!(
+            app.export_plan_tasks(&tax).await,
+            Err(AppError::Forbidden(_))
+        ));
         assert!(matches!(app.plan_tasks(&qiye).await, Err(AppError::Forbidden(_))));
         assert_eq!(audited(&app, "tasks.export", "ok").await, 1);
         let file = app.export_problems(&city).await.unwrap();

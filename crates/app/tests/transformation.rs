@@ -33,7 +33,9 @@ async fn login(app: &App, user: &str) -> Actor {
 
 fn in_days(n: i64) -> String {
     let now = mujun_store::now_ms() / 1000 + 8 * 3600;
-    Date::from_days_since_epoch(now.div_euclid(86_400) + n).unwrap().to_string()
+    Date::from_days_since_epoch(now.div_euclid(86_400) + n)
+        .unwrap()
+        .to_string()
 }
 
 #[tokio::test]
@@ -96,7 +98,10 @@ async fn a_county_plans_for_its_c_enterprise_and_the_outcome_follows_the_next_cl
             .add_transformation_plan(&yicheng, &form(not_c.unwrap()))
             .await
             .unwrap_err();
-        assert!(e.to_string().contains(&format!("不是 {year} 年度 C 类企业")), "{e}");
+        assert!(
+            e.to_string().contains(&format!("不是 {year} 年度 C 类企业")),
+            "{e}"
+        );
         // A past deadline and empty fields.
         let e = app
             .add_transformation_plan(
@@ -110,10 +115,20 @@ async fn a_county_plans_for_its_c_enterprise_and_the_outcome_follows_the_next_cl
             .await
             .unwrap_err();
         let text = e.to_string();
-        assert!(text.contains("应为今天之后的日期") && text.contains("请填写主要措施"), "{text}");
-        let id = app.add_transformation_plan(&yicheng, &form(target)).await.unwrap();
+        assert!(
+            text.contains("应为今天之后的日期") && text.contains("请填写主要措施"),
+            "{text}"
+        );
+        let id = app
+            .add_transformation_plan(&yicheng, &form(target))
+            .await
+            .unwrap();
         // One plan per enterprise and year.
-        assert!(app.add_transformation_plan(&yicheng, &form(target)).await.is_err());
+        assert!(
+            app.add_transformation_plan(&yicheng, &form(target))
+                .await
+                .is_err()
+        );
         let p = app.transformation_plan(&yicheng, id).await.unwrap();
         assert_eq!((p.year, p.outcome), (year, Outcome::Pending), "{db}");
         assert_eq!(p.outcome_text, format!("待 {} 年度评价", year + 1));
@@ -123,23 +138,44 @@ async fn a_county_plans_for_its_c_enterprise_and_the_outcome_follows_the_next_cl
             body: body.into(),
             done: done.into(),
         };
-        app.report_transformation(&yicheng, id, &progress(1, "设备已招标", "")).await.unwrap();
+        app.report_transformation(&yicheng, id, &progress(1, "设备已招标", ""))
+            .await
+            .unwrap();
         let e = app
             .report_transformation(&yicheng, id, &progress(1, "重复", ""))
             .await
             .unwrap_err();
         assert!(e.to_string().contains("已被他人修改"), "{e}");
-        app.report_transformation(&yicheng, id, &progress(2, "改造完成", "1")).await.unwrap();
+        app.report_transformation(&yicheng, id, &progress(2, "改造完成", "1"))
+            .await
+            .unwrap();
         let p = app.transformation_plan(&city, id).await.unwrap();
         assert!(p.done && p.history.len() == 2, "{db}");
-        assert!(app.report_transformation(&yicheng, id, &progress(3, "再报", "")).await.is_err());
+        assert!(
+            app.report_transformation(&yicheng, id, &progress(3, "再报", ""))
+                .await
+                .is_err()
+        );
         // The department reads it; another county does not.
         assert!(app.transformation_plan(&tax, id).await.is_ok());
         let suiping = login(&app, "suiping").await;
-        assert!(matches!(app.transformation_plan(&suiping, id).await, Err(AppError::Forbidden(_))));
+        assert!(matches!(
+            app.transformation_plan(&suiping, id).await,
+            Err(AppError::Forbidden(_))
+        ));
         // Linked from the class history of the enterprise.
-        assert!(app.transformation_plans_of(&city, target).await.unwrap().contains(&(year, id)));
-        assert!(app.transformation_plans_of(&suiping, target).await.unwrap().is_empty());
+        assert!(
+            app.transformation_plans_of(&city, target)
+                .await
+                .unwrap()
+                .contains(&(year, id))
+        );
+        assert!(
+            app.transformation_plans_of(&suiping, target)
+                .await
+                .unwrap()
+                .is_empty()
+        );
 
         // The demo's plans of the year before have their outcome from this year's class.
         let before = app.c_ledger(&city, Some(year - 1)).await.unwrap();

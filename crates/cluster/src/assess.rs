@@ -106,7 +106,9 @@ fn points(s: &crate::method::Scored, v: Option<f64>) -> (f64, String) {
         1.0
     };
     let pts = s.weight * share;
-    let why = if share >= 1.0 {
+    let why = if share <= 0.0 {
+        format!("{} 不高于 0，不得分", fmt(x))
+    } else if share >= 1.0 {
         format!("达到标杆 {}，得满分 {}", fmt(s.benchmark), fmt(s.weight))
     } else if s.indicator.higher_is_better() {
         format!("{} ÷ 标杆 {} × {} 分", fmt(x), fmt(s.benchmark), fmt(s.weight))
@@ -121,7 +123,13 @@ fn value_of(values: &[Value], i: Indicator) -> Option<f64> {
 }
 
 fn meets(values: &[Value], i: Indicator, threshold: f64) -> bool {
-    value_of(values, i).is_some_and(|x| if i.higher_is_better() { x >= threshold } else { x <= threshold })
+    value_of(values, i).is_some_and(|x| {
+        if i.higher_is_better() {
+            x >= threshold
+        } else {
+            x <= threshold
+        }
+    })
 }
 
 /// Competition ranks (1, 1, 3) of `keys`, best first by `better`.
@@ -161,9 +169,22 @@ pub fn assess(method: &Method, inputs: &[Input]) -> Vec<Outcome> {
                     .iter()
                     .filter(|(i, t)| !meets(&c.values, *i, *t))
                     .map(|(i, t)| {
-                        let have = value_of(&c.values, *i).map_or_else(|| "无数据".to_owned(), |x| format!("{} {}", fmt(x), i.unit()));
-                        let need = if i.higher_is_better() { "不低于" } else { "不高于" };
-                        format!("{}{}，{}要求{} {} {}", i.label(), have, s.name, need, fmt(*t), i.unit())
+                        let have = value_of(&c.values, *i)
+                            .map_or_else(|| "无数据".to_owned(), |x| format!("{} {}", fmt(x), i.unit()));
+                        let need = if i.higher_is_better() {
+                            "不低于"
+                        } else {
+                            "不高于"
+                        };
+                        format!(
+                            "{}{}，{}要求{} {} {}",
+                            i.label(),
+                            have,
+                            s.name,
+                            need,
+                            fmt(*t),
+                            i.unit()
+                        )
                     })
                     .collect();
                 if missed.is_empty() {
@@ -208,7 +229,8 @@ pub fn assess(method: &Method, inputs: &[Input]) -> Vec<Outcome> {
         let keys: Vec<f64> = inputs
             .iter()
             .map(|c| {
-                value_of(&c.values, *i).map_or(f64::NEG_INFINITY, |x| if i.higher_is_better() { x } else { -x })
+                value_of(&c.values, *i)
+                    .map_or(f64::NEG_INFINITY, |x| if i.higher_is_better() { x } else { -x })
             })
             .collect();
         for (k, rank) in ranks(&keys).into_iter().enumerate() {
@@ -225,14 +247,23 @@ pub fn assess(method: &Method, inputs: &[Input]) -> Vec<Outcome> {
             ));
         }
         if o.movement == (Move::Up { first: true }) {
-            o.measures.push(format!("首次晋升{}：予以表彰奖励，优先支持扩区或申报国家级开发区", o.star_name));
+            o.measures.push(format!(
+                "首次晋升{}：予以表彰奖励，优先支持扩区或申报国家级开发区",
+                o.star_name
+            ));
         }
         let restricted_rank = r.bottom > 0 && o.rank > n.saturating_sub(r.bottom);
-        let lagging: Vec<&str> = core_last.iter().filter(|(c, _)| *c == k).map(|(_, i)| i.label()).collect();
+        let lagging: Vec<&str> = core_last
+            .iter()
+            .filter(|(c, _)| *c == k)
+            .map(|(_, i)| i.label())
+            .collect();
         if restricted_rank {
-            o.measures.push(format!("评价排名靠后（后 {} 名）：不支持扩区、升级", r.bottom));
+            o.measures
+                .push(format!("评价排名靠后（后 {} 名）：不支持扩区、升级", r.bottom));
         } else if !lagging.is_empty() {
-            o.measures.push(format!("核心指标{}居后列：不支持扩区、升级", lagging.join("、")));
+            o.measures
+                .push(format!("核心指标{}居后列：不支持扩区、升级", lagging.join("、")));
         }
     }
     out.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.name.cmp(&b.name)));

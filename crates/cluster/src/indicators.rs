@@ -217,17 +217,29 @@ pub fn compute(now: &Sums, before: Option<&Sums>, data: &Supplied) -> Vec<Value>
     push(
         Indicator::TaxPerMu,
         ratio(now.tax, now.land_mu),
-        format!("实缴税收合计 {} 万元 ÷ 用地面积合计 {} 亩", n2(now.tax), n2(now.land_mu)),
+        format!(
+            "实缴税收合计 {} 万元 ÷ 用地面积合计 {} 亩",
+            n2(now.tax),
+            n2(now.land_mu)
+        ),
     );
     push(
         Indicator::Revenue,
         Some(now.revenue / 10_000.0),
-        format!("{} 家企业主营业务收入合计 {} 万元", now.enterprises, n2(now.revenue)),
+        format!(
+            "{} 家企业主营业务收入合计 {} 万元",
+            now.enterprises,
+            n2(now.revenue)
+        ),
     );
     push(
         Indicator::ValueAdded,
         Some(now.value_added_above / 10_000.0),
-        format!("{} 家规上企业工业增加值合计 {} 万元", now.above, n2(now.value_added_above)),
+        format!(
+            "{} 家规上企业工业增加值合计 {} 万元",
+            now.above,
+            n2(now.value_added_above)
+        ),
     );
     let intensity = ratio(now.energy_above, now.value_added_energy);
     push(
@@ -251,9 +263,7 @@ pub fn compute(now: &Sums, before: Option<&Sums>, data: &Supplied) -> Vec<Value>
                 (Some(a), Some(z)) if z > 0.0 => (
                     Some((1.0 - a / z) * 100.0),
                     format!(
-                        "（1 − 本年可比价强度 {} ÷ 上年强度 {}）× 100%；本年增加值按价格指数 {} 折算为上年价 {} 万元",
-                        format!("{a:.4}"),
-                        format!("{z:.4}"),
+                        "（1 − 本年可比价强度 {a:.4} ÷ 上年强度 {z:.4}）× 100%；本年增加值按价格指数 {} 折算为上年价 {} 万元",
                         n2(p),
                         n2(va_constant)
                     ),
@@ -268,13 +278,33 @@ pub fn compute(now: &Sums, before: Option<&Sums>, data: &Supplied) -> Vec<Value>
         (None, _) => (None, format!("缺少“{what}”")),
         _ => (None, format!("缺少“{of}”或为 0")),
     };
-    let r = share(data.retrofitted_above, Some(f64::from(now.above)), "已完成智能化改造的规上企业", "规上企业");
+    let r = share(
+        data.retrofitted_above,
+        Some(f64::from(now.above)),
+        "已完成智能化改造的规上企业",
+        "规上企业",
+    );
     push(Indicator::RetrofitRate, r.0, r.1);
-    let r = share(data.retrofitted_ab, Some(f64::from(now.class_ab)), "完成一轮改造的A、B类企业", "A、B类企业");
+    let r = share(
+        data.retrofitted_ab,
+        Some(f64::from(now.class_ab)),
+        "完成一轮改造的A、B类企业",
+        "A、B类企业",
+    );
     push(Indicator::AbRetrofitRate, r.0, r.1);
-    let r = share(data.large_medium_rd, data.large_medium, "建有研发机构的大中型企业", "大中型工业企业");
+    let r = share(
+        data.large_medium_rd,
+        data.large_medium,
+        "建有研发机构的大中型企业",
+        "大中型工业企业",
+    );
     push(Indicator::RdCoverage, r.0, r.1);
-    let r = share(data.tech_investment, data.industrial_investment, "技术改造投资（万元）", "工业投资（万元）");
+    let r = share(
+        data.tech_investment,
+        data.industrial_investment,
+        "技术改造投资（万元）",
+        "工业投资（万元）",
+    );
     push(Indicator::TechShare, r.0, r.1);
     let count = |v: Option<f64>, what: &str| match v {
         Some(x) => (Some(x), format!("部门报送：{what} {}", n2(x))),
@@ -345,7 +375,11 @@ mod tests {
         assert_eq!(value(&v, Indicator::RdCoverage), Some(80.0));
         assert_eq!(value(&v, Indicator::TechShare), Some(25.0));
         assert_eq!(value(&v, Indicator::Platforms), None);
-        let d = &v.iter().find(|x| x.indicator == Indicator::TaxPerMu).unwrap().derivation;
+        let d = &v
+            .iter()
+            .find(|x| x.indicator == Indicator::TaxPerMu)
+            .unwrap()
+            .derivation;
         assert_eq!(d, "实缴税收合计 30000.00 万元 ÷ 用地面积合计 4000.00 亩");
     }
 

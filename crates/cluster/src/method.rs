@@ -123,7 +123,8 @@ impl Method {
     /// Parses and checks a method file: known indicators, positive weights and benchmarks, star
     /// levels 1, 2, … in order, each threshold on the right side of its indicator.
     pub fn parse(text: &str) -> Result<Method, ClusterError> {
-        let raw: RawMethod = toml::from_str(text).map_err(|e| ClusterError::Method(e.message().to_owned()))?;
+        let raw: RawMethod =
+            toml::from_str(text).map_err(|e| ClusterError::Method(e.message().to_owned()))?;
         let bad = |m: String| Err(ClusterError::Method(m));
         if raw.name.trim().is_empty() {
             return bad("请填写办法名称（name）".into());
@@ -288,8 +289,14 @@ mod tests {
     #[test]
     fn mistakes_are_named() {
         let e = |t: &str| Method::parse(t).unwrap_err().to_string();
-        assert!(e("name = \"x\"\n[[indicator]]\nid = \"profit\"\nweight = 1\nbenchmark = 1\n").contains("指标“profit”不存在"));
-        assert!(e("name = \"x\"\n[[indicator]]\nid = \"revenue\"\nweight = 0\nbenchmark = 1\n").contains("权重应大于 0"));
+        assert!(
+            e("name = \"x\"\n[[indicator]]\nid = \"profit\"\nweight = 1\nbenchmark = 1\n")
+                .contains("指标“profit”不存在")
+        );
+        assert!(
+            e("name = \"x\"\n[[indicator]]\nid = \"revenue\"\nweight = 0\nbenchmark = 1\n")
+                .contains("权重应大于 0")
+        );
         let star = "name = \"x\"\n[[indicator]]\nid = \"revenue\"\nweight = 1\nbenchmark = 1\n[[star]]\nlevel = 2\nname = \"二星级\"\nmin = { revenue = 1 }\n";
         assert!(e(star).contains("星级应从 1 起依次排列"));
         let side = "name = \"x\"\n[[indicator]]\nid = \"revenue\"\nweight = 1\nbenchmark = 1\n[[star]]\nlevel = 1\nname = \"一星级\"\nmin = { energy_intensity = 1 }\n";

@@ -95,7 +95,10 @@ fn four_clusters_worked_by_hand() {
     );
     assert_eq!(jia.measures.len(), 2);
     assert!(jia.measures[0].starts_with("评价排序第 1 名"));
-    assert_eq!(jia.measures[1], "首次晋升二星级：予以表彰奖励，优先支持扩区或申报国家级开发区");
+    assert_eq!(
+        jia.measures[1],
+        "首次晋升二星级：予以表彰奖励，优先支持扩区或申报国家级开发区"
+    );
     assert!(jia.next_star_gap.is_empty(), "the top level");
     let yi = &out[2];
     assert_eq!(yi.points[2].points, 10.0);
@@ -107,7 +110,10 @@ fn four_clusters_worked_by_hand() {
     assert!(yi.measures.is_empty());
     assert_eq!(out[1].measures, ["核心指标亩均税收居后列：不支持扩区、升级"]);
     assert_eq!(out[3].measures, ["评价排名靠后（后 1 名）：不支持扩区、升级"]);
-    assert_eq!(out[3].next_star_gap, ["主营业务收入80.00 亿元，二星级要求不低于 100.00 亿元"]);
+    assert_eq!(
+        out[3].next_star_gap,
+        ["主营业务收入80.00 亿元，二星级要求不低于 100.00 亿元"]
+    );
 }
 
 #[test]
@@ -116,13 +122,19 @@ fn star_thresholds_at_the_boundary() {
     // Exactly at every 二星级 threshold: met. A hair short on one: not.
     let at = assess(&method, &[input(1, "甲", 5.0, 100.0, 0.8, None, 0)]);
     assert_eq!(at[0].star, 2);
-    for (tax, revenue, energy) in [(4.999_999, 100.0, 0.8), (5.0, 99.999_999, 0.8), (5.0, 100.0, 0.800_001)] {
+    for (tax, revenue, energy) in [
+        (4.999_999, 100.0, 0.8),
+        (5.0, 99.999_999, 0.8),
+        (5.0, 100.0, 0.800_001),
+    ] {
         let out = assess(&method, &[input(1, "甲", tax, revenue, energy, None, 0)]);
         assert_eq!(out[0].star, 1, "{tax} {revenue} {energy}");
     }
     // A missing value fails its threshold; below 一星级 there is no star at all.
     let mut missing = input(1, "甲", 5.0, 100.0, 0.8, Some(2), 2);
-    missing.values.retain(|v| v.indicator != Indicator::EnergyIntensity);
+    missing
+        .values
+        .retain(|v| v.indicator != Indicator::EnergyIntensity);
     let out = assess(&method, &[missing]);
     assert_eq!((out[0].star, out[0].movement), (1, Move::Down));
     assert!(out[0].next_star_gap[0].contains("无数据"));

@@ -258,11 +258,11 @@ pub async fn insert(
 
 /// Every assessment, newest first.
 pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Assessment>, StoreError> {
-    Ok(
-        sqlx::query_as(AssertSqlSafe(format!("{ASSESSMENT_SELECT} ORDER BY a.year DESC, a.id DESC")))
-            .fetch_all(conn)
-            .await?,
-    )
+    Ok(sqlx::query_as(AssertSqlSafe(format!(
+        "{ASSESSMENT_SELECT} ORDER BY a.year DESC, a.id DESC"
+    )))
+    .fetch_all(conn)
+    .await?)
 }
 
 /// One assessment.
@@ -325,7 +325,10 @@ pub async fn transition(
 }
 
 /// The stars of published assessments before `year`: `(cluster, year, star)`, newest first.
-pub async fn published_stars(conn: &mut AnyConnection, before_year: i64) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+pub async fn published_stars(
+    conn: &mut AnyConnection,
+    before_year: i64,
+) -> Result<Vec<(i64, i64, i64)>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT r.cluster_id, a.year, r.star FROM cluster_assessment_results r \
          JOIN cluster_assessments a ON a.id = r.assessment_id \

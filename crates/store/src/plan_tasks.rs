@@ -107,7 +107,11 @@ pub struct NewTask<'a> {
 pub type NewUnit<'a> = (bool, &'a str, Option<i64>, bool);
 
 /// Records a task with its units; returns its id.
-pub async fn insert(conn: &mut AnyConnection, t: &NewTask<'_>, units: &[NewUnit<'_>]) -> Result<i64, StoreError> {
+pub async fn insert(
+    conn: &mut AnyConnection,
+    t: &NewTask<'_>,
+    units: &[NewUnit<'_>],
+) -> Result<i64, StoreError> {
     let now = now_ms();
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO plan_tasks (document, heading_no, heading, seq, title, lead_text, co_text, period, tracking_from, created_at, updated_at) \
@@ -146,11 +150,11 @@ const TASK_SELECT: &str = "SELECT id, document, heading_no, heading, seq, title,
 
 /// Every task in the table's order.
 pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Task>, StoreError> {
-    Ok(
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{TASK_SELECT} ORDER BY document, heading_no, seq")))
-            .fetch_all(conn)
-            .await?,
-    )
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{TASK_SELECT} ORDER BY document, heading_no, seq"
+    )))
+    .fetch_all(conn)
+    .await?)
 }
 
 /// One task.
@@ -232,7 +236,11 @@ pub struct NewReport<'a> {
 }
 
 /// Records a report; returns its id.
-pub async fn add_report(conn: &mut AnyConnection, r: &NewReport<'_>, user: Option<i64>) -> Result<i64, StoreError> {
+pub async fn add_report(
+    conn: &mut AnyConnection,
+    r: &NewReport<'_>,
+    user: Option<i64>,
+) -> Result<i64, StoreError> {
     let (name, bytes) = match r.attachment {
         Some((n, b)) => (Some(n), Some(b.to_vec())),
         None => (None, None),
@@ -265,10 +273,12 @@ pub async fn reports(conn: &mut AnyConnection, task: Option<i64>) -> Result<Vec<
                 r.attachment_name, u.display_name AS by_name FROM plan_task_reports r LEFT JOIN users u ON u.id = r.created_by";
     Ok(match task {
         Some(t) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{base} WHERE r.task_id = $1 ORDER BY r.id")))
-                .bind(t)
-                .fetch_all(conn)
-                .await?
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "{base} WHERE r.task_id = $1 ORDER BY r.id"
+            )))
+            .bind(t)
+            .fetch_all(conn)
+            .await?
         }
         None => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!("{base} ORDER BY r.id")))

@@ -267,7 +267,11 @@ pub async fn list(conn: &mut AnyConnection, f: &ProblemFilter) -> Result<Vec<Pro
 }
 
 /// One problem, if it matches `f`.
-pub async fn get(conn: &mut AnyConnection, id: i64, f: &ProblemFilter) -> Result<Option<Problem>, StoreError> {
+pub async fn get(
+    conn: &mut AnyConnection,
+    id: i64,
+    f: &ProblemFilter,
+) -> Result<Option<Problem>, StoreError> {
     let mut sql = String::from(concat!(problem_select!(), " AND s.id = $1"));
     let mut next = 2;
     let (value, dept) = filtered(f, &mut sql, &mut next);

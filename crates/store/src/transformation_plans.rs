@@ -24,7 +24,11 @@ pub struct CEnterprise {
 }
 
 /// The C-class enterprises of `year` within a scope, by name.
-pub async fn c_enterprises(conn: &mut AnyConnection, year: i64, scope: &Scope) -> Result<Vec<CEnterprise>, StoreError> {
+pub async fn c_enterprises(
+    conn: &mut AnyConnection,
+    year: i64,
+    scope: &Scope,
+) -> Result<Vec<CEnterprise>, StoreError> {
     let mut sql = String::from(
         "SELECT e.id AS enterprise_id, e.name, e.region_code, e.cluster_id, n.class AS next_class \
          FROM enterprises e JOIN enterprise_classes c ON c.enterprise_id = e.id AND c.year = $1 AND c.class = 'C' \
@@ -33,11 +37,12 @@ pub async fn c_enterprises(conn: &mut AnyConnection, year: i64, scope: &Scope) -
     let mut next = 3;
     let value = scope_sql(scope, &mut sql, &mut next);
     sql.push_str(" ORDER BY e.name, e.id");
-    Ok(
-        bind_scope(sqlx::query_as(AssertSqlSafe(sql)).bind(year).bind(year + 1), value)
-            .fetch_all(conn)
-            .await?,
+    Ok(bind_scope(
+        sqlx::query_as(AssertSqlSafe(sql)).bind(year).bind(year + 1),
+        value,
     )
+    .fetch_all(conn)
+    .await?)
 }
 
 /// The years with classes, newest first.
@@ -91,7 +96,11 @@ macro_rules! plan_select {
 }
 
 /// The plans within a scope (of one class year, or all), by year then name.
-pub async fn plans(conn: &mut AnyConnection, scope: &Scope, year: Option<i64>) -> Result<Vec<Plan>, StoreError> {
+pub async fn plans(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    year: Option<i64>,
+) -> Result<Vec<Plan>, StoreError> {
     let mut sql = String::from(plan_select!());
     let mut next = 1;
     if year.is_some() {
@@ -208,11 +217,14 @@ pub async fn progress(
 }
 
 /// The plans of one enterprise: `(class year, plan id)`.
-pub async fn of_enterprise(conn: &mut AnyConnection, enterprise_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
-    Ok(
-        sqlx::query_as("SELECT year, id FROM transformation_plans WHERE enterprise_id = $1 ORDER BY year DESC")
-            .bind(enterprise_id)
-            .fetch_all(conn)
-            .await?,
+pub async fn of_enterprise(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT year, id FROM transformation_plans WHERE enterprise_id = $1 ORDER BY year DESC",
     )
+    .bind(enterprise_id)
+    .fetch_all(conn)
+    .await?)
 }

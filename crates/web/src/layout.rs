@@ -133,6 +133,11 @@ fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
         let service = mujun_app::service::service_rights(actor);
         let tasks = mujun_app::tasks::task_rights(actor);
         let mut items = Vec::new();
+        if mujun_app::clusters_plan::cluster_plan_rights(actor).reads {
+            items.push(item("集聚区指标", "/clusters/indicators"));
+            items.push(item("集聚区考核评价", "/clusters/assessments"));
+            items.push(item("规划目标", "/targets"));
+        }
         if tasks.reads {
             items.push(item("重点任务", "/tasks"));
         }
@@ -141,7 +146,11 @@ fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
         }
         if service.reads {
             items.push(item(
-                if actor.role == Role::Enterprise { "我的诉求" } else { "企业问题台账" },
+                if actor.role == Role::Enterprise {
+                    "我的诉求"
+                } else {
+                    "企业问题台账"
+                },
                 "/service/problems",
             ));
             items.push(item("节假日安排", "/service/calendar"));
@@ -250,7 +259,10 @@ pub fn flash_text(code: &str) -> Option<String> {
     {
         return Some(format!("已导入 {n} 份供地合同。"));
     }
-    if let Some(n) = code.strip_prefix("tasks_loaded_").and_then(|n| n.parse::<usize>().ok()) {
+    if let Some(n) = code
+        .strip_prefix("tasks_loaded_")
+        .and_then(|n| n.parse::<usize>().ok())
+    {
         return Some(format!("已载入 {n} 项重点任务。"));
     }
     Some(

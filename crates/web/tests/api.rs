@@ -1055,7 +1055,7 @@ fn every_route_is_documented_and_every_operation_is_routed() {
     a.sort();
     b.sort();
     assert_eq!(a, b, "documented operations vs the route table");
-    assert_eq!(routed.len(), 54);
+    assert_eq!(routed.len(), 61);
 
     let mut operation_ids = std::collections::HashSet::new();
     for (method, path) in &documented {
@@ -1301,17 +1301,120 @@ async fn a_transformation_plan_through_the_api() {
             .to_string();
         let new = json!({"enterprise_id": target, "year": year, "targets": "亩均税收翻番",
                          "measures": "技术改造", "deadline": deadline, "responsible": "区工信局 李某"});
-        let res = send(s, Method::POST, "/api/v1/transformation-plans", Auth::Bearer(&yicheng), Some(&new)).await;
+        let res = send(
+            s,
+            Method::POST,
+            "/api/v1/transformation-plans",
+            Auth::Bearer(&yicheng),
+            Some(&new),
+        )
+        .await;
         assert_eq!(res.status, StatusCode::OK, "{}: {}", s.name, res.body);
         let plan = body(&res);
         assert_eq!(plan["outcome"], format!("待 {} 年度评价", year + 1));
         let path = format!("/api/v1/transformation-plans/{}/progress", plan["id"]);
-        let res = send(s, Method::POST, &path, Auth::Bearer(&yicheng), Some(&json!({"version": 1, "body": ""}))).await;
+        let res = send(
+            s,
+            Method::POST,
+            &path,
+            Auth::Bearer(&yicheng),
+            Some(&json!({"version": 1, "body": ""})),
+        )
+        .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        let res = send(s, Method::POST, &path, Auth::Bearer(&yicheng), Some(&json!({"version": 1, "body": "已完成改造", "done": true}))).await;
+        let res = send(
+            s,
+            Method::POST,
+            &path,
+            Auth::Bearer(&yicheng),
+            Some(&json!({"version": 1, "body": "已完成改造", "done": true})),
+        )
+        .await;
         assert_eq!(body(&res)["done"], true, "{}", res.body);
-        let got = body(&s.api_get(&format!("/api/v1/transformation-plans/{}", plan["id"]), Some(&city)).await);
+        let got = body(
+            &s.api_get(
+                &format!("/api/v1/transformation-plans/{}", plan["id"]),
+                Some(&city),
+            )
+            .await,
+        );
         assert_eq!(got["progress"], "已完成改造");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cluster_indicators_assessments_and_targets_through_the_api() {
+    each(async |s| {
+        let (city, stats, tax) = (
+            token(s, "city").await,
+            token(s, "stats").await,
+            token(s, "tax").await,
+        );
+        let ind = body(&s.api_get("/api/v1/cluster-indicators", Some(&tax)).await);
+        let year = ind["year"].as_i64().unwrap();
+        assert_eq!(ind["clusters"].as_array().unwrap().len(), 11, "{}", s.name);
+        assert_eq!(ind["city"][0]["name"], "亩均税收");
+        // The statistics bureau reports the price index; the tax department may not.
+        let data = json!({"cluster_id": 0, "year": year, "item": "price_index", "value": 101.0});
+        let res = send(
+            s,
+            Method::POST,
+            "/api/v1/cluster-data",
+            Auth::Bearer(&tax),
+            Some(&data),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        let res = send(
+            s,
+            Method::POST,
+            "/api/v1/cluster-data",
+            Auth::Bearer(&stats),
+            Some(&data),
+        )
+        .await;
+        assert_eq!(body(&res)["saved"], true, "{}", res.body);
+        // A run, approved by the leader, published by the city.
+        let res = send(
+            s,
+            Method::POST,
+            "/api/v1/cluster-assessments",
+            Auth::Bearer(&city),
+            Some(&json!({"year": year})),
+        )
+        .await;
+        let a = body(&res);
+        assert_eq!(a["state"], "待审定", "{}", res.body);
+        assert_eq!(a["results"].as_array().unwrap().len(), 11);
+        let path = format!("/api/v1/cluster-assessments/{}/decision", a["id"]);
+        // The leader holds no API token: approval in the browser (here through the use case).
+        let approve = json!({"version": a["version"], "decision": "approve"});
+        let res = send(s, Method::POST, &path, Auth::Bearer(&city), Some(&approve)).await;
+        assert_eq!(
+            res.status,
+            StatusCode::FORBIDDEN,
+            "the city does not approve its own run"
+        );
+        let leader = actor(s, "leader").await;
+        let id = a["id"].as_i64().unwrap();
+        s.app
+            .decide_cluster_assessment(&leader, id, a["version"].as_i64().unwrap(), "approve")
+            .await
+            .unwrap();
+        let publish = json!({"version": a["version"].as_i64().unwrap() + 1, "decision": "publish"});
+        let res = send(s, Method::POST, &path, Auth::Bearer(&city), Some(&publish)).await;
+        assert_eq!(body(&res)["state"], "已发布", "{}", res.body);
+        let list = body(&s.api_get("/api/v1/cluster-assessments", Some(&tax)).await);
+        assert!(
+            list["assessments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|a| a["state"] == "已发布")
+        );
+        let targets = body(&s.api_get("/api/v1/plan-targets", Some(&tax)).await);
+        assert_eq!(targets["targets"].as_array().unwrap().len(), 13);
     })
     .await;
 }

@@ -292,7 +292,11 @@ async fn every_route_for_every_role() {
             let tax = if p.department.contains("税务") { A } else { D };
             [L, D, A, tax, county, clus, me, D, A, D]
         };
-        let own_problem = problems.iter().find(|p| p.enterprise_id == own.id).unwrap().clone();
+        let own_problem = problems
+            .iter()
+            .find(|p| p.enterprise_id == own.id)
+            .unwrap()
+            .clone();
         let tax_problem = problems
             .iter()
             .find(|p| p.department.contains("税务") && p.enterprise_id != own.id)
@@ -331,6 +335,17 @@ async fn every_route_for_every_role() {
             .await
             .unwrap();
         let tracker_readers = [L, D, A, A, A, A, D, D, A, D];
+        let assessments = s.app.cluster_assessments(&city).await.unwrap();
+        let published_assessment = assessments
+            .iter()
+            .find(|a| a.state == mujun_app::clusters_plan::assessments::State::Published)
+            .unwrap()
+            .id;
+        let draft_assessment = assessments
+            .iter()
+            .find(|a| a.state == mujun_app::clusters_plan::assessments::State::Draft)
+            .unwrap()
+            .id;
         // 倒逼转型: plans are read like their enterprise.
         let c_plan = s
             .app
@@ -349,18 +364,56 @@ async fn every_route_for_every_role() {
             ("/service/problems".into(), business),
             ("/service/problems?show=all".into(), business),
             ("/service/problems.xlsx".into(), business),
-            (format!("/service/problems/{}", own_problem.id), by_problem(&own_problem)),
-            (format!("/service/problems/{}", tax_problem.id), by_problem(&tax_problem)),
-            (format!("/service/attachments/{filed_event}"), by_problem(&filed_page)),
+            (
+                format!("/service/problems/{}", own_problem.id),
+                by_problem(&own_problem),
+            ),
+            (
+                format!("/service/problems/{}", tax_problem.id),
+                by_problem(&tax_problem),
+            ),
+            (
+                format!("/service/attachments/{filed_event}"),
+                by_problem(&filed_page),
+            ),
             ("/service/calendar".into(), business),
             ("/tasks".into(), tracker_readers),
             ("/tasks.xlsx".into(), [L, D, A, D, D, D, D, D, A, D]),
             (format!("/tasks/{task}"), tracker_readers),
             (format!("/tasks/attachments/{report}"), tracker_readers),
             ("/api/v1/service/problems".into(), business),
-            (format!("/api/v1/service/problems/{}", own_problem.id), by_problem(&own_problem)),
-            (format!("/api/v1/service/problems/{}", tax_problem.id), by_problem(&tax_problem)),
+            (
+                format!("/api/v1/service/problems/{}", own_problem.id),
+                by_problem(&own_problem),
+            ),
+            (
+                format!("/api/v1/service/problems/{}", tax_problem.id),
+                by_problem(&tax_problem),
+            ),
             ("/api/v1/service/statistics".into(), business),
+            ("/clusters/indicators".into(), tracker_readers),
+            ("/clusters/assessments".into(), tracker_readers),
+            (
+                format!("/clusters/assessments/{published_assessment}"),
+                tracker_readers,
+            ),
+            (
+                format!("/clusters/assessments/{draft_assessment}"),
+                [L, D, A, D, D, D, D, D, A, D],
+            ),
+            ("/clusters/method".into(), tracker_readers),
+            ("/targets".into(), tracker_readers),
+            ("/api/v1/cluster-indicators".into(), tracker_readers),
+            ("/api/v1/cluster-assessments".into(), tracker_readers),
+            (
+                format!("/api/v1/cluster-assessments/{published_assessment}"),
+                tracker_readers,
+            ),
+            (
+                format!("/api/v1/cluster-assessments/{draft_assessment}"),
+                [L, D, A, D, D, D, D, D, A, D],
+            ),
+            ("/api/v1/plan-targets".into(), tracker_readers),
             ("/transformation".into(), business),
             (format!("/transformation/plans/{}", c_plan.id), c_plan_e),
             ("/api/v1/transformation-plans".into(), business),
@@ -717,10 +770,25 @@ async fn state_changing_routes_refuse_other_roles() {
             .into_iter()
             .find_map(|r| r.plan)
             .unwrap();
+        let draft_assessment = s
+            .app
+            .cluster_assessments(&city)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.state == mujun_app::clusters_plan::assessments::State::Draft)
+            .unwrap()
+            .id;
+        let decision_path: &'static str =
+            Box::leak(format!("/clusters/assessments/{draft_assessment}/decision").into_boxed_str());
         let c_plan_path: &'static str =
             Box::leak(format!("/transformation/plans/{}", c_plan.id).into_boxed_str());
         let c_plan_county = if c_plan.county == "驿城区" { A } else { D };
-        let c_plan_cluster = if c_plan.cluster == "驻马店装备产业集聚区" { A } else { D };
+        let c_plan_cluster = if c_plan.cluster == "驻马店装备产业集聚区" {
+            A
+        } else {
+            D
+        };
         let open_path: &'static str =
             Box::leak(format!("/land/projects/{own_project}/cases").into_boxed_str());
         let case = s
@@ -746,6 +814,19 @@ async fn state_changing_routes_refuse_other_roles() {
                 city_only,
             ),
             ("/service/calendar", vec![("text", "不是日期 休")], city_only),
+            (
+                "/clusters/data",
+                vec![("year", "0"), ("item", "")],
+                [L, D, A, A, D, D, D, D, D, D],
+            ),
+            ("/clusters/assessments", vec![("year", "0")], city_only),
+            (
+                decision_path,
+                vec![("version", "0"), ("decision", "approve")],
+                [L, D, D, D, D, D, D, D, A, D],
+            ),
+            ("/clusters/method", vec![("text", "x")], city_only),
+            ("/targets", vec![("level", "")], city_only),
             (
                 "/transformation/plans",
                 vec![("enterprise_id", "0"), ("year", "2024")],
@@ -816,7 +897,11 @@ async fn state_changing_routes_refuse_other_roles() {
                 format!("/service/problems/{}/rate", own_problem.id),
                 vec![("version", "0")],
                 {
-                    let clus = if own_problem.cluster == "驻马店装备产业集聚区" { A } else { D };
+                    let clus = if own_problem.cluster == "驻马店装备产业集聚区" {
+                        A
+                    } else {
+                        D
+                    };
                     [L, D, A, D, D, clus, A, D, D, D]
                 },
             ),

@@ -1453,13 +1453,19 @@ async fn a_lead_department_reports_a_task_and_the_city_sees_it() {
     )
     .await;
     let reports = text_until(&c, "[data-testid=task-reports]", "盘活低效用地 860 亩").await;
-    assert!(reports.contains("市自然资源和规划局") && reports.contains("进度滞后"), "{reports}");
+    assert!(
+        reports.contains("市自然资源和规划局") && reports.contains("进度滞后"),
+        "{reports}"
+    );
     // The city sees it in the whole table, flagged.
     logout(&c).await;
     login(&c, &base, "city").await;
     c.goto(&format!("{base}/tasks")).await.unwrap();
     let row = text_of(&c, "tr[data-task='促进土地集约节约利用']").await;
-    assert!(row.contains("盘活低效用地 860 亩") && row.contains("进度滞后"), "{row}");
+    assert!(
+        row.contains("盘活低效用地 860 亩") && row.contains("进度滞后"),
+        "{row}"
+    );
     assert!(
         c.find(Locator::Css("a[href='/tasks.xlsx']")).await.is_ok(),
         "the city exports the 督查 table"
@@ -1502,20 +1508,36 @@ async fn an_enterprise_files_a_problem_the_department_answers_and_it_is_closed()
         "[data-testid=problem-form]",
         &[
             ("title", "研发费用加计扣除口径"),
-            ("description", "委托外部机构的研发费用能否加计扣除，请税务部门答复。"),
+            (
+                "description",
+                "委托外部机构的研发费用能否加计扣除，请税务部门答复。",
+            ),
         ],
     )
     .await;
-    assert_eq!(text_until(&c, "[data-testid=problem-status]", "待交办").await, "待交办");
+    assert_eq!(
+        text_until(&c, "[data-testid=problem-status]", "待交办").await,
+        "待交办"
+    );
     let url = c.current_url().await.unwrap();
     let problem = format!("{base}{}", url.path());
     // The office assigns it to the tax department.
     logout(&c).await;
     login(&c, &base, "city").await;
     c.goto(&problem).await.unwrap();
-    choose(&c, "[data-testid=assign-form] select[name=department_id]", &tax_dept.to_string()).await;
+    choose(
+        &c,
+        "[data-testid=assign-form] select[name=department_id]",
+        &tax_dept.to_string(),
+    )
+    .await;
     choose(&c, "[data-testid=assign-form] select[name=difficulty]", "simple").await;
-    submit(&c, "[data-testid=assign-form]", &[("body", "请税务局 5 个工作日内答复")]).await;
+    submit(
+        &c,
+        "[data-testid=assign-form]",
+        &[("body", "请税务局 5 个工作日内答复")],
+    )
+    .await;
     let status = text_until(&c, "[data-testid=problem-status]", "办理中").await;
     assert!(status.starts_with("办理中"), "{status}");
     // The department answers.
@@ -1535,7 +1557,10 @@ async fn an_enterprise_files_a_problem_the_department_answers_and_it_is_closed()
     c.goto(&problem).await.unwrap();
     choose(&c, "[data-testid=rate-form] select[name=rating]", "satisfied").await;
     submit(&c, "[data-testid=rate-form]", &[]).await;
-    assert_eq!(text_until(&c, "[data-testid=problem-status]", "已销号").await, "已销号");
+    assert_eq!(
+        text_until(&c, "[data-testid=problem-status]", "已销号").await,
+        "已销号"
+    );
     let events = text_of(&c, "[data-testid=problem-events]").await;
     for step in ["提交问题", "交办", "部门答复", "销号"] {
         assert!(events.contains(step), "{step}: {events}");

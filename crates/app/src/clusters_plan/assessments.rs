@@ -64,6 +64,23 @@ impl State {
     }
 }
 
+/// An assessment in the list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssessmentLine {
+    /// Id.
+    pub id: i64,
+    /// Year.
+    pub year: i64,
+    /// Title.
+    pub title: String,
+    /// The method's name.
+    pub method_name: String,
+    /// State.
+    pub state: State,
+    /// Approved by.
+    pub approved_by: String,
+}
+
 /// One indicator's points as stored and shown.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PointsLine {
@@ -174,18 +191,30 @@ impl App {
     pub async fn cluster_method(&self, actor: &Actor) -> Result<String, AppError> {
         if !cluster_plan_rights(actor).reads {
             return Err(self
-                .deny(actor, "clusters.method", ("setting", METHOD_KEY), "不能查看集聚区考核办法")
+                .deny(
+                    actor,
+                    "clusters.method",
+                    ("setting", METHOD_KEY),
+                    "不能查看集聚区考核办法",
+                )
                 .await);
         }
         let mut c = self.store.read().await?;
-        Ok(settings::get(&mut c, METHOD_KEY).await?.unwrap_or_else(|| EXAMPLE.to_owned()))
+        Ok(settings::get(&mut c, METHOD_KEY)
+            .await?
+            .unwrap_or_else(|| EXAMPLE.to_owned()))
     }
 
     /// Saves the method (checked first; a wrong file is refused with the reason, nothing stored).
     pub async fn set_cluster_method(&self, actor: &Actor, text: &str) -> Result<(), AppError> {
         if !cluster_plan_rights(actor).runs {
             return Err(self
-                .deny(actor, "clusters.method_set", ("setting", METHOD_KEY), "不能修改集聚区考核办法")
+                .deny(
+                    actor,
+                    "clusters.method_set",
+                    ("setting", METHOD_KEY),
+                    "不能修改集聚区考核办法",
+                )
                 .await);
         }
         let m = Method::parse(text).map_err(|e| AppError::invalid("method", e.to_string()))?;
@@ -205,11 +234,16 @@ impl App {
     }
 
     /// The assessments the caller may see (drafts only for the city and its leader), newest first.
-    pub async fn cluster_assessments(&self, actor: &Actor) -> Result<Vec<Assessment>, AppError> {
+    pub async fn cluster_assessments(&self, actor: &Actor) -> Result<Vec<AssessmentLine>, AppError> {
         let rights = self.assessment_reader(actor)?;
         if !rights.reads {
             return Err(self
-                .deny(actor, "clusters.assessments", ("cluster_assessment", ""), "不能查看集聚区考核评价")
+                .deny(
+                    actor,
+                    "clusters.assessments",
+                    ("cluster_assessment", ""),
+                    "不能查看集聚区考核评价",
+                )
                 .await);
         }
         let mut c = self.store.read().await?;
@@ -217,26 +251,47 @@ impl App {
             .await?
             .into_iter()
             .filter(|a| rights.reads_drafts || a.state == "published")
+            .map(|a: Assessment| AssessmentLine {
+                id: a.id,
+                year: a.year,
+                title: a.title,
+                method_name: a.method_name,
+                state: State::parse(&a.state),
+                approved_by: a.approved_by_name.unwrap_or_default(),
+            })
             .collect())
     }
 
     /// Runs the assessment of `year` under the method in force; returns the draft's id.
-    pub async fn run_cluster_assessment(&self, actor: &Actor, year: i64, title: &str) -> Result<i64, AppError> {
+    pub async fn run_cluster_assessment(
+        &self,
+        actor: &Actor,
+        year: i64,
+        title: &str,
+    ) -> Result<i64, AppError> {
         if !cluster_plan_rights(actor).runs {
             return Err(self
-                .deny(actor, "clusters.assess", ("cluster_assessment", ""), "不能发起集聚区考核评价")
+                .deny(
+                    actor,
+                    "clusters.assess",
+                    ("cluster_assessment", ""),
+                    "不能发起集聚区考核评价",
+                )
                 .await);
         }
         let mut c = self.store.read().await?;
         let years = mujun_store::enterprises::years(&mut c).await?;
-        let text = settings::get(&mut c, METHOD_KEY).await?.unwrap_or_else(|| EXAMPLE.to_owned());
+        let text = settings::get(&mut c, METHOD_KEY)
+            .await?
+            .unwrap_or_else(|| EXAMPLE.to_owned());
         let stars = cluster_assessment::published_stars(&mut c, year).await?;
         drop(c);
         if !years.contains(&year) {
             return Err(AppError::invalid("year", format!("{year} 年没有企业数据")));
         }
         let method = Method::parse(&text).map_err(|e| AppError::invalid("method", e.to_string()))?;
-        self.run_assessment_with(actor, year, title, &method, &text, &stars).await
+        self.run_assessment_with(actor, year, title, &method, &text, &stars)
+            .await
     }
 
     pub(crate) async fn run_assessment_with(
@@ -275,8 +330,15 @@ impl App {
             .iter()
             .enumerate()
             .map(|(pos, o)| {
-                let values = &inputs.iter().find(|i| i.id == o.id).map(|i| i.values.clone()).unwrap_or_default();
-                let revenue = values.iter().find(|v| v.indicator == Indicator::Revenue).and_then(|v| v.value);
+                let values = &inputs
+                    .iter()
+                    .find(|i| i.id == o.id)
+                    .map(|i| i.values.clone())
+                    .unwrap_or_default();
+                let revenue = values
+                    .iter()
+                    .find(|v| v.indicator == Indicator::Revenue)
+                    .and_then(|v| v.value);
                 let detail = Detail {
                     points: o
                         .points
@@ -346,15 +408,20 @@ impl App {
         let rights = self.assessment_reader(actor)?;
         let mut c = self.store.read().await?;
         let a = cluster_assessment::get(&mut c, id).await?;
-        let Some(a) = a.filter(|a| rights.reads && (rights.reads_drafts || a.state == "published")) else {
-            drop(c);
-            return Err(if rights.reads {
-                AppError::NotFound("集聚区考核评价")
-            } else {
-                self.deny(actor, "clusters.assessments", ("cluster_assessment", &id.to_string()), "不能查看集聚区考核评价")
-                    .await
-            });
+        let Some(a) = a else {
+            return Err(AppError::NotFound("集聚区考核评价"));
         };
+        if !(rights.reads && (rights.reads_drafts || a.state == "published")) {
+            drop(c);
+            return Err(self
+                .deny(
+                    actor,
+                    "clusters.assessments",
+                    ("cluster_assessment", &id.to_string()),
+                    "未发布的考核评价只有市级和审定领导可以查看",
+                )
+                .await);
+        }
         let rows = cluster_assessment::results(&mut c, id).await?;
         let names: HashMap<i64, String> = mujun_store::clusters::list(&mut c, None)
             .await?
@@ -414,17 +481,26 @@ impl App {
         };
         if !allowed {
             return Err(self
-                .deny(actor, &format!("clusters.{decision}"), ("cluster_assessment", &id.to_string()), "无权办理")
+                .deny(
+                    actor,
+                    &format!("clusters.{decision}"),
+                    ("cluster_assessment", &id.to_string()),
+                    "无权办理",
+                )
                 .await);
         }
         if v.state != from {
             return Err(AppError::invalid(
                 "state",
-                format!("该考核评价当前为“{}”，不能{}", v.state.label(), match decision {
-                    "approve" => "审定",
-                    "publish" => "发布（须先经审定领导审定）",
-                    _ => "撤销",
-                }),
+                format!(
+                    "该考核评价当前为“{}”，不能{}",
+                    v.state.label(),
+                    match decision {
+                        "approve" => "审定",
+                        "publish" => "发布（须先经审定领导审定）",
+                        _ => "撤销",
+                    }
+                ),
             ));
         }
         let mut tx = self.store.begin().await?;

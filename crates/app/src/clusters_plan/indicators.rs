@@ -165,11 +165,20 @@ impl App {
     }
 
     /// The cluster indicators of `year` (default: the latest year with data).
-    pub async fn cluster_indicators(&self, actor: &Actor, year: Option<i64>) -> Result<IndicatorsView, AppError> {
+    pub async fn cluster_indicators(
+        &self,
+        actor: &Actor,
+        year: Option<i64>,
+    ) -> Result<IndicatorsView, AppError> {
         let rights = cluster_plan_rights(actor);
         if !rights.reads {
             return Err(self
-                .deny(actor, "clusters.indicators", ("cluster", ""), "不能查看集聚区指标")
+                .deny(
+                    actor,
+                    "clusters.indicators",
+                    ("cluster", ""),
+                    "不能查看集聚区指标",
+                )
                 .await);
         }
         let mut c = self.store.read().await?;
@@ -204,7 +213,11 @@ impl App {
         let mut c = self.store.read().await?;
         let history_rows = cluster_assessment::data_history(&mut c, y).await?;
         drop(c);
-        let names: HashMap<i64, String> = table.clusters.iter().map(|(k, _, _)| (k.id, k.name.clone())).collect();
+        let names: HashMap<i64, String> = table
+            .clusters
+            .iter()
+            .map(|(k, _, _)| (k.id, k.name.clone()))
+            .collect();
         let item_name = |id: &str| {
             SUPPLIED_ITEMS
                 .iter()
@@ -214,10 +227,15 @@ impl App {
         let history = history_rows
             .into_iter()
             .map(|r| {
-                let place = r
-                    .cluster_id
-                    .map_or_else(|| "全市".to_owned(), |k| names.get(&k).cloned().unwrap_or_default());
-                let note = if r.current == 1 { r.note } else { format!("{}（已被更新）", r.note) };
+                let place = r.cluster_id.map_or_else(
+                    || "全市".to_owned(),
+                    |k| names.get(&k).cloned().unwrap_or_default(),
+                );
+                let note = if r.current == 1 {
+                    r.note
+                } else {
+                    format!("{}（已被更新）", r.note)
+                };
                 (
                     place,
                     item_name(&r.item),
@@ -238,11 +256,18 @@ impl App {
                     .and_then(|v| v.value);
                 ClusterLine {
                     id: k.id,
-                    county: regions.get(&k.region_code).cloned().unwrap_or_else(|| k.region_code.clone()),
+                    county: regions
+                        .get(&k.region_code)
+                        .cloned()
+                        .unwrap_or_else(|| k.region_code.clone()),
                     name: k.name,
                     tier: indicators::scale_tier(revenue),
                     values,
-                    supplied: SUPPLIED_ITEMS.iter().skip(1).map(|(id, _, _)| (*id, supplied_value(&s, id))).collect(),
+                    supplied: SUPPLIED_ITEMS
+                        .iter()
+                        .skip(1)
+                        .map(|(id, _, _)| (*id, supplied_value(&s, id)))
+                        .collect(),
                 }
             })
             .collect();
@@ -261,6 +286,16 @@ impl App {
     /// Records one supplied item of a cluster (or of the city: the price index) for a year. The
     /// city enters any item; a department the items it owns. History kept; audited.
     pub async fn supply_cluster_data(&self, actor: &Actor, form: &DataForm) -> Result<(), AppError> {
+        if !cluster_plan_rights(actor).supplies {
+            return Err(self
+                .deny(
+                    actor,
+                    "clusters.supply",
+                    ("cluster", &form.cluster_id.to_string()),
+                    "不能报送集聚区数据",
+                )
+                .await);
+        }
         let view = self.cluster_indicators(actor, Some(form.year)).await?;
         let item = form.item.trim();
         let Some((_, name, unit)) = SUPPLIED_ITEMS.iter().find(|(i, _, _)| *i == item) else {
@@ -281,9 +316,19 @@ impl App {
         }
         let cluster = match form.cluster_id {
             0 if item == "price_index" => None,
-            0 => return Err(AppError::invalid("cluster_id", "请选择产业集聚区（只有价格指数可按全市报送）")),
+            0 => {
+                return Err(AppError::invalid(
+                    "cluster_id",
+                    "请选择产业集聚区（只有价格指数可按全市报送）",
+                ));
+            }
             id if view.clusters.iter().any(|k| k.id == id) => Some(id),
-            id => return Err(AppError::invalid("cluster_id", format!("产业集聚区 #{id} 不存在或已撤并"))),
+            id => {
+                return Err(AppError::invalid(
+                    "cluster_id",
+                    format!("产业集聚区 #{id} 不存在或已撤并"),
+                ));
+            }
         };
         let value = match mujun_domain::number::parse_number(&form.value) {
             Ok(Some(v)) if v >= 0.0 && (item != "price_index" || (50.0..=200.0).contains(&v)) => v,
@@ -293,7 +338,11 @@ impl App {
                     format!(
                         "“{name}”的值“{}”无效：应为不小于 0 的数{}",
                         form.value.trim(),
-                        if item == "price_index" { "（价格指数以上年为 100，应在 50 至 200 之间）" } else { "" }
+                        if item == "price_index" {
+                            "（价格指数以上年为 100，应在 50 至 200 之间）"
+                        } else {
+                            ""
+                        }
                     ),
                 ));
             }
@@ -307,16 +356,31 @@ impl App {
             if let Some(w) = whole
                 && value > w
             {
-                return Err(AppError::invalid("value", format!("“{name}”{value} 超过大中型工业企业数 {w}")));
+                return Err(AppError::invalid(
+                    "value",
+                    format!("“{name}”{value} 超过大中型工业企业数 {w}"),
+                ));
             }
         }
         let mut tx = self.store.begin().await?;
-        cluster_assessment::set_data(&mut tx, cluster, form.year, item, value, form.note.trim(), Some(actor.user_id)).await?;
+        cluster_assessment::set_data(
+            &mut tx,
+            cluster,
+            form.year,
+            item,
+            value,
+            form.note.trim(),
+            Some(actor.user_id),
+        )
+        .await?;
         write(
             &mut tx,
             Who::Actor(actor),
             "clusters.supply",
-            ("cluster", &cluster.map_or_else(|| "city".to_owned(), |c| c.to_string())),
+            (
+                "cluster",
+                &cluster.map_or_else(|| "city".to_owned(), |c| c.to_string()),
+            ),
             json!({"year": form.year, "item": name, "value": value, "unit": unit, "note": form.note.trim()}),
             "ok",
         )

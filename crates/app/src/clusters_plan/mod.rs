@@ -10,6 +10,8 @@ pub(crate) mod demo;
 pub mod indicators;
 pub mod targets;
 
+pub use mujun_cluster::indicators::{Indicator, Value};
+
 use crate::{Actor, Role};
 
 /// What an actor may do with cluster indicators, assessments and targets.

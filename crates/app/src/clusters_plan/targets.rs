@@ -80,19 +80,123 @@ pub struct TargetForm {
 
 /// The targets loaded with the plan: `(level, document, indicator, base, target year, value, note)`.
 const PLAN_TARGETS: [(&str, &str, &str, i64, i64, f64, &str); 13] = [
-    ("city", "驻政办〔2019〕125号", "tax_per_mu", 2019, 2024, 15.0, "工业用地亩均税收力争达到 15 万元（3~5 年）"),
-    ("city", "驻政办〔2019〕125号", "energy_decline", 2019, 2024, 2.5, "单位工业增加值能耗年均下降 2.5% 以上"),
-    ("city", "驻政办〔2019〕125号", "retrofit_rate", 2019, 2024, 60.0, "规上工业企业智能化改造普及率达到 60% 以上"),
-    ("city", "驻政办〔2019〕125号", "clusters_1000yi", 2019, 2024, 1.0, "形成 1~2 个千亿级产业集群"),
-    ("city", "驻政办〔2019〕125号", "clusters_100yi", 2019, 2024, 10.0, "10 个左右百亿级特色产业集群"),
-    ("city", "驻政办〔2019〕125号", "rd_coverage", 2019, 2024, 80.0, "大中型工业企业建有研发机构的比例达到 80% 以上"),
-    ("city", "驻政办〔2019〕125号", "platforms", 2019, 2024, 100.0, "省级以上创新平台总数达到 100 家以上"),
-    ("city", "驻政办〔2019〕125号", "tech_share", 2019, 2024, 25.0, "技术改造投资占工业投资的比重达到 25% 左右"),
-    ("city", "驻政办〔2019〕125号", "green_factories", 2019, 2020, 3.0, "在产业集聚区建成 3~5 个绿色工厂"),
-    ("city", "驻政办〔2019〕125号", "ab_retrofit_rate", 2019, 2024, 100.0, "A 类和 B 类企业全部实施一轮智能化改造"),
-    ("province", "豫政办〔2019〕43号", "tax_per_mu", 2019, 2024, 15.0, "全省产业集聚区亩均税收达到 15 万元（3~5 年）"),
-    ("province", "豫政办〔2019〕43号", "energy_decline", 2019, 2024, 4.0, "单位工业增加值能耗年均下降 4%（全省）"),
-    ("province", "豫政办〔2019〕43号", "retrofit_rate", 2019, 2024, 60.0, "规上工业企业智能化改造普及率达到 60%"),
+    (
+        "city",
+        "驻政办〔2019〕125号",
+        "tax_per_mu",
+        2019,
+        2024,
+        15.0,
+        "工业用地亩均税收力争达到 15 万元（3~5 年）",
+    ),
+    (
+        "city",
+        "驻政办〔2019〕125号",
+        "energy_decline",
+        2019,
+        2024,
+        2.5,
+        "单位工业增加值能耗年均下降 2.5% 以上",
+    ),
+    (
+        "city",
+        "驻政办〔2019〕125号",
+        "retrofit_rate",
+        2019,
+        2024,
+        60.0,
+        "规上工业企业智能化改造普及率达到 60% 以上",
+    ),
+    (
+        "city",
+        "驻政办〔2019〕125号",
+        "clusters_1000yi",
+        2019,
+        2024,
+        1.0,
+        "形成 1~2 个千亿级产业集群",
+    ),
+    (
+        "city",
+        "驻政办〔2019〕125号",
+        "clusters_100yi",
+        2019,
+        2024,
+        10.0,
+        "10 个左右百亿级特色产业集群",
+    ),
+    (
+        "city",
+        "驻政办〔2019〕125号",
+        "rd_coverage",
+        2019,
+        2024,
+        80.0,
+        "大中型工业企业建有研发机构的比例达到 80% 以上",
+    ),
+    (
+        "city",
+        "驻政办〔2019〕125号",
+        "platforms",
+        2019,
+        2024,
+        100.0,
+        "省级以上创新平台总数达到 100 家以上",
+    ),
+    (
+        "city",
+        "驻政办〔2019〕125号",
+        "tech_share",
+        2019,
+        2024,
+        25.0,
+        "技术改造投资占工业投资的比重达到 25% 左右",
+    ),
+    (
+        "city",
+        "驻政办〔2019〕125号",
+        "green_factories",
+        2019,
+        2020,
+        3.0,
+        "在产业集聚区建成 3~5 个绿色工厂",
+    ),
+    (
+        "city",
+        "驻政办〔2019〕125号",
+        "ab_retrofit_rate",
+        2019,
+        2024,
+        100.0,
+        "A 类和 B 类企业全部实施一轮智能化改造",
+    ),
+    (
+        "province",
+        "豫政办〔2019〕43号",
+        "tax_per_mu",
+        2019,
+        2024,
+        15.0,
+        "全省产业集聚区亩均税收达到 15 万元（3~5 年）",
+    ),
+    (
+        "province",
+        "豫政办〔2019〕43号",
+        "energy_decline",
+        2019,
+        2024,
+        4.0,
+        "单位工业增加值能耗年均下降 4%（全省）",
+    ),
+    (
+        "province",
+        "豫政办〔2019〕43号",
+        "retrofit_rate",
+        2019,
+        2024,
+        60.0,
+        "规上工业企业智能化改造普及率达到 60%",
+    ),
 ];
 
 /// Loads the plan's targets into an empty table; returns how many.
@@ -120,7 +224,10 @@ pub(crate) async fn preload(conn: &mut sqlx::AnyConnection) -> Result<usize, App
 }
 
 fn value_of(values: &[Value], id: &str) -> Option<f64> {
-    values.iter().find(|v| v.indicator.id() == id).and_then(|v| v.value)
+    values
+        .iter()
+        .find(|v| v.indicator.id() == id)
+        .and_then(|v| v.value)
 }
 
 /// Least squares through `(year, value)`, at `year`; none with fewer than two points.
@@ -139,9 +246,22 @@ pub fn linear_projection(points: &[(i64, f64)], year: i64) -> Option<f64> {
     Some(my + sxy / sxx * (year as f64 - mx))
 }
 
-fn status_of(id: &str, latest: Option<f64>, projection: Option<f64>, target: f64, target_year: i64, last_year: i64) -> (String, bool) {
+fn status_of(
+    id: &str,
+    latest: Option<f64>,
+    projection: Option<f64>,
+    target: f64,
+    target_year: i64,
+    last_year: i64,
+) -> (String, bool) {
     let higher = Indicator::parse(id).is_none_or(Indicator::higher_is_better);
-    let meets = |v: f64| if higher { v >= target - 1e-9 } else { v <= target + 1e-9 };
+    let meets = |v: f64| {
+        if higher {
+            v >= target - 1e-9
+        } else {
+            v <= target + 1e-9
+        }
+    };
     match latest {
         None => ("缺少数据".to_owned(), false),
         Some(v) if meets(v) => ("已达到".to_owned(), true),
@@ -167,7 +287,9 @@ impl App {
         let targets: Vec<Target> = cluster_assessment::targets(&mut c)
             .await?
             .into_iter()
-            .filter(|t| actor.role != Role::Cluster || t.cluster_id.is_none() || t.cluster_id == actor.cluster_id)
+            .filter(|t| {
+                actor.role != Role::Cluster || t.cluster_id.is_none() || t.cluster_id == actor.cluster_id
+            })
             .collect();
         let mut years = mujun_store::enterprises::years(&mut c).await?;
         drop(c);
@@ -185,7 +307,11 @@ impl App {
                 .map(|(y, table)| {
                     let v = match (t.indicator.as_str(), t.cluster_id) {
                         ("clusters_1000yi" | "clusters_100yi", _) => {
-                            let floor = if t.indicator == "clusters_1000yi" { 1000.0 } else { 100.0 };
+                            let floor = if t.indicator == "clusters_1000yi" {
+                                1000.0
+                            } else {
+                                100.0
+                            };
                             Some(
                                 table
                                     .clusters
@@ -212,7 +338,14 @@ impl App {
             } else {
                 linear_projection(&points, t.target_year)
             };
-            let (status, met) = status_of(&t.indicator, latest, projection, t.value, t.target_year, last_year);
+            let (status, met) = status_of(
+                &t.indicator,
+                latest,
+                projection,
+                t.value,
+                t.target_year,
+                last_year,
+            );
             let (indicator, unit) = label_unit(&t.indicator);
             let cluster = match t.cluster_id {
                 Some(k) => tables
@@ -262,7 +395,10 @@ impl App {
         }
         let mut c = self.store.read().await?;
         let cluster = if level == "cluster" {
-            let exists = mujun_store::clusters::list(&mut c, None).await?.iter().any(|k| k.id == form.cluster_id);
+            let exists = mujun_store::clusters::list(&mut c, None)
+                .await?
+                .iter()
+                .any(|k| k.id == form.cluster_id);
             if !exists {
                 return Err(AppError::invalid("cluster_id", "请选择产业集聚区"));
             }
@@ -271,7 +407,12 @@ impl App {
             None
         };
         drop(c);
-        let year: Option<i64> = form.target_year.trim().parse().ok().filter(|y| (2000..=2100).contains(y));
+        let year: Option<i64> = form
+            .target_year
+            .trim()
+            .parse()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y));
         let value = mujun_domain::number::parse_number(&form.value).ok().flatten();
         let (Some(year), Some(value)) = (year, value) else {
             return Err(AppError::invalid("value", "请填写目标年份（2000–2100）和目标值"));
@@ -314,17 +455,35 @@ mod tests {
 
     #[test]
     fn a_straight_line_projects_exactly() {
-        assert_eq!(linear_projection(&[(2022, 8.0), (2023, 9.0), (2024, 10.0)], 2027), Some(13.0));
+        assert_eq!(
+            linear_projection(&[(2022, 8.0), (2023, 9.0), (2024, 10.0)], 2027),
+            Some(13.0)
+        );
         assert_eq!(linear_projection(&[(2024, 10.0)], 2027), None);
     }
 
     #[test]
     fn status_in_words() {
-        assert_eq!(status_of("tax_per_mu", Some(15.0), None, 15.0, 2027, 2024), ("已达到".to_owned(), true));
-        assert_eq!(status_of("tax_per_mu", Some(9.0), Some(16.0), 15.0, 2027, 2024).0, "按趋势可于 2027 年达到");
-        assert_eq!(status_of("tax_per_mu", Some(9.0), Some(12.0), 15.0, 2027, 2024).0, "按趋势 2027 年预计 12.00，难以达到");
-        assert_eq!(status_of("tax_per_mu", Some(9.0), Some(16.0), 15.0, 2024, 2024).0, "2024 年目标未完成");
-        assert_eq!(status_of("energy_intensity", Some(0.4), None, 0.5, 2027, 2024).1, true);
-        assert_eq!(status_of("tax_per_mu", None, None, 15.0, 2027, 2024).0, "缺少数据");
+        assert_eq!(
+            status_of("tax_per_mu", Some(15.0), None, 15.0, 2027, 2024),
+            ("已达到".to_owned(), true)
+        );
+        assert_eq!(
+            status_of("tax_per_mu", Some(9.0), Some(16.0), 15.0, 2027, 2024).0,
+            "按趋势可于 2027 年达到"
+        );
+        assert_eq!(
+            status_of("tax_per_mu", Some(9.0), Some(12.0), 15.0, 2027, 2024).0,
+            "按趋势 2027 年预计 12.00，难以达到"
+        );
+        assert_eq!(
+            status_of("tax_per_mu", Some(9.0), Some(16.0), 15.0, 2024, 2024).0,
+            "2024 年目标未完成"
+        );
+        assert!(status_of("energy_intensity", Some(0.4), None, 0.5, 2027, 2024).1);
+        assert_eq!(
+            status_of("tax_per_mu", None, None, 15.0, 2027, 2024).0,
+            "缺少数据"
+        );
     }
 }

@@ -54,7 +54,12 @@ impl App {
     pub async fn set_calendar(&self, actor: &Actor, text: &str) -> Result<CalendarView, AppError> {
         if !service_rights(actor).keeps_calendar {
             return Err(self
-                .deny(actor, "service.calendar_set", ("setting", KEY), "不能修改节假日安排")
+                .deny(
+                    actor,
+                    "service.calendar_set",
+                    ("setting", KEY),
+                    "不能修改节假日安排",
+                )
                 .await);
         }
         let cal = WorkCalendar::parse(text).map_err(|e| AppError::invalid("calendar", e.to_string()))?;
@@ -87,9 +92,8 @@ fn calendar_view(text: String) -> CalendarView {
     years.sort_unstable();
     years.dedup();
     let this_year = i32::from(super::super::land::today().year());
-    let missing_current_year = (!years.contains(&this_year)).then(|| {
-        format!("尚未录入 {this_year} 年的节假日安排：期限暂只扣除周末，请按国务院办公厅通知补录")
-    });
+    let missing_current_year = (!years.contains(&this_year))
+        .then(|| format!("尚未录入 {this_year} 年的节假日安排：期限暂只扣除周末，请按国务院办公厅通知补录"));
     CalendarView {
         text,
         years,

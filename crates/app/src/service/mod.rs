@@ -135,7 +135,9 @@ impl Rating {
 
     /// Parses an id or a label.
     pub fn parse(text: &str) -> Option<Rating> {
-        Rating::ALL.into_iter().find(|r| r.id() == text || r.label() == text)
+        Rating::ALL
+            .into_iter()
+            .find(|r| r.id() == text || r.label() == text)
     }
 
     /// Whether the rating closes the problem (销号).
@@ -212,7 +214,12 @@ pub fn service_rights(actor: &Actor) -> ServiceRights {
     ServiceRights {
         reads: matches!(
             r,
-            Role::CityAdmin | Role::Leader | Role::Department | Role::County | Role::Cluster | Role::Enterprise
+            Role::CityAdmin
+                | Role::Leader
+                | Role::Department
+                | Role::County
+                | Role::Cluster
+                | Role::Enterprise
         ),
         files: matches!(r, Role::CityAdmin | Role::Cluster | Role::Enterprise),
         assigns: r == Role::CityAdmin,

@@ -4,7 +4,9 @@
 //! stored; a stale version is refused), kept as an event, and audited.
 
 use mujun_domain::Date;
-use mujun_store::service_problems::{self, Event, NewEvent, NewProblem, Problem, ProblemFilter, ProblemState};
+use mujun_store::service_problems::{
+    self, Event, NewEvent, NewProblem, Problem, ProblemFilter, ProblemState,
+};
 use mujun_store::{Scope, StoreError, departments, enterprises};
 use serde_json::json;
 
@@ -231,11 +233,16 @@ pub(crate) fn steps_for(actor: &Actor, p: &ProblemView) -> Steps {
     }
 }
 
-fn check_attachment<'a>(attachment: Option<(&'a str, &'a [u8])>) -> Result<Option<(&'a str, &'a [u8])>, AppError> {
+fn check_attachment<'a>(
+    attachment: Option<(&'a str, &'a [u8])>,
+) -> Result<Option<(&'a str, &'a [u8])>, AppError> {
     match attachment {
-        Some((name, bytes)) if bytes.len() > MAX_ATTACHMENT || name.trim().is_empty() => Err(
-            AppError::invalid("file", format!("附件“{}”不能超过 5 MB，且须有文件名", name.trim())),
-        ),
+        Some((name, bytes)) if bytes.len() > MAX_ATTACHMENT || name.trim().is_empty() => {
+            Err(AppError::invalid(
+                "file",
+                format!("附件“{}”不能超过 5 MB，且须有文件名", name.trim()),
+            ))
+        }
         Some((_, [])) | None => Ok(None),
         Some((name, bytes)) => Ok(Some((name.trim(), bytes))),
     }
@@ -257,7 +264,12 @@ impl App {
         }
     }
 
-    async fn service_reader(&self, actor: &Actor, action: &str, object: (&str, &str)) -> Result<ServiceRights, AppError> {
+    async fn service_reader(
+        &self,
+        actor: &Actor,
+        action: &str,
+        object: (&str, &str),
+    ) -> Result<ServiceRights, AppError> {
         let rights = service_rights(actor);
         if !rights.reads {
             return Err(self.deny(actor, action, object, "不能查看企业问题台账").await);
@@ -267,7 +279,9 @@ impl App {
 
     /// The ledger of the caller's scope.
     pub async fn problems(&self, actor: &Actor) -> Result<Ledger, AppError> {
-        let rights = self.service_reader(actor, "service.view", ("service_problem", "")).await?;
+        let rights = self
+            .service_reader(actor, "service.view", ("service_problem", ""))
+            .await?;
         let names = self.names().await?;
         let mut c = self.store.read().await?;
         let rows = service_problems::list(&mut c, &Self::problem_filter(actor)).await?;
@@ -367,7 +381,10 @@ impl App {
                 .await);
         }
         if actor.role != Role::Enterprise && form.enterprise_id <= 0 && form.credit_code.trim().is_empty() {
-            return Err(AppError::invalid("enterprise_id", "请选择企业或填写统一社会信用代码"));
+            return Err(AppError::invalid(
+                "enterprise_id",
+                "请选择企业或填写统一社会信用代码",
+            ));
         }
         let mut c = self.store.read().await?;
         let enterprise_id = if actor.role == Role::Enterprise {
@@ -481,7 +498,12 @@ impl App {
         let action = format!("service.{step}");
         if !allowed {
             return Err(self
-                .deny(actor, &action, ("service_problem", &id.to_string()), "无权办理该步骤")
+                .deny(
+                    actor,
+                    &action,
+                    ("service_problem", &id.to_string()),
+                    "无权办理该步骤",
+                )
                 .await);
         }
         let wrong = |now: Status| {
@@ -591,7 +613,11 @@ impl App {
             }
         };
         let text = if step == "rate" {
-            let rating = state.rating.as_deref().and_then(Rating::parse).map_or("", Rating::label);
+            let rating = state
+                .rating
+                .as_deref()
+                .and_then(Rating::parse)
+                .map_or("", Rating::label);
             let who = if actor.role == Role::Enterprise {
                 String::new()
             } else {
@@ -625,14 +651,26 @@ impl App {
         let mut detail = detail;
         detail["title"] = json!(p.title);
         detail["enterprise"] = json!(p.enterprise_name);
-        write(&mut tx, Who::Actor(actor), &action, ("service_problem", &id.to_string()), detail, "ok").await?;
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            &action,
+            ("service_problem", &id.to_string()),
+            detail,
+            "ok",
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }
 
     /// An attachment of a problem's step, for whoever may read the problem: `(name, bytes)`.
     /// Audited as an export.
-    pub async fn problem_attachment(&self, actor: &Actor, event_id: i64) -> Result<(String, Vec<u8>), AppError> {
+    pub async fn problem_attachment(
+        &self,
+        actor: &Actor,
+        event_id: i64,
+    ) -> Result<(String, Vec<u8>), AppError> {
         let mut c = self.store.read().await?;
         let file = service_problems::attachment(&mut c, event_id).await?;
         drop(c);

@@ -134,7 +134,12 @@ impl App {
                     Text(p.title),
                     Text(p.filed_on),
                     Text(p.department),
-                    Text(p.difficulty.map(super::Difficulty::label).unwrap_or_default().to_owned()),
+                    Text(
+                        p.difficulty
+                            .map(super::Difficulty::label)
+                            .unwrap_or_default()
+                            .to_owned(),
+                    ),
                     Text(p.assigned_on),
                     Text(p.deadline),
                     Text(p.answered_on),
@@ -184,7 +189,14 @@ mod tests {
     use super::*;
     use crate::service::{Difficulty, Rating};
 
-    fn p(dept: &str, status: Status, overdue: bool, late: bool, reopened: i64, rating: Option<Rating>) -> ProblemView {
+    fn p(
+        dept: &str,
+        status: Status,
+        overdue: bool,
+        late: bool,
+        reopened: i64,
+        rating: Option<Rating>,
+    ) -> ProblemView {
         ProblemView {
             id: 1,
             number: String::new(),
@@ -218,7 +230,14 @@ mod tests {
         let s = tally(&[
             p("", Status::Filed, false, false, 0, None),
             p("税务局", Status::Assigned, true, false, 0, None),
-            p("税务局", Status::Assigned, false, false, 1, Some(Rating::Unsatisfied)),
+            p(
+                "税务局",
+                Status::Assigned,
+                false,
+                false,
+                1,
+                Some(Rating::Unsatisfied),
+            ),
             p("税务局", Status::Closed, false, true, 0, Some(Rating::Satisfied)),
             p("税务局", Status::Closed, false, false, 1, Some(Rating::Basic)),
             p("水利局", Status::Answered, false, false, 0, None),
@@ -226,7 +245,16 @@ mod tests {
         assert_eq!((s.total, s.waiting), (6, 1));
         let tax = s.departments.iter().find(|d| d.department == "税务局").unwrap();
         assert_eq!(
-            (tax.assigned, tax.open, tax.overdue, tax.answered, tax.answered_late, tax.closed, tax.reopened, tax.satisfied),
+            (
+                tax.assigned,
+                tax.open,
+                tax.overdue,
+                tax.answered,
+                tax.answered_late,
+                tax.closed,
+                tax.reopened,
+                tax.satisfied
+            ),
             (4, 2, 1, 2, 1, 2, 2, 1)
         );
         assert_eq!(tax.on_time(), "50.0%");

@@ -14,7 +14,11 @@ impl App {
         let rights = service_rights(actor);
         if rights.reads {
             let ledger = self.problems(actor).await?;
-            let waiting = ledger.problems.iter().filter(|p| p.status == Status::Filed).count();
+            let waiting = ledger
+                .problems
+                .iter()
+                .filter(|p| p.status == Status::Filed)
+                .count();
             if rights.assigns && waiting > 0 {
                 out.push(Todo {
                     text: format!("企业反映问题 {waiting} 件待交办"),
@@ -35,7 +39,10 @@ impl App {
                     format!("“{}”已答复，请评价", p.title)
                 } else {
                     let again = if p.reopened > 0 { "（退回重办）" } else { "" };
-                    format!("企业问题：{}“{}”{again}，期限 {}", p.enterprise_name, p.title, p.deadline)
+                    format!(
+                        "企业问题：{}“{}”{again}，期限 {}",
+                        p.enterprise_name, p.title, p.deadline
+                    )
                 };
                 out.push(Todo {
                     text,
@@ -54,7 +61,8 @@ impl App {
                 }
             }
         }
-        if task_rights(actor).reads && matches!(actor.role, Role::CityAdmin | Role::Department | Role::County) {
+        if task_rights(actor).reads && matches!(actor.role, Role::CityAdmin | Role::Department | Role::County)
+        {
             let tracker = self.plan_tasks(actor).await?;
             let mut c = self.store.read().await?;
             let units = mujun_store::plan_tasks::units(&mut c).await?;

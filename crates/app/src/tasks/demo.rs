@@ -63,7 +63,11 @@ pub(crate) async fn seed(conn: &mut sqlx::AnyConnection, today: Date) -> Result<
                     department_id: None,
                     region_code: None,
                     status: status.id(),
-                    body: TEXTS[if status == ReportStatus::Behind { 2 } else { (i + j) % 2 }],
+                    body: TEXTS[if status == ReportStatus::Behind {
+                        2
+                    } else {
+                        (i + j) % 2
+                    }],
                     reported_on: &on.min(today).to_string(),
                     attachment: None,
                 },
@@ -73,7 +77,12 @@ pub(crate) async fn seed(conn: &mut sqlx::AnyConnection, today: Date) -> Result<
         }
         // Co-operating parts: the tax department and 驿城区 where they take part.
         if let Some(p) = past.last() {
-            let on = p.last_day().plus_days(2).unwrap_or(p.last_day()).min(today).to_string();
+            let on = p
+                .last_day()
+                .plus_days(2)
+                .unwrap_or(p.last_day())
+                .min(today)
+                .to_string();
             for u in units.iter().filter(|u| u.task_id == t.id && u.lead == 0) {
                 let (who, name, dept, region) = match (&tax, u.counties) {
                     (Some(tax), 0) if u.department_id == tax.department_id => {

@@ -40,7 +40,13 @@ impl App {
                             .collect::<Vec<_>>()
                             .join("\n"),
                     ),
-                    Text(t.missing.iter().map(|m| m.1.clone()).collect::<Vec<_>>().join("、")),
+                    Text(
+                        t.missing
+                            .iter()
+                            .map(|m| m.1.clone())
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    ),
                 ]);
             }
         }

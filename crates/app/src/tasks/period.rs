@@ -35,7 +35,9 @@ impl Cadence {
 
     /// Parses an id or a label.
     pub fn parse(text: &str) -> Option<Cadence> {
-        Cadence::ALL.into_iter().find(|c| c.id() == text || c.label() == text)
+        Cadence::ALL
+            .into_iter()
+            .find(|c| c.id() == text || c.label() == text)
     }
 
     /// The period containing `d`.
@@ -57,7 +59,11 @@ impl Cadence {
         let year: u16 = y.parse().ok()?;
         let n: u8 = match self {
             Cadence::Monthly => rest.parse().ok().filter(|m| (1..=12).contains(m))?,
-            Cadence::Quarterly => rest.strip_prefix('Q')?.parse().ok().filter(|q| (1..=4).contains(q))?,
+            Cadence::Quarterly => rest
+                .strip_prefix('Q')?
+                .parse()
+                .ok()
+                .filter(|q| (1..=4).contains(q))?,
         };
         (1900..=9999).contains(&year).then_some(Period {
             cadence: self,
@@ -121,7 +127,8 @@ impl Period {
 
     /// The next period.
     pub fn next(self) -> Period {
-        self.cadence.of(self.last_day().plus_days(1).unwrap_or(self.last_day()))
+        self.cadence
+            .of(self.last_day().plus_days(1).unwrap_or(self.last_day()))
     }
 
     /// The day the period's report is due: `grace` working days after its last day.
@@ -160,13 +167,22 @@ mod tests {
     #[test]
     fn months_and_quarters() {
         let q = Cadence::Quarterly.of(d("2026-11-15"));
-        assert_eq!((q.id(), q.label()), ("2026-Q4".to_owned(), "2026年第四季度".to_owned()));
+        assert_eq!(
+            (q.id(), q.label()),
+            ("2026-Q4".to_owned(), "2026年第四季度".to_owned())
+        );
         assert_eq!((q.first_day(), q.last_day()), (d("2026-10-01"), d("2026-12-31")));
         assert_eq!(q.next().id(), "2027-Q1");
         let m = Cadence::Monthly.of(d("2028-02-10"));
-        assert_eq!((m.id(), m.label()), ("2028-02".to_owned(), "2028年2月".to_owned()));
+        assert_eq!(
+            (m.id(), m.label()),
+            ("2028-02".to_owned(), "2028年2月".to_owned())
+        );
         assert_eq!(m.last_day(), d("2028-02-29"));
-        assert_eq!(Cadence::Monthly.parse_period("2026-11"), Some(Cadence::Monthly.of(d("2026-11-01"))));
+        assert_eq!(
+            Cadence::Monthly.parse_period("2026-11"),
+            Some(Cadence::Monthly.of(d("2026-11-01")))
+        );
         assert_eq!(Cadence::Quarterly.parse_period("2026-Q4"), Some(q));
         assert_eq!(Cadence::Quarterly.parse_period("2026-Q5"), None);
         assert_eq!(Cadence::Monthly.parse_period("2026-13"), None);
@@ -180,7 +196,10 @@ mod tests {
             .map(Period::id)
             .collect();
         assert_eq!(ids, ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]);
-        assert_eq!(periods(Cadence::Monthly, d("2026-12-31"), d("2027-01-01")).len(), 2);
+        assert_eq!(
+            periods(Cadence::Monthly, d("2026-12-31"), d("2027-01-01")).len(),
+            2
+        );
         assert!(periods(Cadence::Monthly, d("2027-01-01"), d("2026-12-31")).is_empty());
     }
 
@@ -192,6 +211,11 @@ mod tests {
         assert_eq!(q.due(5, &cal), d("2026-01-08"));
         assert_eq!(q.due(5, &WorkCalendar::weekends_only()), d("2026-01-07"));
         // The first quarter of 2026 ends on 31 March; 5 working days on is 7 April.
-        assert_eq!(Cadence::Quarterly.of(d("2026-03-01")).due(5, &WorkCalendar::weekends_only()), d("2026-04-07"));
+        assert_eq!(
+            Cadence::Quarterly
+                .of(d("2026-03-01"))
+                .due(5, &WorkCalendar::weekends_only()),
+            d("2026-04-07")
+        );
     }
 }

@@ -111,7 +111,11 @@ impl TaskView {
             "已完成"
         } else if !self.missing.is_empty() {
             "逾期未报"
-        } else if self.latest.as_ref().is_some_and(|r| r.status == ReportStatus::Behind) {
+        } else if self
+            .latest
+            .as_ref()
+            .is_some_and(|r| r.status == ReportStatus::Behind)
+        {
             "进度滞后"
         } else if self.latest.is_none() {
             "尚未报送"
@@ -214,7 +218,10 @@ fn report_view(r: Report, cadence: Cadence, ctx: &Context) -> ReportView {
 fn task_view(t: Task, units: &[Unit], reports: Vec<Report>, ctx: &Context) -> TaskView {
     let cadence = Cadence::parse(&t.period).unwrap_or(Cadence::Quarterly);
     let current = cadence.of(ctx.today);
-    let reports: Vec<ReportView> = reports.into_iter().map(|r| report_view(r, cadence, ctx)).collect();
+    let reports: Vec<ReportView> = reports
+        .into_iter()
+        .map(|r| report_view(r, cadence, ctx))
+        .collect();
     let reported: std::collections::HashSet<&str> = reports
         .iter()
         .filter(|r| r.lead)
@@ -256,7 +263,11 @@ fn task_view(t: Task, units: &[Unit], reports: Vec<Report>, ctx: &Context) -> Ta
         latest,
         parts,
         missing,
-        lead_units: units.iter().filter(|u| u.lead == 1).map(|u| u.name.clone()).collect(),
+        lead_units: units
+            .iter()
+            .filter(|u| u.lead == 1)
+            .map(|u| u.name.clone())
+            .collect(),
         reports,
     }
 }
@@ -407,14 +418,20 @@ impl App {
         if period.is_none() {
             problems.push(FieldError {
                 field: "period",
-                message: format!("报送期次“{}”无效：只能报送本期或逾期未报的期次", form.period.trim()),
+                message: format!(
+                    "报送期次“{}”无效：只能报送本期或逾期未报的期次",
+                    form.period.trim()
+                ),
             });
         }
         let status = ReportStatus::parse(form.status.trim());
         if status.is_none() {
             problems.push(FieldError {
                 field: "status",
-                message: format!("进展情况“{}”无效，应为按计划推进、进度滞后或已完成", form.status.trim()),
+                message: format!(
+                    "进展情况“{}”无效，应为按计划推进、进度滞后或已完成",
+                    form.status.trim()
+                ),
             });
         }
         let body = form.body.trim();
@@ -488,7 +505,9 @@ impl App {
             return Err(AppError::Invalid(problems));
         };
         let reported_on = today().to_string();
-        let attachment = attachment.filter(|(_, b)| !b.is_empty()).map(|(n, b)| (n.trim(), b));
+        let attachment = attachment
+            .filter(|(_, b)| !b.is_empty())
+            .map(|(n, b)| (n.trim(), b));
         let mut tx = self.store.begin().await?;
         let report = plan_tasks::add_report(
             &mut tx,
@@ -523,11 +542,21 @@ impl App {
 
     /// The city sets a task's cadence (tracking restarts from the current period when it
     /// changes, so that no period of the old cadence counts as missing) and whether it is done.
-    pub async fn set_plan_task(&self, actor: &Actor, id: i64, form: &TaskSettingsForm) -> Result<(), AppError> {
+    pub async fn set_plan_task(
+        &self,
+        actor: &Actor,
+        id: i64,
+        form: &TaskSettingsForm,
+    ) -> Result<(), AppError> {
         let page = self.plan_task(actor, id).await?;
         if !page.manages {
             return Err(self
-                .deny(actor, "tasks.settings", ("plan_task", &id.to_string()), "不能修改重点任务")
+                .deny(
+                    actor,
+                    "tasks.settings",
+                    ("plan_task", &id.to_string()),
+                    "不能修改重点任务",
+                )
                 .await);
         }
         let Some(cadence) = Cadence::parse(form.cadence.trim()) else {
@@ -574,7 +603,11 @@ impl App {
 
     /// Loads the table when it is empty ([`App::load_plan_tasks`]), tracking from the period of
     /// `from`; returns the number of tasks loaded (0 when already there).
-    pub(crate) async fn preload_plan_tasks(&self, from: Date, actor: Option<&Actor>) -> Result<usize, AppError> {
+    pub(crate) async fn preload_plan_tasks(
+        &self,
+        from: Date,
+        actor: Option<&Actor>,
+    ) -> Result<usize, AppError> {
         let mut tx = self.store.begin().await?;
         let n = preload(&mut tx, self.tasks.cadence, from).await?;
         if n == 0 {
@@ -596,7 +629,11 @@ impl App {
     }
 
     /// A report's attachment, for whoever may read the tracker: `(name, bytes)`. Audited.
-    pub async fn task_attachment(&self, actor: &Actor, report_id: i64) -> Result<(String, Vec<u8>), AppError> {
+    pub async fn task_attachment(
+        &self,
+        actor: &Actor,
+        report_id: i64,
+    ) -> Result<(String, Vec<u8>), AppError> {
         self.task_reader(actor, "").await?;
         let mut c = self.store.read().await?;
         let file = plan_tasks::attachment(&mut c, report_id).await?;

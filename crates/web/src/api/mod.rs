@@ -9,6 +9,7 @@
 
 pub mod admission;
 pub mod clusters;
+pub mod clusters_plan;
 pub mod collection;
 pub mod common;
 pub mod enterprises;
@@ -68,6 +69,13 @@ endpoints! {
     get "/clusters" => clusters::list_clusters,
     get "/clusters/{id}" => clusters::get_cluster,
     get "/clusters/{id}/negative-list" => admission::get_negative_list,
+    get "/cluster-indicators" => clusters_plan::get_cluster_indicators,
+    post "/cluster-data" => clusters_plan::supply_cluster_data,
+    get "/cluster-assessments" => clusters_plan::list_cluster_assessments,
+    post "/cluster-assessments" => clusters_plan::run_cluster_assessment,
+    get "/cluster-assessments/{id}" => clusters_plan::get_cluster_assessment,
+    post "/cluster-assessments/{id}/decision" => clusters_plan::decide_cluster_assessment,
+    get "/plan-targets" => clusters_plan::list_plan_targets,
     put "/clusters/{id}/negative-list" => admission::save_negative_list,
     get "/admission-reviews" => admission::list_admission_reviews,
     post "/admission-reviews" => admission::review_project,

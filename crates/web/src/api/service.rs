@@ -201,7 +201,11 @@ pub async fn file_problem(
     let file = body.attachment.as_ref().map(AttachmentBody::decode).transpose()?;
     let id = state
         .app
-        .file_problem(&actor, &form, file.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())))
+        .file_problem(
+            &actor,
+            &form,
+            file.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+        )
         .await?;
     Ok(Json(problem_body(state.app.problem(&actor, id).await?.problem)))
 }

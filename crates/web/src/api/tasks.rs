@@ -203,7 +203,12 @@ pub async fn report_task(
     let file = body.attachment.as_ref().map(|a| a.decode()).transpose()?;
     state
         .app
-        .report_task(&actor, id, &form, file.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())))
+        .report_task(
+            &actor,
+            id,
+            &form,
+            file.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+        )
         .await?;
     Ok(Json(task_body(state.app.plan_task(&actor, id).await?.task)))
 }

@@ -8,6 +8,7 @@ pub mod activate;
 pub mod admission;
 pub mod audit;
 pub mod clusters;
+pub mod clusters_plan;
 pub mod cockpit;
 pub mod collection;
 pub mod enterprises;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(home::routes())
         .merge(password::routes())
         .merge(enterprises::routes())
+        .merge(clusters_plan::routes())
         .merge(clusters::routes())
         .merge(admission::routes())
         .merge(land::routes())

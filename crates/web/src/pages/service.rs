@@ -67,7 +67,9 @@ async fn show_ledger(
     let mut v = state.app.problems(&user.actor).await?;
     let stats = tally(&v.problems);
     match show {
-        "open" => v.problems.retain(|p| p.status != mujun_app::service::Status::Closed),
+        "open" => v
+            .problems
+            .retain(|p| p.status != mujun_app::service::Status::Closed),
         "flagged" => v.problems.retain(|p| p.overdue || p.reopened > 0),
         _ => {}
     }
@@ -84,7 +86,11 @@ async fn show_ledger(
     Ok((status, render(&page)?).into_response())
 }
 
-async fn ledger(State(state): State<AppState>, user: PageUser, Q(q): Q<Query>) -> Result<Response, PageError> {
+async fn ledger(
+    State(state): State<AppState>,
+    user: PageUser,
+    Q(q): Q<Query>,
+) -> Result<Response, PageError> {
     show_ledger(
         &state,
         &user,
@@ -223,7 +229,11 @@ async fn rate(State(state): State<AppState>, Id(id): Id, form: UploadForm) -> Re
     step(state, id, "rate", form).await
 }
 
-async fn attachment(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Result<Response, PageError> {
+async fn attachment(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+) -> Result<Response, PageError> {
     let (name, bytes) = state.app.problem_attachment(&user.actor, id).await?;
     Ok(crate::pages::download(bytes, "application/octet-stream", &name))
 }
@@ -270,7 +280,11 @@ async fn show_calendar(
         .into_response())
 }
 
-async fn calendar(State(state): State<AppState>, user: PageUser, Q(q): Q<Query>) -> Result<Response, PageError> {
+async fn calendar(
+    State(state): State<AppState>,
+    user: PageUser,
+    Q(q): Q<Query>,
+) -> Result<Response, PageError> {
     show_calendar(&state, &user, q.msg.as_deref(), None, Vec::new(), StatusCode::OK).await
 }
 

@@ -59,7 +59,10 @@ async fn export(State(state): State<AppState>, user: PageUser) -> Result<Respons
 #[derive(Deserialize, Default)]
 struct Empty {}
 
-async fn load(State(state): State<AppState>, CsrfForm { user, .. }: CsrfForm<Empty>) -> Result<Response, PageError> {
+async fn load(
+    State(state): State<AppState>,
+    CsrfForm { user, .. }: CsrfForm<Empty>,
+) -> Result<Response, PageError> {
     let n = state.app.load_plan_tasks(&user.actor).await?;
     Ok(Redirect::to(&format!("/tasks?msg=tasks_loaded_{n}")).into_response())
 }
@@ -166,7 +169,11 @@ async fn settings(
     }
 }
 
-async fn attachment(State(state): State<AppState>, user: PageUser, Id(id): Id) -> Result<Response, PageError> {
+async fn attachment(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+) -> Result<Response, PageError> {
     let (name, bytes) = state.app.task_attachment(&user.actor, id).await?;
     Ok(crate::pages::download(bytes, "application/octet-stream", &name))
 }

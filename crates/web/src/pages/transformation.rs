@@ -57,21 +57,48 @@ async fn show_ledger(
     Ok((status, render(&LedgerPage { l, v, form, errors })?).into_response())
 }
 
-async fn ledger(State(state): State<AppState>, user: PageUser, Q(q): Q<Query>) -> Result<Response, PageError> {
+async fn ledger(
+    State(state): State<AppState>,
+    user: PageUser,
+    Q(q): Q<Query>,
+) -> Result<Response, PageError> {
     let form = PlanForm {
         enterprise_id: q.enterprise.unwrap_or_default(),
         ..PlanForm::default()
     };
-    show_ledger(&state, &user, q.year, q.msg.as_deref(), form, Vec::new(), StatusCode::OK).await
+    show_ledger(
+        &state,
+        &user,
+        q.year,
+        q.msg.as_deref(),
+        form,
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
-async fn add(State(state): State<AppState>, CsrfForm { user, form }: CsrfForm<PlanForm>) -> Result<Response, PageError> {
+async fn add(
+    State(state): State<AppState>,
+    CsrfForm { user, form }: CsrfForm<PlanForm>,
+) -> Result<Response, PageError> {
     match state.app.add_transformation_plan(&user.actor, &form).await {
-        Ok(id) => Ok(Redirect::to(&format!("/transformation/plans/{id}?msg=transformation_saved")).into_response()),
+        Ok(id) => {
+            Ok(Redirect::to(&format!("/transformation/plans/{id}?msg=transformation_saved")).into_response())
+        }
         Err(e) => {
             let errors = form_messages(e)?;
             let year = Some(form.year);
-            show_ledger(&state, &user, year, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            show_ledger(
+                &state,
+                &user,
+                year,
+                None,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -112,8 +139,22 @@ async fn show_plan(
         .into_response())
 }
 
-async fn plan(State(state): State<AppState>, user: PageUser, Id(id): Id, Q(q): Q<Query>) -> Result<Response, PageError> {
-    show_plan(&state, &user, id, q.msg.as_deref(), ProgressForm::default(), Vec::new(), StatusCode::OK).await
+async fn plan(
+    State(state): State<AppState>,
+    user: PageUser,
+    Id(id): Id,
+    Q(q): Q<Query>,
+) -> Result<Response, PageError> {
+    show_plan(
+        &state,
+        &user,
+        id,
+        q.msg.as_deref(),
+        ProgressForm::default(),
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn progress(
@@ -125,7 +166,16 @@ async fn progress(
         Ok(()) => Ok(Redirect::to(&format!("/transformation/plans/{id}?msg=progress_saved")).into_response()),
         Err(e) => {
             let errors = form_messages(e)?;
-            show_plan(&state, &user, id, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            show_plan(
+                &state,
+                &user,
+                id,
+                None,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
