@@ -333,6 +333,22 @@ impl App {
             });
         }
         todo.extend(self.service_todo(actor).await?);
+        if actor.has_cockpit() {
+            let w = self.warnings(actor).await?;
+            if !w.rows.is_empty() {
+                let kinds: Vec<String> = w
+                    .by_kind
+                    .iter()
+                    .filter(|k| k.1 > 0)
+                    .map(|k| format!("{} {}", k.0, k.1))
+                    .collect();
+                todo.push(Todo {
+                    text: format!("预警企业 {} 家（{}）", w.rows.len(), kinds.join("、")),
+                    href: "/warnings".into(),
+                    overdue: false,
+                });
+            }
+        }
         let targets = if crate::clusters_plan::cluster_plan_rights(actor).reads {
             self.plan_targets(actor)
                 .await?

@@ -37,6 +37,7 @@ pub mod testing;
 pub mod tokens;
 pub mod totp;
 pub mod transformation;
+pub mod warnings;
 
 pub use actor::{Actor, Role};
 pub use error::{AppError, FieldError};
@@ -143,6 +144,7 @@ pub struct App {
     land: land::LandRules,
     service: service::ServiceRules,
     tasks: tasks::tracker::TaskRules,
+    warnings: warnings::WarningRules,
 }
 
 impl App {
@@ -166,6 +168,7 @@ impl App {
             land: land::LandRules::default(),
             service: service::ServiceRules::default(),
             tasks: tasks::tracker::TaskRules::default(),
+            warnings: warnings::WarningRules::default(),
             cache: std::sync::Arc::default(),
         }
     }

@@ -841,3 +841,21 @@ mod tests {
         assert!(name_grams("").is_empty());
     }
 }
+
+/// Every enterprise of a scope: `(id, name, county, cluster)`.
+pub async fn scoped_names(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+) -> Result<Vec<(i64, String, String, Option<i64>)>, StoreError> {
+    let mut sql =
+        String::from("SELECT e.id, e.name, e.region_code, e.cluster_id FROM enterprises e WHERE 1 = 1");
+    let mut next = 1;
+    let value = scope_sql(scope, &mut sql, &mut next);
+    let q = sqlx::query_as(AssertSqlSafe(sql));
+    let q = match value {
+        Some(ScopeValue::Text(t)) => q.bind(t),
+        Some(ScopeValue::Int(i)) => q.bind(i),
+        None => q,
+    };
+    Ok(q.fetch_all(conn).await?)
+}

@@ -97,10 +97,12 @@ pub struct Config {
     pub task_report_grace_days: u32,
     /// How often key tasks report when the table is loaded: `monthly` or `quarterly`.
     pub task_cadence: String,
+    /// Early warning: an indicator below this percentage of its pool's benchmark.
+    pub warning_below_benchmark_percent: u32,
 }
 
 /// The keys of [`Config`] (what `MUJUN_<KEY>` variables may set).
-const KEYS: [&str; 41] = [
+const KEYS: [&str; 42] = [
     "database",
     "bind",
     "secure_cookies",
@@ -142,6 +144,7 @@ const KEYS: [&str; 41] = [
     "service_complex_months",
     "task_report_grace_days",
     "task_cadence",
+    "warning_below_benchmark_percent",
 ];
 
 impl Default for Config {
@@ -188,6 +191,7 @@ impl Default for Config {
             service_complex_months: 1,
             task_report_grace_days: 5,
             task_cadence: "quarterly".into(),
+            warning_below_benchmark_percent: 50,
         }
     }
 }
@@ -284,6 +288,13 @@ impl Config {
             grace_working_days: self.task_report_grace_days,
             cadence: mujun_app::tasks::period::Cadence::parse(self.task_cadence.trim())
                 .unwrap_or(mujun_app::tasks::period::Cadence::Quarterly),
+        }
+    }
+
+    /// The early-warning rules (the share kept within 1–100 %).
+    pub fn warnings(&self) -> mujun_app::warnings::WarningRules {
+        mujun_app::warnings::WarningRules {
+            below_benchmark_percent: self.warning_below_benchmark_percent.clamp(1, 100),
         }
     }
 

@@ -144,6 +144,9 @@ fn nav_for(actor: &Actor, active: &str) -> Vec<NavSection> {
         if mujun_app::transformation::plan_rights(actor).reads && actor.role != Role::Enterprise {
             items.push(item("倒逼转型", "/transformation"));
         }
+        if actor.has_cockpit() {
+            items.push(item("预警名单", "/warnings"));
+        }
         if service.reads {
             items.push(item(
                 if actor.role == Role::Enterprise {

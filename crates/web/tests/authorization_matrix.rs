@@ -391,6 +391,8 @@ async fn every_route_for_every_role() {
                 by_problem(&tax_problem),
             ),
             ("/api/v1/service/statistics".into(), business),
+            ("/warnings".into(), tracker_readers),
+            ("/api/v1/warnings".into(), tracker_readers),
             ("/clusters/indicators".into(), tracker_readers),
             ("/clusters/assessments".into(), tracker_readers),
             (

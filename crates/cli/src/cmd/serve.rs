@@ -57,6 +57,7 @@ pub async fn open_as(config: &mujun_web::Config, demo: bool) -> anyhow::Result<m
         .with_land_rules(config.land())
         .with_service_rules(config.service())
         .with_task_rules(config.tasks())
+        .with_warning_rules(config.warnings())
         .with_jobs(config.jobs())
         .with_site(config.site())
         .with_upload_limits(config.upload_limits())

@@ -24,6 +24,7 @@ pub mod service;
 pub mod setup;
 pub mod tasks;
 pub mod transformation;
+pub mod warnings;
 
 use axum::Router;
 use mujun_app::AppError;
@@ -66,6 +67,7 @@ endpoints! {
     get "/enterprises/{id}" => enterprises::get_enterprise,
     put "/enterprises/{id}" => enterprises::update_enterprise,
     get "/enterprises/{id}/figures/{field}/history" => enterprises::figure_history,
+    get "/warnings" => warnings::list_warnings,
     get "/clusters" => clusters::list_clusters,
     get "/clusters/{id}" => clusters::get_cluster,
     get "/clusters/{id}/negative-list" => admission::get_negative_list,

@@ -24,6 +24,7 @@ pub mod setup;
 pub mod tasks;
 pub mod tokens;
 pub mod transformation;
+pub mod warnings;
 
 use askama::Template;
 use axum::Router;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .merge(service::routes())
         .merge(tasks::routes())
         .merge(transformation::routes())
+        .merge(warnings::routes())
         .merge(collection::routes())
         .merge(evaluation::routes())
         .merge(accounts::routes())
