@@ -829,19 +829,6 @@ pub async fn class_counts(
     Ok(q.fetch_all(conn).await?)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::name_grams;
-
-    #[test]
-    fn name_windows() {
-        assert_eq!(name_grams("驿城ABc机"), ["ab", "bc", "c机", "城a", "驿城"]);
-        assert_eq!(name_grams("机械机械"), ["机械", "械机"], "no repeats");
-        assert!(name_grams("厂").is_empty());
-        assert!(name_grams("").is_empty());
-    }
-}
-
 /// Every enterprise of a scope: `(id, name, county, cluster)`.
 pub async fn scoped_names(
     conn: &mut AnyConnection,
@@ -858,4 +845,17 @@ pub async fn scoped_names(
         None => q,
     };
     Ok(q.fetch_all(conn).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_grams;
+
+    #[test]
+    fn name_windows() {
+        assert_eq!(name_grams("驿城ABc机"), ["ab", "bc", "c机", "城a", "驿城"]);
+        assert_eq!(name_grams("机械机械"), ["机械", "械机"], "no repeats");
+        assert!(name_grams("厂").is_empty());
+        assert!(name_grams("").is_empty());
+    }
 }
