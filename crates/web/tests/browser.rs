@@ -1570,3 +1570,153 @@ async fn an_enterprise_files_a_problem_the_department_answers_and_it_is_closed()
     server.stop().await;
     store.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_city_runs_a_cluster_assessment_the_leader_approves_and_the_county_reads_it() {
+    if !enabled() {
+        return;
+    }
+    let (store, app) = demo_app().await;
+    let server = serve(app).await;
+    let base = server.base.clone();
+    let (c, _driver, _profile) = browser().await;
+    let shots = screenshots();
+    c.set_window_size(1366, 1000).await.unwrap();
+    login(&c, &base, "city").await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.find(Locator::Css("nav.side a[href='/clusters/assessments']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=run-assessment]"))
+        .await
+        .unwrap();
+    submit(
+        &c,
+        "[data-testid=run-assessment]",
+        &[("title", "浏览器测试考核评价")],
+    )
+    .await;
+    assert_eq!(
+        text_until(&c, "[data-testid=assessment-state]", "待审定").await,
+        "待审定"
+    );
+    let results = text_of(&c, "[data-testid=assessment-results]").await;
+    assert!(
+        results.contains("驻马店装备产业集聚区") && results.contains("星级"),
+        "{results}"
+    );
+    let url = c.current_url().await.unwrap();
+    let page = format!("{base}{}", url.path());
+    // The leader approves; the city publishes.
+    logout(&c).await;
+    login(&c, &base, "leader").await;
+    c.goto(&page).await.unwrap();
+    submit(&c, "[data-testid=approve-assessment]", &[]).await;
+    assert!(
+        text_until(&c, "[data-testid=assessment-state]", "已审定")
+            .await
+            .starts_with("已审定")
+    );
+    logout(&c).await;
+    login(&c, &base, "city").await;
+    c.goto(&page).await.unwrap();
+    submit(&c, "[data-testid=publish-assessment]", &[]).await;
+    assert!(
+        text_until(&c, "[data-testid=assessment-state]", "已发布")
+            .await
+            .starts_with("已发布")
+    );
+    std::fs::write(
+        shots.join("cluster-assessment.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+    // A county officer finds it in the list.
+    logout(&c).await;
+    login(&c, &base, "yicheng").await;
+    c.goto(&format!("{base}/clusters/assessments")).await.unwrap();
+    c.find(Locator::LinkText("浏览器测试考核评价"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let results = text_until(&c, "[data-testid=assessment-results]", "驻马店装备产业集聚区").await;
+    assert!(results.contains("得分明细"), "{results}");
+    c.close().await.unwrap();
+    server.stop().await;
+    store.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_county_makes_a_transformation_plan_for_a_c_enterprise_and_reports_progress() {
+    if !enabled() {
+        return;
+    }
+    let (store, app) = demo_app().await;
+    let server = serve(app).await;
+    let base = server.base.clone();
+    let (c, _driver, _profile) = browser().await;
+    c.set_window_size(1366, 1000).await.unwrap();
+    login(&c, &base, "yicheng").await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.find(Locator::Css("nav.side a[href='/transformation']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=c-enterprises]"))
+        .await
+        .unwrap();
+    // Open the plan form and fill it; the date input is set as a script would, whatever the locale.
+    let deadline = {
+        let d = (mujun_store::now_ms() / 1000 + 8 * 3600).div_euclid(86_400) + 180;
+        mujun_domain::Date::from_days_since_epoch(d).unwrap().to_string()
+    };
+    c.execute(
+        "document.getElementById('plan-form').open = true; \
+         document.querySelector('[name=deadline]').value = arguments[0];",
+        vec![serde_json::json!(deadline)],
+    )
+    .await
+    .unwrap();
+    submit(
+        &c,
+        "[data-testid=transformation-form]",
+        &[
+            ("targets", "亩均税收提高到 2 万元/亩"),
+            ("measures", "淘汰落后产能，生产线技术改造"),
+            ("responsible", "驿城区工信局 张某 副局长"),
+        ],
+    )
+    .await;
+    let plan = text_until(&c, "[data-testid=transformation-plan]", "淘汰落后产能").await;
+    assert!(
+        plan.contains("驿城区工信局") && plan.contains("年度评价"),
+        "{plan}"
+    );
+    submit(
+        &c,
+        "[data-testid=transformation-progress-form]",
+        &[("body", "已关停一条落后生产线")],
+    )
+    .await;
+    let progress = text_until(
+        &c,
+        "[data-testid=transformation-progress]",
+        "已关停一条落后生产线",
+    )
+    .await;
+    assert!(progress.contains("驿城区"), "{progress}");
+    c.close().await.unwrap();
+    server.stop().await;
+    store.cleanup().await;
+}

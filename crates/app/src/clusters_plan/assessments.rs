@@ -290,13 +290,24 @@ impl App {
             return Err(AppError::invalid("year", format!("{year} 年没有企业数据")));
         }
         let method = Method::parse(&text).map_err(|e| AppError::invalid("method", e.to_string()))?;
-        self.run_assessment_with(actor, year, title, &method, &text, &stars)
-            .await
+        self.run_assessment_with(
+            Who::Actor(actor),
+            Some(actor.user_id),
+            year,
+            title,
+            &method,
+            &text,
+            &stars,
+        )
+        .await
     }
 
+    /// Runs an assessment on behalf of `who` (the city's actor, or the command line for the demo).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn run_assessment_with(
         &self,
-        actor: &Actor,
+        who: Who<'_>,
+        user: Option<i64>,
         year: i64,
         title: &str,
         method: &Method,
@@ -387,12 +398,12 @@ impl App {
                 method: text,
             },
             &rows,
-            Some(actor.user_id),
+            user,
         )
         .await?;
         write(
             &mut tx,
-            Who::Actor(actor),
+            who,
             "clusters.assess",
             ("cluster_assessment", &id.to_string()),
             json!({"year": year, "title": title, "method": method.name, "clusters": rows.len()}),

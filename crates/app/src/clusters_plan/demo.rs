@@ -6,7 +6,10 @@
 use mujun_cluster::method::{EXAMPLE, Method};
 use mujun_store::cluster_assessment;
 
-use crate::{Actor, App, AppError};
+use serde_json::json;
+
+use crate::audit::{Who, write};
+use crate::{App, AppError};
 
 /// Inside the seed's transaction: supplied data and targets.
 pub(crate) async fn seed_data(conn: &mut sqlx::AnyConnection, years: &[i64]) -> Result<(), AppError> {
@@ -61,35 +64,45 @@ pub(crate) async fn seed_data(conn: &mut sqlx::AnyConnection, years: &[i64]) -> 
 
 impl App {
     /// After the seed is committed: a published assessment of the year before the latest
-    /// (approved by the leader) and a draft of the latest.
+    /// (approved by the leader, published by the city) and a draft of the latest — recorded as
+    /// the demo's seeding, not as those accounts' actions.
     pub(crate) async fn seed_cluster_assessments(&self) -> Result<(), AppError> {
         let mut c = self.store.read().await?;
         let years = mujun_store::enterprises::years(&mut c).await?;
+        let city = mujun_store::users::get_by_username(&mut c, "city")
+            .await?
+            .map(|u| u.id);
+        let leader = mujun_store::users::get_by_username(&mut c, "leader")
+            .await?
+            .map(|u| u.id);
         drop(c);
-        let method = Method::parse(EXAMPLE).map_err(|e| AppError::Internal(e.to_string()))?;
-        let actor = |name: &str| {
-            let name = name.to_owned();
-            async move {
-                let mut c = self.store.read().await?;
-                let u = mujun_store::users::get_by_username(&mut c, &name).await?;
-                Ok::<_, AppError>(u.and_then(|u| Actor::from_user(&u, "127.0.0.1")))
-            }
-        };
-        let (Some(city), Some(leader)) = (actor("city").await?, actor("leader").await?) else {
+        let (Some(city), Some(leader)) = (city, leader) else {
             return Ok(());
         };
+        let method = Method::parse(EXAMPLE).map_err(|e| AppError::Internal(e.to_string()))?;
         if let Some(before) = years.get(1) {
             let id = self
-                .run_assessment_with(&city, *before, "", &method, EXAMPLE, &[])
+                .run_assessment_with(Who::Cli, Some(city), *before, "", &method, EXAMPLE, &[])
                 .await?;
-            self.decide_cluster_assessment(&leader, id, 1, "approve").await?;
-            self.decide_cluster_assessment(&city, id, 2, "publish").await?;
+            let mut tx = self.store.begin().await?;
+            cluster_assessment::transition(&mut tx, id, 1, "draft", "approved", leader).await?;
+            cluster_assessment::transition(&mut tx, id, 2, "approved", "published", city).await?;
+            write(
+                &mut tx,
+                Who::Cli,
+                "clusters.publish",
+                ("cluster_assessment", &id.to_string()),
+                json!({"year": before, "demo": true}),
+                "ok",
+            )
+            .await?;
+            tx.commit().await.map_err(mujun_store::StoreError::from)?;
         }
         if let Some(latest) = years.first() {
             let mut c = self.store.read().await?;
             let stars = cluster_assessment::published_stars(&mut c, *latest).await?;
             drop(c);
-            self.run_assessment_with(&city, *latest, "", &method, EXAMPLE, &stars)
+            self.run_assessment_with(Who::Cli, Some(city), *latest, "", &method, EXAMPLE, &stars)
                 .await?;
         }
         Ok(())
