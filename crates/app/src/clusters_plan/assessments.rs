@@ -182,7 +182,103 @@ fn value_text(i: Indicator, v: Option<f64>) -> String {
     v.map_or_else(|| "无数据".to_owned(), |x| format!("{x:.2} {}", i.unit()))
 }
 
+/// The method in words, for people (the file itself is for whoever keeps it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MethodView {
+    /// The file.
+    pub text: String,
+    /// Its name.
+    pub name: String,
+    /// Scored indicators: `(name, unit, weight, benchmark, direction in words)`.
+    pub indicators: Vec<(&'static str, &'static str, f64, f64, &'static str)>,
+    /// Star levels: `(name, thresholds in words)`.
+    pub stars: Vec<(String, Vec<String>)>,
+    /// Rewards and restrictions in words.
+    pub rewards: Vec<String>,
+}
+
+fn method_view(text: String) -> MethodView {
+    let Ok(m) = Method::parse(&text) else {
+        return MethodView {
+            text,
+            name: "（考核办法无法读取）".to_owned(),
+            indicators: Vec::new(),
+            stars: Vec::new(),
+            rewards: Vec::new(),
+        };
+    };
+    let indicators = m
+        .indicators
+        .iter()
+        .map(|s| {
+            let dir = if s.indicator.higher_is_better() {
+                "达到或超过标杆得满分"
+            } else {
+                "不高于标杆得满分"
+            };
+            (
+                s.indicator.label(),
+                s.indicator.unit(),
+                s.weight,
+                s.benchmark,
+                dir,
+            )
+        })
+        .collect();
+    let stars = m
+        .stars
+        .iter()
+        .map(|st| {
+            let t = st
+                .thresholds
+                .iter()
+                .map(|(i, v)| {
+                    let side = if i.higher_is_better() {
+                        "不低于"
+                    } else {
+                        "不高于"
+                    };
+                    format!("{}{side} {v} {}", i.label(), i.unit())
+                })
+                .collect();
+            (st.name.clone(), t)
+        })
+        .collect();
+    let r = &m.rewards;
+    let mut rewards = Vec::new();
+    if r.top > 0 {
+        rewards.push(format!(
+            "排序前 {} 名：表彰奖励，优先支持扩区或申报国家级开发区",
+            r.top
+        ));
+    }
+    rewards.push("首次晋升上一星级：表彰奖励".to_owned());
+    if r.bottom > 0 {
+        rewards.push(format!("排名后 {} 名：不支持扩区、升级", r.bottom));
+    }
+    if r.core_bottom > 0 && !r.core.is_empty() {
+        let core: Vec<&str> = r.core.iter().map(|i| i.label()).collect();
+        rewards.push(format!(
+            "核心指标（{}）居后 {} 名：不支持扩区、升级",
+            core.join("、"),
+            r.core_bottom
+        ));
+    }
+    MethodView {
+        text,
+        name: m.name,
+        indicators,
+        stars,
+        rewards,
+    }
+}
+
 impl App {
+    /// The method in force, in words and as its file.
+    pub async fn cluster_method_view(&self, actor: &Actor) -> Result<MethodView, AppError> {
+        Ok(method_view(self.cluster_method(actor).await?))
+    }
+
     fn assessment_reader(&self, actor: &Actor) -> Result<super::ClusterPlanRights, AppError> {
         Ok(cluster_plan_rights(actor))
     }

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use mujun_app::clusters_plan::Indicator;
-use mujun_app::clusters_plan::assessments::{AssessmentLine, AssessmentView};
+use mujun_app::clusters_plan::assessments::{AssessmentLine, AssessmentView, MethodView};
 use mujun_app::clusters_plan::indicators::{DataForm, IndicatorsView};
 use mujun_app::clusters_plan::targets::{TargetForm, TargetLine};
 use serde::Deserialize;
@@ -275,7 +275,7 @@ async fn decide(
 #[template(path = "clusters_plan/method.html")]
 struct MethodPage {
     l: Layout,
-    text: String,
+    m: MethodView,
     edits: bool,
     errors: Vec<String>,
 }
@@ -285,7 +285,7 @@ async fn method(
     user: PageUser,
     Q(q): Q<Query>,
 ) -> Result<Response, PageError> {
-    let text = state.app.cluster_method(&user.actor).await?;
+    let m = state.app.cluster_method_view(&user.actor).await?;
     let edits = mujun_app::clusters_plan::cluster_plan_rights(&user.actor).runs;
     let l = layout(
         &state,
@@ -297,7 +297,7 @@ async fn method(
     .await?;
     Ok(render(&MethodPage {
         l,
-        text,
+        m,
         edits,
         errors: Vec::new(),
     })?
@@ -319,12 +319,14 @@ async fn save_method(
         Ok(()) => Ok(Redirect::to("/clusters/method?msg=saved").into_response()),
         Err(e) => {
             let errors = form_messages(e)?;
+            let mut m = state.app.cluster_method_view(&user.actor).await?;
+            m.text = form.text;
             let l = layout(&state, &user, "集聚区考核办法", "/clusters/assessments", None).await?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 render(&MethodPage {
                     l,
-                    text: form.text,
+                    m,
                     edits: true,
                     errors,
                 })?,
