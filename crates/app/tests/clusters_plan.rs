@@ -261,6 +261,15 @@ async fn the_plan_targets_show_progress_and_a_projection() {
         let zhuangbei = login(&app, "zhuangbei").await;
         let targets = app.plan_targets(&city).await.unwrap();
         assert_eq!(targets.len(), 13, "{db}");
+        // Loaded once: loading again is refused, and not by anyone but the city.
+        assert!(matches!(
+            app.load_plan_targets(&city).await,
+            Err(AppError::Invalid(_))
+        ));
+        assert!(matches!(
+            app.load_plan_targets(&zhuangbei).await,
+            Err(AppError::Forbidden(_))
+        ));
         let ind = app.cluster_indicators(&city, None).await.unwrap();
         let tax = targets
             .iter()

@@ -829,6 +829,7 @@ async fn state_changing_routes_refuse_other_roles() {
             ),
             ("/clusters/method", vec![("text", "x")], city_only),
             ("/targets", vec![("level", "")], city_only),
+            ("/targets/load", vec![], city_only),
             (
                 "/transformation/plans",
                 vec![("enterprise_id", "0"), ("year", "2024")],

@@ -378,6 +378,37 @@ impl App {
         Ok(out)
     }
 
+    /// Loads the targets of the plan and the province into an empty table (the city, once);
+    /// returns how many.
+    pub async fn load_plan_targets(&self, actor: &Actor) -> Result<usize, AppError> {
+        if !cluster_plan_rights(actor).runs {
+            return Err(self
+                .deny(
+                    actor,
+                    "clusters.targets_load",
+                    ("plan_target", ""),
+                    "不能载入规划目标",
+                )
+                .await);
+        }
+        let mut tx = self.store.begin().await?;
+        let n = preload(&mut tx).await?;
+        if n == 0 {
+            return Err(AppError::invalid("targets", "规划目标已载入"));
+        }
+        write(
+            &mut tx,
+            Who::Actor(actor),
+            "clusters.targets_load",
+            ("plan_target", ""),
+            json!({"targets": n}),
+            "ok",
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(n)
+    }
+
     /// Adds a target (the city), audited.
     pub async fn add_plan_target(&self, actor: &Actor, form: &TargetForm) -> Result<i64, AppError> {
         if !cluster_plan_rights(actor).runs {

@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/clusters/assessments/{id}/decision", post(decide))
         .route("/clusters/method", get(method).post(save_method))
         .route("/targets", get(targets).post(add_target))
+        .route("/targets/load", post(load_targets))
 }
 
 /// `?msg=` and `?year=`.
@@ -425,4 +426,16 @@ async fn add_target(
             .await
         }
     }
+}
+
+/// A form with the token only.
+#[derive(Deserialize, Default)]
+struct Empty {}
+
+async fn load_targets(
+    State(state): State<AppState>,
+    CsrfForm { user, .. }: CsrfForm<Empty>,
+) -> Result<Response, PageError> {
+    let n = state.app.load_plan_targets(&user.actor).await?;
+    Ok(Redirect::to(&format!("/targets?msg=targets_loaded_{n}")).into_response())
 }
