@@ -495,7 +495,7 @@ async fn lead_and_co_operating_units_report_and_the_city_sees_the_whole_table() 
         let r = &page.task.reports[0];
         assert!(r.lead && r.unit == "市自然资源和规划局" && r.period == Cadence::Quarterly.of(today()).id());
         assert!(page.task.current_reported);
-        assert_eq!(page.task.state(), "进度滞后");
+        assert_eq!(page.task.state().label(), "进度滞后");
         let (name, _) = app.task_attachment(&city, r.id).await.unwrap();
         assert_eq!(name, "盘活清单.xlsx");
 

@@ -57,6 +57,11 @@ impl Status {
     pub fn parse(id: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|s| s.id() == id)
     }
+
+    /// Closed (销号).
+    pub fn closed(self) -> bool {
+        self == Status::Closed
+    }
 }
 
 /// How hard a problem is, which sets the department's time limit.

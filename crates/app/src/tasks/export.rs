@@ -27,7 +27,7 @@ impl App {
                     Text(t.lead_text.clone()),
                     Text(t.co_text.clone()),
                     Text(t.cadence.label().to_owned()),
-                    Text(t.state().to_owned()),
+                    Text(t.state().label().to_owned()),
                     Text(latest.map(|r| r.period_label.clone()).unwrap_or_default()),
                     Text(latest.map(|r| r.unit.clone()).unwrap_or_default()),
                     Text(latest.map(|r| r.status.label().to_owned()).unwrap_or_default()),

@@ -46,6 +46,11 @@ impl ReportStatus {
         }
     }
 
+    /// Behind schedule.
+    pub fn behind(self) -> bool {
+        self == ReportStatus::Behind
+    }
+
     /// Parses an id or a label.
     pub fn parse(text: &str) -> Option<ReportStatus> {
         ReportStatus::ALL

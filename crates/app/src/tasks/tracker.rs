@@ -104,29 +104,62 @@ pub struct TaskView {
     pub reports: Vec<ReportView>,
 }
 
+/// Where a task stands in the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskState {
+    /// Marked done by the city.
+    Done,
+    /// A past period's report is missing after its due day.
+    Overdue,
+    /// The latest report says behind schedule.
+    Behind,
+    /// Nothing reported yet.
+    NotReported,
+    /// On track.
+    OnTrack,
+}
+
+impl TaskState {
+    /// The Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskState::Done => "已完成",
+            TaskState::Overdue => "逾期未报",
+            TaskState::Behind => "进度滞后",
+            TaskState::NotReported => "尚未报送",
+            TaskState::OnTrack => "正常推进",
+        }
+    }
+
+    /// Needs attention (overdue or behind).
+    pub fn flagged(self) -> bool {
+        matches!(self, TaskState::Overdue | TaskState::Behind)
+    }
+
+    /// Done.
+    pub fn done(self) -> bool {
+        self == TaskState::Done
+    }
+}
+
 impl TaskView {
-    /// The state in a few words for the table.
-    pub fn state(&self) -> &'static str {
+    /// Where the task stands.
+    pub fn state(&self) -> TaskState {
         if self.done {
-            "已完成"
+            TaskState::Done
         } else if !self.missing.is_empty() {
-            "逾期未报"
+            TaskState::Overdue
         } else if self
             .latest
             .as_ref()
             .is_some_and(|r| r.status == ReportStatus::Behind)
         {
-            "进度滞后"
+            TaskState::Behind
         } else if self.latest.is_none() {
-            "尚未报送"
+            TaskState::NotReported
         } else {
-            "正常推进"
+            TaskState::OnTrack
         }
-    }
-
-    /// Needs attention (overdue or behind).
-    pub fn flagged(&self) -> bool {
-        !self.done && matches!(self.state(), "逾期未报" | "进度滞后")
     }
 }
 
@@ -333,7 +366,7 @@ impl App {
         }
         let all = sections.iter().flat_map(|(_, l)| l);
         let overdue = all.clone().filter(|t| !t.done && !t.missing.is_empty()).count();
-        let behind = all.clone().filter(|t| t.state() == "进度滞后").count();
+        let behind = all.clone().filter(|t| t.state() == TaskState::Behind).count();
         let total = all.count();
         Ok(Tracker {
             document: DOCUMENT,

@@ -86,7 +86,7 @@ fn report_body(r: ReportView) -> ReportBody {
 fn task_body(t: TaskView) -> TaskBody {
     TaskBody {
         id: t.id,
-        state: t.state().to_owned(),
+        state: t.state().label().to_owned(),
         heading: t.heading,
         seq: t.seq,
         title: t.title,
