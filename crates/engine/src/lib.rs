@@ -21,6 +21,7 @@ mod hash;
 mod input;
 pub mod method;
 mod result;
+pub mod simulate;
 pub mod whatif;
 
 pub use adjust::Adjustment;
