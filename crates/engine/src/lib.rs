@@ -19,6 +19,7 @@ mod evaluate;
 pub mod explain;
 mod hash;
 mod input;
+pub mod levers;
 pub mod method;
 mod result;
 pub mod simulate;

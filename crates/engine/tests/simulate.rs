@@ -129,3 +129,64 @@ fn sensitivity_counts_the_moves_both_ways() {
     let to_profit = s.iter().find(|x| x.to == IndicatorId::ProfitPerMu).unwrap();
     assert_eq!(to_profit.changed, 3, "rows 2 (A → B), 4 (B → A) and 5 (A → B)");
 }
+
+mod levers {
+    use super::*;
+    use mujun_engine::levers::{Direction, LeverAnswer, required_change};
+
+    fn reach(a: LeverAnswer) -> (String, f64, f64) {
+        match a {
+            LeverAnswer::Reach {
+                class, change, value, ..
+            } => (class, change, value),
+            other => panic!("expected a class within reach, got {other:?}"),
+        }
+    }
+
+    /// The class of row 0 with `field` set to `value`.
+    fn class_with(field: Field, value: f64) -> String {
+        let m = Method::parse(METHOD).unwrap();
+        let mut i = input();
+        i.enterprises[0].figures.set(field, Some(value));
+        let e = mujun_engine::evaluate(&m, &i, &[]).unwrap();
+        match &e.outcomes[0] {
+            mujun_engine::Outcome::Scored(s) => e.final_class(&m, s).to_owned(),
+            mujun_engine::Outcome::Excluded(_) => "X".to_owned(),
+        }
+    }
+
+    #[test]
+    fn each_lever_worked_by_hand_and_a_hundredth_less_does_not_reach() {
+        let m = Method::parse(METHOD).unwrap();
+        // Row 0 (10 亩, tax 100, profit 50) scores 75, C; B needs 80.
+        // Tax: 50 × tax/100 + 25 ≥ 80 ⇔ tax ≥ 110: 10 万元 more.
+        let (class, change, value) =
+            reach(required_change(&m, &input(), 0, Field::TaxPaid, Direction::Increase).unwrap());
+        assert_eq!((class.as_str(), change, value), ("B", 10.0, 110.0));
+        assert_eq!(class_with(Field::TaxPaid, 110.0), "B");
+        assert_eq!(class_with(Field::TaxPaid, 109.99), "C");
+        // Land: 500/L + 250/L ≥ 80 ⇔ L ≤ 9.375: hand back 0.63 亩 (9.37 reaches, 9.38 does not).
+        let (class, change, value) =
+            reach(required_change(&m, &input(), 0, Field::LandAreaMu, Direction::Decrease).unwrap());
+        assert_eq!((class.as_str(), change), ("B", 0.63));
+        assert!((value - 9.37).abs() < 1e-9);
+        assert_eq!(class_with(Field::LandAreaMu, 9.37), "B");
+        assert_eq!(class_with(Field::LandAreaMu, 9.38), "C");
+        // R&D and energy are not scored by this method: no change of theirs moves the class.
+        for (field, direction) in [
+            (Field::RdExpense, Direction::Increase),
+            (Field::EnergyTce, Direction::Decrease),
+        ] {
+            let a = required_change(&m, &input(), 0, field, direction).unwrap();
+            assert!(
+                matches!(a, LeverAnswer::NotReachable | LeverAnswer::Missing),
+                "{field:?}: {a:?}"
+            );
+        }
+        // Already at the top: row 2 is A.
+        assert_eq!(
+            required_change(&m, &input(), 2, Field::TaxPaid, Direction::Increase).unwrap(),
+            LeverAnswer::AlreadyTop
+        );
+    }
+}
