@@ -391,6 +391,7 @@ async fn every_route_for_every_role() {
                 by_problem(&tax_problem),
             ),
             ("/api/v1/service/statistics".into(), business),
+            (format!("/runs/{run}/simulate"), city_only),
             ("/warnings".into(), tracker_readers),
             ("/api/v1/warnings".into(), tracker_readers),
             ("/clusters/indicators".into(), tracker_readers),
@@ -828,6 +829,13 @@ async fn state_changing_routes_refuse_other_roles() {
                 [L, D, D, D, D, D, D, D, A, D],
             ),
             ("/clusters/method", vec![("text", "x")], city_only),
+            // Simulating a method change: the city administrator only (refused for the content:
+            // not a method file).
+            (
+                Box::leak(format!("/runs/{run}/simulate").into_boxed_str()),
+                vec![("method", "x")],
+                city_only,
+            ),
             ("/targets", vec![("level", "")], city_only),
             ("/targets/load", vec![], city_only),
             (

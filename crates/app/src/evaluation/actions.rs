@@ -35,6 +35,8 @@ pub struct RunActions {
     pub adjust: bool,
     /// The whole run's downloads (result workbook, snapshot, method, adjustments).
     pub export_all: bool,
+    /// Simulate a method change on the run's snapshot (the city, once computed).
+    pub simulate: bool,
     /// The notice document (公示 text with the list), from the start of the notice on.
     pub notice_document: bool,
     /// Classes a re-run changed against the run it re-runs (shown before skipping the notice).
@@ -98,6 +100,7 @@ impl App {
             reopen_year: city && can(Step::ReopenYear),
             adjust: city && state.adjustable(),
             export_all: city && !matches!(state, RunState::Running | RunState::Failed),
+            simulate: city && !matches!(state, RunState::Running | RunState::Failed),
             notice_document: city && run.notice_start.is_some(),
             changed,
         })

@@ -16,6 +16,7 @@ pub mod policy_params;
 pub mod public;
 pub mod results;
 pub mod runs;
+pub mod simulate;
 pub mod snapshot;
 pub mod state;
 pub mod stored;

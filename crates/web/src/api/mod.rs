@@ -22,6 +22,7 @@ pub mod reference;
 pub mod runs;
 pub mod service;
 pub mod setup;
+pub mod simulate;
 pub mod tasks;
 pub mod transformation;
 pub mod warnings;
@@ -116,6 +117,7 @@ endpoints! {
     get "/runs/{id}/results" => runs::list_results,
     get "/runs/{id}/results/{enterprise_id}" => runs::get_score_card,
     post "/runs/{id}/reopen-year" => runs::reopen_year,
+    post "/runs/{id}/simulate" => simulate::simulate_run,
     get "/objections" => objections::list_objections,
     post "/setup/{kind}/import" => setup::import_city_file,
     post "/setup/{kind}/columns" => setup::detect_city_file_columns,

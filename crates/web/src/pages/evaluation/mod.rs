@@ -18,6 +18,7 @@ mod public;
 mod ranking;
 mod runs;
 mod score_card;
+mod simulate;
 mod workflow;
 
 use axum::Router;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(history::routes())
         .merge(objections::routes())
         .merge(methods::routes())
+        .merge(simulate::routes())
         .merge(policies::routes())
         .merge(policy_lists::routes())
         .merge(policy_sheet::routes())
