@@ -95,6 +95,8 @@ pub struct PlanView {
     pub outcome_text: String,
     /// Version.
     pub version: i64,
+    /// The caller may report progress on it now (detail only).
+    pub may_report: bool,
     /// Progress history `(date, text, done, by)` (detail only).
     pub history: Vec<(String, String, bool, String)>,
 }
@@ -118,6 +120,7 @@ fn plan_view(p: Plan, names: &Names, today: Date) -> PlanView {
         outcome: Outcome::of(p.next_class.as_deref()),
         outcome_text: outcome_text(p.year, p.next_class.as_deref()),
         version: p.version,
+        may_report: false,
         history: Vec::new(),
     }
 }
@@ -283,6 +286,7 @@ impl App {
         };
         let history = transformation_plans::progress(&mut c, id).await?;
         let mut v = plan_view(p, &names, today());
+        v.may_report = plan_rights(actor).writes && !v.done;
         v.history = history
             .into_iter()
             .map(|(d, b, done, by)| (d, b, done == 1, by.unwrap_or_default()))

@@ -2,33 +2,17 @@
 //! PostgreSQL, on the demo's data.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::login;
 use mujun_app::clusters_plan::assessments::State;
 use mujun_app::clusters_plan::indicators::DataForm;
-use mujun_app::{Actor, App, AppError, HashCost, Security};
+use mujun_app::{App, AppError};
 use mujun_cluster::indicators::Indicator;
-use mujun_store::{audit, testing};
+use mujun_store::audit;
 
 async fn each(f: impl AsyncFn(App, &'static str)) {
-    for t in testing::all().await {
-        let app = App::new(
-            t.store.clone(),
-            Security {
-                hash_cost: HashCost::TEST,
-                require_totp: false,
-                ..Security::default()
-            },
-        );
-        app.seed_demo(200, 9).await.unwrap().unwrap();
-        f(app, t.name).await;
-        t.cleanup().await;
-    }
-}
-
-async fn login(app: &App, user: &str) -> Actor {
-    app.login(user, mujun_app::demo::DEMO_PASSWORD, "127.0.0.1", None)
-        .await
-        .unwrap()
-        .actor
+    common::each_demo(200, 9, f).await;
 }
 
 fn value(v: &[mujun_cluster::indicators::Value], i: Indicator) -> Option<f64> {

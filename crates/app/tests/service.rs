@@ -5,36 +5,20 @@
 //! periods, the city's settings and the 督查 workbook.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::login;
 use mujun_app::service::problems::{ProblemForm, StepForm};
 use mujun_app::service::{Status, stats};
 use mujun_app::tasks::period::Cadence;
 use mujun_app::tasks::tracker::{ReportForm, TaskSettingsForm};
-use mujun_app::{Actor, App, AppError, HashCost, Security};
+use mujun_app::{App, AppError};
 use mujun_domain::Date;
 use mujun_domain::workdays::WorkCalendar;
-use mujun_store::{audit, testing};
+use mujun_store::audit;
 
 async fn each(f: impl AsyncFn(App, &'static str)) {
-    for t in testing::all().await {
-        let app = App::new(
-            t.store.clone(),
-            Security {
-                hash_cost: HashCost::TEST,
-                require_totp: false,
-                ..Security::default()
-            },
-        );
-        app.seed_demo(60, 3).await.unwrap().unwrap();
-        f(app, t.name).await;
-        t.cleanup().await;
-    }
-}
-
-async fn login(app: &App, user: &str) -> Actor {
-    app.login(user, mujun_app::demo::DEMO_PASSWORD, "127.0.0.1", None)
-        .await
-        .unwrap()
-        .actor
+    common::each_demo(60, 3, f).await;
 }
 
 /// Today in Beijing as the app sees it.

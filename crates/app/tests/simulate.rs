@@ -3,32 +3,15 @@
 //! the same snapshot says; nobody but the city simulates; nothing of the run changes.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::login;
 use mujun_app::evaluation::RunState;
 use mujun_app::evaluation::runs::StartRun;
-use mujun_app::{Actor, App, AppError, HashCost, Security};
-use mujun_store::testing;
+use mujun_app::{App, AppError};
 
 async fn each(f: impl AsyncFn(App, &'static str)) {
-    for t in testing::all().await {
-        let app = App::new(
-            t.store.clone(),
-            Security {
-                hash_cost: HashCost::TEST,
-                require_totp: false,
-                ..Security::default()
-            },
-        );
-        app.seed_demo(150, 6).await.unwrap().unwrap();
-        f(app, t.name).await;
-        t.cleanup().await;
-    }
-}
-
-async fn login(app: &App, user: &str) -> Actor {
-    app.login(user, mujun_app::demo::DEMO_PASSWORD, "127.0.0.1", None)
-        .await
-        .unwrap()
-        .actor
+    common::each_demo(150, 6, f).await;
 }
 
 #[tokio::test]

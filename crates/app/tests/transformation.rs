@@ -3,32 +3,15 @@
 //! outcome read from the next year's class.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::login;
 use mujun_app::transformation::{Outcome, PlanForm, ProgressForm};
-use mujun_app::{Actor, App, AppError, HashCost, Security};
+use mujun_app::{App, AppError};
 use mujun_domain::Date;
-use mujun_store::testing;
 
 async fn each(f: impl AsyncFn(App, &'static str)) {
-    for t in testing::all().await {
-        let app = App::new(
-            t.store.clone(),
-            Security {
-                hash_cost: HashCost::TEST,
-                require_totp: false,
-                ..Security::default()
-            },
-        );
-        app.seed_demo(200, 5).await.unwrap().unwrap();
-        f(app, t.name).await;
-        t.cleanup().await;
-    }
-}
-
-async fn login(app: &App, user: &str) -> Actor {
-    app.login(user, mujun_app::demo::DEMO_PASSWORD, "127.0.0.1", None)
-        .await
-        .unwrap()
-        .actor
+    common::each_demo(200, 5, f).await;
 }
 
 fn in_days(n: i64) -> String {
@@ -131,6 +114,11 @@ async fn a_county_plans_for_its_c_enterprise_and_the_outcome_follows_the_next_cl
         );
         let p = app.transformation_plan(&yicheng, id).await.unwrap();
         assert_eq!((p.year, p.outcome), (year, Outcome::Pending), "{db}");
+        assert!(p.may_report, "the county reports on its own plan");
+        assert!(
+            !app.transformation_plan(&tax, id).await.unwrap().may_report,
+            "a department reads it only"
+        );
         assert_eq!(p.outcome_text, format!("待 {} 年度评价", year + 1));
         // Progress: stale refused, then done; history kept.
         let progress = |version, body: &str, done: &str| ProgressForm {
@@ -151,6 +139,7 @@ async fn a_county_plans_for_its_c_enterprise_and_the_outcome_follows_the_next_cl
             .unwrap();
         let p = app.transformation_plan(&city, id).await.unwrap();
         assert!(p.done && p.history.len() == 2, "{db}");
+        assert!(!p.may_report, "a plan done takes no more progress");
         assert!(
             app.report_transformation(&yicheng, id, &progress(3, "再报", ""))
                 .await

@@ -50,6 +50,11 @@ pub struct Simulation {
 impl App {
     /// The run's own method file (the start of a draft).
     pub async fn run_method_source(&self, actor: &Actor, run_id: i64) -> Result<String, AppError> {
+        Ok(self.simulated_run(actor, run_id).await?.method_source)
+    }
+
+    /// The run to simulate on, for the city administrator only.
+    async fn simulated_run(&self, actor: &Actor, run_id: i64) -> Result<runs::Run, AppError> {
         if !Self::runs_evaluations(actor) {
             return Err(self
                 .deny(
@@ -61,10 +66,9 @@ impl App {
                 .await);
         }
         let mut c = self.store.read().await?;
-        let run = runs::get(&mut c, run_id)
+        runs::get(&mut c, run_id)
             .await?
-            .ok_or(AppError::NotFound("评价批次"))?;
-        Ok(run.method_source)
+            .ok_or(AppError::NotFound("评价批次"))
     }
 
     /// Evaluates `draft` (a method file) on run `run_id`'s snapshot beside the run's method.
@@ -74,17 +78,14 @@ impl App {
         run_id: i64,
         draft: &str,
     ) -> Result<Simulation, AppError> {
-        let source = self.run_method_source(actor, run_id).await?;
+        let run = self.simulated_run(actor, run_id).await?;
         let mut c = self.store.read().await?;
-        let run = runs::get(&mut c, run_id)
-            .await?
-            .ok_or(AppError::NotFound("评价批次"))?;
         let rows = runs::inputs(&mut c, run_id).await?;
         drop(c);
         if rows.is_empty() {
             return Err(AppError::invalid("run", "该批次尚无数据快照（未完成计算）"));
         }
-        let before = Method::parse(&source)?;
+        let before = Method::parse(&run.method_source)?;
         let after = Method::parse(draft).map_err(|e| AppError::invalid("method", e.to_string()))?;
         let name = after.name.clone();
         let year = run.year;

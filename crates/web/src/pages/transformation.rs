@@ -108,7 +108,6 @@ async fn add(
 struct PlanPage {
     l: Layout,
     p: PlanView,
-    may_report: bool,
     form: ProgressForm,
     errors: Vec<String>,
 }
@@ -123,20 +122,9 @@ async fn show_plan(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let p = state.app.transformation_plan(&user.actor, id).await?;
-    let may_report = mujun_app::transformation::plan_rights(&user.actor).writes && !p.done;
     let title = format!("转型方案 · {}（{} 年度 C 类）", p.enterprise_name, p.year);
     let l = layout(state, user, &title, "/transformation", msg).await?;
-    Ok((
-        status,
-        render(&PlanPage {
-            l,
-            p,
-            may_report,
-            form,
-            errors,
-        })?,
-    )
-        .into_response())
+    Ok((status, render(&PlanPage { l, p, form, errors })?).into_response())
 }
 
 async fn plan(
