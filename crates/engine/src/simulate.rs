@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use mujun_domain::IndicatorId;
 
+use crate::method::{Rule, Share};
 use crate::{Adjustment, EngineError, Evaluation, EvaluationInput, Method, Outcome, evaluate};
 
 /// One enterprise whose class would change.
@@ -37,6 +38,14 @@ pub struct Comparison {
     pub counts_before: BTreeMap<String, usize>,
     /// Final class counts under the second.
     pub counts_after: BTreeMap<String, usize>,
+}
+
+/// The final class alone (`X` when not evaluated).
+fn final_of<'a>(e: &'a Evaluation, m: &'a Method, o: &'a Outcome) -> &'a str {
+    match o {
+        Outcome::Excluded(_) => "X",
+        Outcome::Scored(s) => e.final_class(m, s),
+    }
 }
 
 fn class_of(e: &Evaluation, m: &Method, o: &Outcome) -> (String, String, Option<f64>) {
@@ -123,41 +132,189 @@ pub fn move_weight(
     Ok(m)
 }
 
-/// How many enterprises change class when `step` points move from one indicator to another.
+/// One change of a method that the sensitivity tries.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum MethodChange {
+    /// `points` of weight moved from one indicator to another.
+    Weight {
+        /// From.
+        from: IndicatorId,
+        /// To.
+        to: IndicatorId,
+        /// Points moved.
+        points: f64,
+    },
+    /// The A quota share (Henan two-stage rule) changed by `delta` units of 0.0001.
+    AShare {
+        /// Change in units of 0.0001 (500 = 5 percentage points).
+        delta: i32,
+    },
+    /// The C quota share changed by `delta` units of 0.0001.
+    CShare {
+        /// Change in units of 0.0001.
+        delta: i32,
+    },
+    /// The boundary after class `class` of a quantile rule moved by `delta` units of 0.0001:
+    /// class `class` gains that share from the next class (or gives it up when negative).
+    Boundary {
+        /// The class before the boundary (index in the group's classes).
+        class: usize,
+        /// Change in units of 0.0001.
+        delta: i32,
+    },
+    /// The least total of class `class` (threshold rule) changed by `delta` points.
+    Cut {
+        /// The class (index in the group's classes).
+        class: usize,
+        /// Change in points.
+        delta: f64,
+    },
+}
+
+fn shifted(share: Share, delta: i32) -> Option<Share> {
+    let units = i64::from(share.units()) + i64::from(delta);
+    (0..=10_000)
+        .contains(&units)
+        .then(|| Share::from_basis_points(units as u32))
+}
+
+/// A copy of `method` with `change` made in group `group`, or `None` when the change does not
+/// make a valid method (a share beyond its bounds, cuts out of order, a rule without it).
+pub fn apply_change(method: &Method, group: usize, change: MethodChange) -> Option<Method> {
+    if let MethodChange::Weight { from, to, points } = change {
+        return move_weight(method, group, from, to, points).ok();
+    }
+    let mut m = method.clone();
+    let g = m.groups.get_mut(group)?;
+    match (&mut g.rule, change) {
+        (
+            Rule::HenanTwoStage {
+                top_share, a_share, ..
+            },
+            MethodChange::AShare { delta },
+        ) => {
+            let s = shifted(*a_share, delta)?;
+            (s.units() <= top_share.units()).then_some(())?;
+            *a_share = s;
+        }
+        (
+            Rule::HenanTwoStage {
+                top_share, c_share, ..
+            },
+            MethodChange::CShare { delta },
+        ) => {
+            let s = shifted(*c_share, delta)?;
+            (s.units() <= Share::ONE.units() - top_share.units()).then_some(())?;
+            *c_share = s;
+        }
+        (Rule::Quantile { shares }, MethodChange::Boundary { class, delta }) => {
+            let (a, b) = (*shares.get(class)?, *shares.get(class + 1)?);
+            let a2 = shifted(a, delta)?;
+            let b2 = shifted(b, -delta)?;
+            shares[class] = a2;
+            shares[class + 1] = b2;
+        }
+        (Rule::Threshold { cuts }, MethodChange::Cut { class, delta }) => {
+            // The last class takes every total (its cut is −∞): only the others move.
+            if class + 1 >= cuts.len() {
+                return None;
+            }
+            let v = cuts[class] + delta;
+            let above = class.checked_sub(1).map_or(f64::INFINITY, |i| cuts[i]);
+            (v < above && v > cuts[class + 1] && v.is_finite()).then_some(())?;
+            cuts[class] = v;
+        }
+        _ => return None,
+    }
+    Some(m)
+}
+
+/// The changes the sensitivity tries in one group with a step of `step` points: `step` points
+/// of weight moved between every ordered pair of indicators, and the rule's shares (in
+/// percentage points) or cuts (in points) moved by ±`step`.
+pub fn changes_to_try(method: &Method, group: usize, step: f64) -> Vec<MethodChange> {
+    let Some(g) = method.groups.get(group) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for f in &g.indicators {
+        for t in &g.indicators {
+            if f.id != t.id && f.weight >= step {
+                out.push(MethodChange::Weight {
+                    from: f.id,
+                    to: t.id,
+                    points: step,
+                });
+            }
+        }
+    }
+    let units = (step * 100.0).round() as i32;
+    for delta in [units, -units] {
+        match &g.rule {
+            Rule::HenanTwoStage { .. } => {
+                out.push(MethodChange::AShare { delta });
+                out.push(MethodChange::CShare { delta });
+            }
+            Rule::Quantile { shares } => {
+                for class in 0..shares.len().saturating_sub(1) {
+                    out.push(MethodChange::Boundary { class, delta });
+                }
+            }
+            Rule::Threshold { cuts } => {
+                for class in 0..cuts.len().saturating_sub(1) {
+                    out.push(MethodChange::Cut {
+                        class,
+                        delta: f64::from(delta) / 100.0,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// How many enterprises change class under one change of the method.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sensitivity {
     /// The group.
     pub group: usize,
-    /// From.
-    pub from: IndicatorId,
-    /// To.
-    pub to: IndicatorId,
-    /// Enterprises whose class changes.
+    /// The change.
+    pub change: MethodChange,
+    /// Enterprises whose final class changes.
     pub changed: usize,
 }
 
-/// For every group and every ordered pair of its indicators where `from` has at least `step`
-/// points: the number of enterprises whose class changes when `step` points move.
+/// For every group, every change [`changes_to_try`] lists that makes a valid method: the number
+/// of enterprises whose final class changes. The method itself is evaluated once.
 pub fn sensitivity(
     method: &Method,
     input: &EvaluationInput,
     step: f64,
 ) -> Result<Vec<Sensitivity>, EngineError> {
+    let base = evaluate(method, input, &[])?;
+    let classes: Vec<&str> = base
+        .outcomes
+        .iter()
+        .map(|o| final_of(&base, method, o))
+        .collect();
     let mut out = Vec::new();
-    for (g, group) in method.groups.iter().enumerate() {
-        for f in &group.indicators {
-            for t in &group.indicators {
-                if f.id == t.id || f.weight < step {
-                    continue;
-                }
-                let moved = move_weight(method, g, f.id, t.id, step)?;
-                out.push(Sensitivity {
-                    group: g,
-                    from: f.id,
-                    to: t.id,
-                    changed: compare(method, &moved, input, &[])?.changes.len(),
-                });
-            }
+    for group in 0..method.groups.len() {
+        for change in changes_to_try(method, group, step) {
+            let Some(changed_method) = apply_change(method, group, change) else {
+                continue;
+            };
+            let e = evaluate(&changed_method, input, &[])?;
+            let changed = e
+                .outcomes
+                .iter()
+                .zip(&classes)
+                .filter(|(o, c)| final_of(&e, &changed_method, o) != **c)
+                .count();
+            out.push(Sensitivity {
+                group,
+                change,
+                changed,
+            });
         }
     }
     Ok(out)

@@ -20,7 +20,7 @@ mod common;
 use common::{pool_input, simple};
 use mujun_domain::{Field, IndicatorId, Scale};
 use mujun_engine::Method;
-use mujun_engine::simulate::{compare, move_weight, sensitivity};
+use mujun_engine::simulate::{MethodChange, apply_change, changes_to_try, compare, move_weight, sensitivity};
 
 const METHOD: &str = r#"id = "simulate-test"
 name = "模拟测试"
@@ -117,17 +117,53 @@ fn moving_ten_points_changes_exactly_the_classes_worked_by_hand() {
 }
 
 #[test]
-fn sensitivity_counts_the_moves_both_ways() {
+fn sensitivity_counts_the_moves_both_ways_and_the_cuts() {
     let m = Method::parse(METHOD).unwrap();
     let s = sensitivity(&m, &input(), 10.0).unwrap();
-    assert_eq!(s.len(), 2);
-    let to_tax = s.iter().find(|x| x.to == IndicatorId::TaxPerMu).unwrap();
-    assert_eq!(to_tax.changed, 2, "the two rows worked by hand");
+    let count = |c: MethodChange| s.iter().find(|x| x.change == c).map(|x| x.changed);
+    let weight = |from, to| MethodChange::Weight { from, to, points: 10.0 };
+    assert_eq!(
+        count(weight(IndicatorId::ProfitPerMu, IndicatorId::TaxPerMu)),
+        Some(2),
+        "the two rows worked by hand"
+    );
     // 10 points the other way (tax 40, profit 60): row 1 25+75=100 → 20+90=110 B; row 2
     // 100+20=120 A → 80+24=104 B; row 4 115 → 12+120=132 A; row 5 120 → 56+60=116 B;
     // row 6 125 → 24+114=138 A; row 0 75 → 40+30=70 C; row 3 85 → 32+54=86 B.
-    let to_profit = s.iter().find(|x| x.to == IndicatorId::ProfitPerMu).unwrap();
-    assert_eq!(to_profit.changed, 3, "rows 2 (A → B), 4 (B → A) and 5 (A → B)");
+    assert_eq!(
+        count(weight(IndicatorId::TaxPerMu, IndicatorId::ProfitPerMu)),
+        Some(3),
+        "rows 2 (A → B), 4 (B → A) and 5 (A → B)"
+    );
+    // Totals 75, 100, 120, 85, 115, 120, 125. A's cut 120 → 130: rows 2, 5, 6 fall to B;
+    // → 110: row 4 rises to A. B's cut 80 → 90: row 3 falls to C; → 70: row 0 rises to B.
+    assert_eq!(count(MethodChange::Cut { class: 0, delta: 10.0 }), Some(3));
+    assert_eq!(count(MethodChange::Cut { class: 0, delta: -10.0 }), Some(1));
+    assert_eq!(count(MethodChange::Cut { class: 1, delta: 10.0 }), Some(1));
+    assert_eq!(count(MethodChange::Cut { class: 1, delta: -10.0 }), Some(1));
+    // The last class takes every total: its cut is not moved.
+    assert_eq!(s.len(), 6);
+    assert!(apply_change(&m, 0, MethodChange::Cut { class: 2, delta: 1.0 }).is_none());
+    // Cuts stay in order: A's cut cannot go below B's.
+    assert!(apply_change(&m, 0, MethodChange::Cut { class: 0, delta: -40.0 }).is_none());
+    // A rule's own change only: no quota shares in a threshold rule.
+    assert!(apply_change(&m, 0, MethodChange::AShare { delta: 500 }).is_none());
+}
+
+#[test]
+fn quota_shares_move_within_their_bounds() {
+    let henan = mujun_engine::presets::load("henan-2019").unwrap();
+    let changes = changes_to_try(&henan, 0, 5.0);
+    assert!(changes.contains(&MethodChange::AShare { delta: 500 }));
+    assert!(changes.contains(&MethodChange::CShare { delta: -500 }));
+    let more_a = apply_change(&henan, 0, MethodChange::AShare { delta: 500 }).unwrap();
+    match &more_a.groups[0].rule {
+        mujun_engine::method::Rule::HenanTwoStage { a_share, .. } => assert_eq!(a_share.units(), 2_000),
+        other => panic!("{other:?}"),
+    }
+    // 15 % + 40 points is beyond the top half (50 %).
+    assert!(apply_change(&henan, 0, MethodChange::AShare { delta: 4_000 }).is_none());
+    assert!(apply_change(&henan, 0, MethodChange::CShare { delta: -2_000 }).is_none());
 }
 
 mod levers {
