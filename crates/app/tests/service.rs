@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::login;
+use common::{audited, login};
 use mujun_app::service::problems::{ProblemForm, StepForm};
 use mujun_app::service::{Status, stats};
 use mujun_app::tasks::period::Cadence;
@@ -15,7 +15,6 @@ use mujun_app::tasks::tracker::{ReportForm, TaskSettingsForm};
 use mujun_app::{App, AppError};
 use mujun_domain::Date;
 use mujun_domain::workdays::WorkCalendar;
-use mujun_store::audit;
 
 async fn each(f: impl AsyncFn(App, &'static str)) {
     common::each_demo(60, 3, f).await;
@@ -25,16 +24,6 @@ async fn each(f: impl AsyncFn(App, &'static str)) {
 fn today() -> Date {
     let now = mujun_store::now_ms() / 1000 + 8 * 3600;
     Date::from_days_since_epoch(now.div_euclid(86_400)).unwrap()
-}
-
-async fn audited(app: &App, action: &str, outcome: &str) -> usize {
-    let mut c = app.store().read().await.unwrap();
-    let f = audit::Filter {
-        action: Some(action.into()),
-        outcome: Some(outcome.into()),
-        ..Default::default()
-    };
-    audit::search(&mut c, &f, 1000, 0).await.unwrap().0.len()
 }
 
 fn problem(category: &str) -> ProblemForm {

@@ -72,7 +72,10 @@ struct XlsxTable {
     book: Workbook,
     name: String,
     headers: Vec<String>,
+    /// Worksheets in the book.
     sheets: usize,
+    /// Worksheets of the current table (more than one past Excel's row limit).
+    part: usize,
     row: u32,
     header: Format,
     number: Format,
@@ -102,10 +105,10 @@ pub fn neutralise_formula(text: &str) -> std::borrow::Cow<'_, str> {
 
 impl XlsxTable {
     fn add_sheet(&mut self) -> Result<(), XlsxError> {
-        let name = if self.sheets == 0 {
+        let name = if self.part == 0 {
             self.name.chars().take(31).collect::<String>()
         } else {
-            let suffix = format!("（续{}）", self.sheets);
+            let suffix = format!("（续{}）", self.part);
             let keep = 31 - suffix.chars().count();
             format!("{}{suffix}", self.name.chars().take(keep).collect::<String>())
         };
@@ -117,6 +120,7 @@ impl XlsxTable {
         }
         sheet.set_freeze_panes(1, 0)?;
         self.sheets += 1;
+        self.part += 1;
         self.row = 0;
         Ok(())
     }
@@ -157,6 +161,7 @@ impl TableWriter {
                     name: name.to_owned(),
                     headers: headers.iter().map(|h| (*h).to_owned()).collect(),
                     sheets: 0,
+                    part: 0,
                     row: 0,
                     header: Format::new()
                         .set_bold()
@@ -179,6 +184,22 @@ impl TableWriter {
             }
         };
         Ok(TableWriter { inner, rows: 0 })
+    }
+
+    /// Starts another table on a sheet of its own (xlsx; a CSV file holds one table).
+    pub fn next_table(&mut self, name: &str, headers: &[&str]) -> Result<(), BatchError> {
+        match &mut self.inner {
+            Inner::Xlsx(t) => {
+                t.name = name.to_owned();
+                t.headers = headers.iter().map(|h| (*h).to_owned()).collect();
+                t.part = 0;
+                t.add_sheet().map_err(xerr)
+            }
+            Inner::Csv(_) => Err(BatchError::Xlsx {
+                path: "table.csv".into(),
+                message: "CSV 文件只能保存一张表".into(),
+            }),
+        }
     }
 
     /// Appends a row.

@@ -44,6 +44,7 @@ pub mod regions;
 pub mod registry;
 pub mod rounds;
 pub mod runs;
+pub mod scenarios;
 pub mod security;
 pub mod self_checks;
 pub mod service_problems;

@@ -3,7 +3,7 @@
 //! the executing departments' policy lists. Every export is written to the audit trail.
 
 use mujun_batch::{BatchInput, TableCell, TableFormat, results_xlsx_bytes};
-use mujun_engine::{Adjustment, Method};
+use mujun_engine::Method;
 use mujun_store::StoreError;
 use mujun_store::runs::{self, ChunkOrder, ResultFilter};
 use serde_json::json;
@@ -66,17 +66,7 @@ impl App {
             .cpu(move || {
                 let method = Method::parse(&source)?;
                 let input = snapshot::to_engine(year, &rows)?;
-                let adj: Vec<Adjustment> = adjustments
-                    .iter()
-                    .filter_map(|a| {
-                        let r = rows.iter().find(|r| r.enterprise_id == a.enterprise_id)?;
-                        Some(Adjustment {
-                            credit_code: mujun_domain::CreditCode::parse_lenient(&r.credit_code).ok()?.0,
-                            class: a.class.clone(),
-                            reason: a.reason.clone(),
-                        })
-                    })
-                    .collect();
+                let adj = snapshot::adjustments(&rows, &adjustments);
                 let eval = mujun_engine::evaluate(&method, &input, &adj)?;
                 let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
                 let batch = BatchInput::from_parts(input, &names);

@@ -41,6 +41,47 @@ pub fn class_label(class: &str) -> String {
     }
 }
 
+/// The stored reason of a class in words: `quota A`, `default B`, `quantile C`, `threshold A`,
+/// `veto:<item>`, `manual:<reason>` or `excluded:<id>` as the engine writes them.
+pub fn reason_label(reason: &str) -> String {
+    if let Some(id) = reason.strip_prefix("excluded:") {
+        use mujun_engine::Exclusion as E;
+        let label = [
+            E::IndustryOutOfScope,
+            E::ExemptIndustry,
+            E::TooNew,
+            E::NoLand,
+            E::BelowMinLand,
+            E::NoGroup,
+            E::NoCluster,
+        ]
+        .into_iter()
+        .find(|e| e.id() == id)
+        .map_or(id, |e| e.label());
+        return format!("不参评：{label}");
+    }
+    if let Some(item) = reason.strip_prefix("veto:") {
+        let label = match item {
+            "major_safety_accident" => "重大安全生产事故",
+            "major_pollution_incident" => "重大环境污染事件",
+            "serious_dishonesty" => "严重失信",
+            other => other,
+        };
+        return format!("触发否决项“{label}”，定为本组最低档");
+    }
+    if let Some(why) = reason.strip_prefix("manual:") {
+        return format!("人工调档，理由：{why}");
+    }
+    match reason.split_once(' ') {
+        Some(("quota", "A")) => "排名在本池 A 类名额内，定为 A 类".to_owned(),
+        Some(("quota", "C")) => "排名在本池 C 类名额内，定为 C 类".to_owned(),
+        Some(("default", c)) => format!("未进入 A 类或 C 类名额，定为 {c} 类"),
+        Some(("quantile", c)) => format!("按排名分位定为 {c} 类"),
+        Some(("threshold", c)) => format!("按总分分档线定为 {c} 类"),
+        _ => reason.to_owned(),
+    }
+}
+
 /// The Chinese name of an evaluation group (a method's `groups.id`): the Henan method's 规上 and
 /// 规下; a city's own group by its id.
 pub fn group_label(id: &str) -> String {
@@ -93,6 +134,15 @@ pub fn opt(v: Option<f64>, decimals: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reasons_read_in_words() {
+        assert_eq!(reason_label("quota A"), "排名在本池 A 类名额内，定为 A 类");
+        assert_eq!(reason_label("excluded:too_new"), "不参评：投产未满规定年限");
+        assert_eq!(reason_label("manual:经研究降档"), "人工调档，理由：经研究降档");
+        assert!(reason_label("veto:serious_dishonesty").contains("严重失信"));
+        assert_eq!(reason_label("threshold B"), "按总分分档线定为 B 类");
+    }
 
     #[test]
     fn groups_thousands_and_rounds() {

@@ -7,6 +7,7 @@ pub mod actions;
 pub mod exports;
 pub mod format;
 pub mod history;
+pub mod levers;
 pub mod method_form;
 pub mod methods;
 pub mod objections;

@@ -165,6 +165,16 @@ impl MeasureKind {
         Ok(())
     }
 
+    /// The unit of the measure's amounts (empty when it has none).
+    pub fn unit(&self) -> &'static str {
+        match self {
+            MeasureKind::ElectricitySurcharge { .. } | MeasureKind::WaterSurcharge { .. } => "万元",
+            MeasureKind::EnergyQuota { .. } => "吨标准煤",
+            MeasureKind::EmissionQuota { .. } => "污染当量",
+            MeasureKind::LandSupply { .. } | MeasureKind::Funds { .. } | MeasureKind::TechSupport { .. } => "",
+        }
+    }
+
     /// The measure for one enterprise with `consecutive` years in the class (≥ 1).
     pub fn apply(&self, input: &RunInput, consecutive: u32) -> (Option<f64>, &'static str, String) {
         match self {
@@ -792,7 +802,8 @@ mod tests {
         assert!(MeasureKind::from_stored("nope", "{}").is_err());
         assert!(MeasureKind::from_stored("funds", "[1]").is_err());
         for (_, kind, _, _, params) in default_measures() {
-            MeasureKind::from_stored(kind, params).unwrap();
+            let k = MeasureKind::from_stored(kind, params).unwrap();
+            assert_eq!(k.unit(), k.apply(&input(), 1).1, "{kind}");
         }
     }
 

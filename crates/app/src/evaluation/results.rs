@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use mujun_domain::{Field, IndicatorId};
-use mujun_engine::{Adjustment, Method, Outcome, WhatIf, explain, required_tax};
+use mujun_engine::{Method, Outcome, WhatIf, explain, required_tax};
 use mujun_store::runs::{self, RankingRow, ResultFilter, ResultSort, RunInput, RunResult, SummaryBy};
 use mujun_store::{Scope, objections};
 
@@ -63,6 +63,8 @@ pub struct ScoreCardView {
     pub reproduced: bool,
     /// What would move it up.
     pub what_if: Option<WhatIf>,
+    /// What else would move it up: land handed back, R&D, energy, emissions.
+    pub levers: Vec<super::levers::LeverLine>,
     /// The manual adjustment, if any: (class, reason).
     pub adjustment: Option<(String, String)>,
     /// Objections of this enterprise in this run.
@@ -349,19 +351,9 @@ impl App {
         // and the what-if come from the engine, and the stored result is checked against it.
         let year = run.year;
         let stored = result.clone();
-        let (explanation, reproduced, what_if) = tokio::task::spawn_blocking(move || {
+        let (explanation, reproduced, what_if, levers) = tokio::task::spawn_blocking(move || {
             let input = snapshot::to_engine(year, &pool_rows)?;
-            let adj: Vec<Adjustment> = adjustments
-                .iter()
-                .filter_map(|a| {
-                    let code = pool_rows.iter().find(|r| r.enterprise_id == a.enterprise_id)?;
-                    Some(Adjustment {
-                        credit_code: mujun_domain::CreditCode::parse_lenient(&code.credit_code).ok()?.0,
-                        class: a.class.clone(),
-                        reason: a.reason.clone(),
-                    })
-                })
-                .collect();
+            let adj = snapshot::adjustments(&pool_rows, &adjustments);
             let eval = mujun_engine::evaluate(&method, &input, &adj)?;
             let row = pool_rows
                 .iter()
@@ -377,10 +369,12 @@ impl App {
                 Outcome::Excluded(x) => x.id() == stored.excluded_reason,
             };
             let what_if = required_tax(&method, &input, row)?;
+            let levers = super::levers::levers_beyond_tax(&method, &input, row)?;
             Ok::<_, AppError>((
                 text.lines().map(str::to_owned).collect::<Vec<_>>(),
                 reproduced,
                 what_if,
+                levers,
             ))
         })
         .await
@@ -395,6 +389,7 @@ impl App {
             explanation,
             reproduced,
             what_if: Some(what_if),
+            levers,
             adjustment,
             objections,
             classes,

@@ -29,3 +29,14 @@ pub async fn login(app: &App, user: &str) -> Actor {
         .unwrap()
         .actor
 }
+
+/// How many audit entries of `action` with `outcome` there are.
+pub async fn audited(app: &App, action: &str, outcome: &str) -> usize {
+    let mut c = app.store().read().await.unwrap();
+    let f = mujun_store::audit::Filter {
+        action: Some(action.into()),
+        outcome: Some(outcome.into()),
+        ..Default::default()
+    };
+    mujun_store::audit::search(&mut c, &f, 1000, 0).await.unwrap().0.len()
+}

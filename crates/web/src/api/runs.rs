@@ -654,8 +654,29 @@ pub struct ScoreCard {
     pub explanation: Vec<String>,
     /// 如何升档（评价引擎对本排名池重新计算得出）
     pub what_if: String,
+    /// 税收以外的升档途径：退让低效用地、增加研发经费、降低能耗、减少排放，各为评价引擎对本排名池重新计算得出的最小变化量
+    pub levers: Vec<Lever>,
     /// 按快照重新计算与存储结果一致
     pub reproduced: bool,
+}
+
+/// 一种升档途径
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Lever {
+    /// 途径，如“退让低效用地”
+    pub lever: String,
+    /// 所改变的数据项
+    pub field: Labeled,
+    /// 可升至的类别（不能升档时为空）
+    pub class: Option<String>,
+    /// 最小变化量（数据项的单位，精确到 0.01；再少 0.01 不能升档）
+    pub change: Option<f64>,
+    /// 变化后的数值
+    pub value: Option<f64>,
+    /// 届时总分
+    pub total: Option<f64>,
+    /// 说明
+    pub text: String,
 }
 
 /// 企业评分卡
@@ -686,6 +707,30 @@ pub async fn get_score_card(
     let enterprise_id = path_id(&enterprise_id, "企业")?;
     let v = state.app.score_card(&actor, id, enterprise_id).await?;
     let what_if = v.what_if_text();
+    let levers = v
+        .levers
+        .iter()
+        .map(|l| {
+            let (class, change, value, total) = match &l.answer {
+                mujun_engine::levers::LeverAnswer::Reach {
+                    class,
+                    change,
+                    value,
+                    total,
+                } => (Some(class.clone()), Some(*change), Some(*value), Some(*total)),
+                _ => (None, None, None, None),
+            };
+            Lever {
+                lever: l.lever.to_owned(),
+                field: Labeled::new(l.field.id(), l.field.label()),
+                class,
+                change,
+                value,
+                total,
+                text: l.text(),
+            }
+        })
+        .collect();
     let r = v.result;
     let i = v.input;
     Ok(Json(ScoreCard {
@@ -749,6 +794,7 @@ pub async fn get_score_card(
             .collect(),
         explanation: v.explanation,
         what_if,
+        levers,
         reproduced: v.reproduced,
     }))
 }

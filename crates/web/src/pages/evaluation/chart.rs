@@ -113,6 +113,48 @@ pub(super) fn class_bars(bars: &[PoolBar]) -> String {
     s
 }
 
+/// The sensitivity chart: one horizontal bar per change tried (group, change), its length the
+/// number of enterprises whose class changes, coloured by kind (weight, quota, cut).
+pub(super) fn sensitivity_bars(lines: &[mujun_app::evaluation::simulate::sensitivity::SensitivityLine]) -> String {
+    const LABEL_W: f64 = 420.0;
+    const BAR_W: f64 = 300.0;
+    const ROW_H: f64 = 22.0;
+    let width = LABEL_W + BAR_W + 70.0;
+    let height = ROW_H * lines.len() as f64 + 12.0;
+    let widest = lines.iter().map(|l| l.changed).max().unwrap_or(0).max(1) as f64;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"{width}\" height=\"{height}\" \
+         viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"sensitivity-title\" \
+         font-family=\"PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif\" font-size=\"12\">\
+         <title id=\"sensitivity-title\">各项调整使类别变化的企业数（条形越长，影响越大）</title>"
+    );
+    for (i, l) in lines.iter().enumerate() {
+        let y = 6.0 + ROW_H * i as f64;
+        let label = xml_escape(&format!("{} · {}", l.group, l.change));
+        let w = l.changed as f64 / widest * BAR_W;
+        let fill = match l.kind {
+            "权重" => "#2f6fa3",
+            "名额" => "#c05621",
+            _ => "#7b8794",
+        };
+        s.push_str(&format!(
+            "<g class=\"bar\"><title>{label}：{} 家企业类别变化</title>\
+             <text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#1f2933\">{label}</text>\
+             <rect x=\"{LABEL_W}\" y=\"{}\" width=\"{w:.1}\" height=\"14\" fill=\"{fill}\"/>\
+             <text x=\"{:.1}\" y=\"{}\" fill=\"#616e7c\">{}</text></g>",
+            l.changed,
+            LABEL_W - 8.0,
+            y + 12.0,
+            y + 1.0,
+            LABEL_W + w + 6.0,
+            y + 12.0,
+            l.changed,
+        ));
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +178,24 @@ mod tests {
         assert!(svg.contains("fill=\"#1e7b46\"") && svg.contains("fill=\"#7b8794\""));
         assert!(svg.contains("A 类：10 家") && svg.contains("合计 40 家"));
         assert!(svg.contains("不参评"));
+        assert!(!svg.contains("style="));
+    }
+
+    #[test]
+    fn sensitivity_bars_scale_to_the_largest_change() {
+        use mujun_app::evaluation::simulate::sensitivity::SensitivityLine;
+        let line = |kind, changed| SensitivityLine {
+            group: "规上".into(),
+            kind,
+            change: "从“亩均利润”移 5 分到“亩均税收”".into(),
+            changed,
+        };
+        let svg = sensitivity_bars(&[line("权重", 40), line("名额", 10), line("分档线", 0)]);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        // 10 of 40 is a quarter of 300.
+        assert!(svg.contains("width=\"300.0\"") && svg.contains("width=\"75.0\""), "{svg}");
+        assert!(svg.contains("width=\"0.0\""));
+        assert!(svg.contains("规上 · 从“亩均利润”移 5 分到“亩均税收”：40 家企业类别变化"));
         assert!(!svg.contains("style="));
     }
 }

@@ -123,46 +123,7 @@ fn query_id(text: &str) -> Option<i64> {
 
 use mujun_app::evaluation::format::class_label;
 
-/// The stored reason of a class in words: `quota A`, `default B`, `quantile C`, `threshold A`,
-/// `veto:<item>`, `manual:<reason>` or `excluded:<id>` as the engine writes them.
-fn reason_text(reason: &str) -> String {
-    if let Some(id) = reason.strip_prefix("excluded:") {
-        use mujun_engine::Exclusion as E;
-        let label = [
-            E::IndustryOutOfScope,
-            E::ExemptIndustry,
-            E::TooNew,
-            E::NoLand,
-            E::BelowMinLand,
-            E::NoGroup,
-            E::NoCluster,
-        ]
-        .into_iter()
-        .find(|e| e.id() == id)
-        .map_or(id, |e| e.label());
-        return format!("不参评：{label}");
-    }
-    if let Some(item) = reason.strip_prefix("veto:") {
-        let label = match item {
-            "major_safety_accident" => "重大安全生产事故",
-            "major_pollution_incident" => "重大环境污染事件",
-            "serious_dishonesty" => "严重失信",
-            other => other,
-        };
-        return format!("触发否决项“{label}”，定为本组最低档");
-    }
-    if let Some(why) = reason.strip_prefix("manual:") {
-        return format!("人工调档，理由：{why}");
-    }
-    match reason.split_once(' ') {
-        Some(("quota", "A")) => "排名在本池 A 类名额内，定为 A 类".to_owned(),
-        Some(("quota", "C")) => "排名在本池 C 类名额内，定为 C 类".to_owned(),
-        Some(("default", c)) => format!("未进入 A 类或 C 类名额，定为 {c} 类"),
-        Some(("quantile", c)) => format!("按排名分位定为 {c} 类"),
-        Some(("threshold", c)) => format!("按总分分档线定为 {c} 类"),
-        _ => reason.to_owned(),
-    }
-}
+use mujun_app::evaluation::format::reason_label as reason_text;
 
 /// The CSS class of a run state's tag.
 fn state_tag(state: RunState) -> &'static str {
@@ -210,9 +171,5 @@ mod tests {
         assert!(positive("0").is_err());
         assert_eq!(beijing_date(0).len(), 10);
         assert_eq!(objection_status("accepted"), "已采纳");
-        assert_eq!(reason_text("quota A"), "排名在本池 A 类名额内，定为 A 类");
-        assert_eq!(reason_text("excluded:too_new"), "不参评：投产未满规定年限");
-        assert_eq!(reason_text("manual:经研究降档"), "人工调档，理由：经研究降档");
-        assert!(reason_text("veto:serious_dishonesty").contains("严重失信"));
     }
 }

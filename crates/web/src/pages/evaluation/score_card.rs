@@ -118,6 +118,8 @@ struct CardPage {
     figures: Vec<FigureRow>,
     explanation: Vec<String>,
     what_if: String,
+    /// (lever, what it takes).
+    levers: Vec<(&'static str, String)>,
     land_derivation: String,
     reproduced: bool,
     adjustment_class: String,
@@ -157,6 +159,7 @@ pub(super) async fn render(
     let a = &user.actor;
     let v = state.app.score_card(a, run, enterprise).await?;
     let what_if = v.what_if_text();
+    let levers = v.levers.iter().map(|l| (l.lever, l.text())).collect();
     let i = &v.input;
     let r = &v.result;
     let title = format!("评分卡 · {}", i.name);
@@ -285,6 +288,7 @@ pub(super) async fn render(
         figures,
         explanation: v.explanation.clone(),
         what_if,
+        levers,
         land_derivation: i.land_derivation.clone(),
         reproduced: v.reproduced,
         adjustment_class: v.adjustment.as_ref().map(|(c, _)| c.clone()).unwrap_or_default(),
