@@ -117,7 +117,11 @@ async fn a_simulation_compares_the_draft_with_the_runs_own_method() {
             }
             let cell = &line.cells[1];
             assert_eq!(cell.enterprises, n, "{db}: {}", line.class);
-            assert!((cell.land_area_mu - land).abs() < 1e-6, "{db}: land of {}", line.class);
+            assert!(
+                (cell.land_area_mu - land).abs() < 1e-6,
+                "{db}: land of {}",
+                line.class
+            );
             assert!((cell.tax_paid - tax).abs() < 1e-6, "{db}: tax of {}", line.class);
         }
         // Each active measure applies to the enterprises of its class under each method.
@@ -135,11 +139,17 @@ async fn a_simulation_compares_the_draft_with_the_runs_own_method() {
             .find(|l| l.group == "规上" && l.change == "从“亩均利润”移 10 分到“亩均税收”")
             .unwrap_or_else(|| panic!("{:?}", sens.lines));
         assert_eq!(line.changed, moved.changes.len(), "{db}");
-        assert!(sens.lines.iter().any(|l| l.kind == "名额"), "{db}: quota shares are tried");
+        assert!(
+            sens.lines.iter().any(|l| l.kind == "名额"),
+            "{db}: quota shares are tried"
+        );
         assert!(app.run_sensitivity(&city, id, None, 7.0).await.is_err());
 
         // Kept as a scenario, reopened, compared, exported, removed.
-        let sid = app.save_scenario(&city, id, "税收权重提高10分", &draft).await.unwrap();
+        let sid = app
+            .save_scenario(&city, id, "税收权重提高10分", &draft)
+            .await
+            .unwrap();
         let e = app
             .save_scenario(&city, id, "税收权重提高10分", &own)
             .await
@@ -149,14 +159,28 @@ async fn a_simulation_compares_the_draft_with_the_runs_own_method() {
         assert!(app.save_scenario(&city, id, "坏文件", "id = 1").await.is_err());
         let sid2 = app.save_scenario(&city, id, "现行方法副本", &own).await.unwrap();
         let (open, source, reopened) = app.open_scenario(&city, id, sid).await.unwrap();
-        assert_eq!((open.name.as_str(), source.as_str()), ("税收权重提高10分", draft.as_str()));
-        assert_eq!(reopened.changes, moved.changes, "{db}: reopening gives the same answer");
+        assert_eq!(
+            (open.name.as_str(), source.as_str()),
+            ("税收权重提高10分", draft.as_str())
+        );
+        assert_eq!(
+            reopened.changes, moved.changes,
+            "{db}: reopening gives the same answer"
+        );
         let side = app.compare_scenarios(&city, id, &[sid, sid2]).await.unwrap();
         assert_eq!(side.columns.len(), 3);
         assert_eq!(side.changed_in(1), moved.changes.len());
-        assert_eq!(side.changed_in(2), 0, "{db}: the copy of the run's method changes nothing");
+        assert_eq!(
+            side.changed_in(2),
+            0,
+            "{db}: the copy of the run's method changes nothing"
+        );
         assert!(app.compare_scenarios(&city, id, &[]).await.is_err());
-        assert!(app.compare_scenarios(&city, id, &[sid, sid2, 999_999]).await.is_err());
+        assert!(
+            app.compare_scenarios(&city, id, &[sid, sid2, 999_999])
+                .await
+                .is_err()
+        );
         let book = app.export_scenarios(&city, id, &[sid, sid2]).await.unwrap();
         let bytes = book.into_bytes().unwrap();
         {
@@ -167,7 +191,11 @@ async fn a_simulation_compares_the_draft_with_the_runs_own_method() {
                 ["类别汇总", "各排名池", "政策影响", "类别变化的企业"]
             );
             let changes = wb.worksheet_range("类别变化的企业").unwrap();
-            assert_eq!(changes.height(), moved.changes.len() + 1, "{db}: header and every change");
+            assert_eq!(
+                changes.height(),
+                moved.changes.len() + 1,
+                "{db}: header and every change"
+            );
         }
         assert_eq!(app.scenarios(&city, id).await.unwrap().len(), 2);
         app.remove_scenario(&city, id, sid2).await.unwrap();
@@ -178,7 +206,11 @@ async fn a_simulation_compares_the_draft_with_the_runs_own_method() {
         ));
         // The removed name is free again.
         app.save_scenario(&city, id, "现行方法副本", &own).await.unwrap();
-        for (action, n) in [("run.simulate", 5), ("scenario.create", 3), ("scenario.remove", 1)] {
+        for (action, n) in [
+            ("run.simulate", 5),
+            ("scenario.create", 3),
+            ("scenario.remove", 1),
+        ] {
             assert_eq!(common::audited(&app, action, "ok").await, n, "{db}: {action}");
         }
         // A wrong file is refused with where it is wrong; only the city simulates.
@@ -192,10 +224,28 @@ async fn a_simulation_compares_the_draft_with_the_runs_own_method() {
         ));
         for user in ["leader", "tax", "yicheng", "qiye"] {
             let u = login(&app, user).await;
-            assert!(matches!(app.scenarios(&u, id).await, Err(AppError::Forbidden(_))), "{user}");
-            assert!(matches!(app.open_scenario(&u, id, sid).await, Err(AppError::Forbidden(_))), "{user}");
-            assert!(matches!(app.run_sensitivity(&u, id, None, 5.0).await, Err(AppError::Forbidden(_))), "{user}");
-            assert!(matches!(app.export_scenarios(&u, id, &[sid]).await, Err(AppError::Forbidden(_))), "{user}");
+            assert!(
+                matches!(app.scenarios(&u, id).await, Err(AppError::Forbidden(_))),
+                "{user}"
+            );
+            assert!(
+                matches!(app.open_scenario(&u, id, sid).await, Err(AppError::Forbidden(_))),
+                "{user}"
+            );
+            assert!(
+                matches!(
+                    app.run_sensitivity(&u, id, None, 5.0).await,
+                    Err(AppError::Forbidden(_))
+                ),
+                "{user}"
+            );
+            assert!(
+                matches!(
+                    app.export_scenarios(&u, id, &[sid]).await,
+                    Err(AppError::Forbidden(_))
+                ),
+                "{user}"
+            );
         }
         // Nothing of the run changed.
         let after = app.get_run(&city, id).await.unwrap();

@@ -292,11 +292,7 @@ pub fn sensitivity(
     step: f64,
 ) -> Result<Vec<Sensitivity>, EngineError> {
     let base = evaluate(method, input, &[])?;
-    let classes: Vec<&str> = base
-        .outcomes
-        .iter()
-        .map(|o| final_of(&base, method, o))
-        .collect();
+    let classes: Vec<&str> = base.outcomes.iter().map(|o| final_of(&base, method, o)).collect();
     let mut out = Vec::new();
     for group in 0..method.groups.len() {
         for change in changes_to_try(method, group, step) {

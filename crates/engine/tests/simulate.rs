@@ -121,7 +121,11 @@ fn sensitivity_counts_the_moves_both_ways_and_the_cuts() {
     let m = Method::parse(METHOD).unwrap();
     let s = sensitivity(&m, &input(), 10.0).unwrap();
     let count = |c: MethodChange| s.iter().find(|x| x.change == c).map(|x| x.changed);
-    let weight = |from, to| MethodChange::Weight { from, to, points: 10.0 };
+    let weight = |from, to| MethodChange::Weight {
+        from,
+        to,
+        points: 10.0,
+    };
     assert_eq!(
         count(weight(IndicatorId::ProfitPerMu, IndicatorId::TaxPerMu)),
         Some(2),
@@ -137,15 +141,49 @@ fn sensitivity_counts_the_moves_both_ways_and_the_cuts() {
     );
     // Totals 75, 100, 120, 85, 115, 120, 125. A's cut 120 → 130: rows 2, 5, 6 fall to B;
     // → 110: row 4 rises to A. B's cut 80 → 90: row 3 falls to C; → 70: row 0 rises to B.
-    assert_eq!(count(MethodChange::Cut { class: 0, delta: 10.0 }), Some(3));
-    assert_eq!(count(MethodChange::Cut { class: 0, delta: -10.0 }), Some(1));
-    assert_eq!(count(MethodChange::Cut { class: 1, delta: 10.0 }), Some(1));
-    assert_eq!(count(MethodChange::Cut { class: 1, delta: -10.0 }), Some(1));
+    assert_eq!(
+        count(MethodChange::Cut {
+            class: 0,
+            delta: 10.0
+        }),
+        Some(3)
+    );
+    assert_eq!(
+        count(MethodChange::Cut {
+            class: 0,
+            delta: -10.0
+        }),
+        Some(1)
+    );
+    assert_eq!(
+        count(MethodChange::Cut {
+            class: 1,
+            delta: 10.0
+        }),
+        Some(1)
+    );
+    assert_eq!(
+        count(MethodChange::Cut {
+            class: 1,
+            delta: -10.0
+        }),
+        Some(1)
+    );
     // The last class takes every total: its cut is not moved.
     assert_eq!(s.len(), 6);
     assert!(apply_change(&m, 0, MethodChange::Cut { class: 2, delta: 1.0 }).is_none());
     // Cuts stay in order: A's cut cannot go below B's.
-    assert!(apply_change(&m, 0, MethodChange::Cut { class: 0, delta: -40.0 }).is_none());
+    assert!(
+        apply_change(
+            &m,
+            0,
+            MethodChange::Cut {
+                class: 0,
+                delta: -40.0
+            }
+        )
+        .is_none()
+    );
     // A rule's own change only: no quota shares in a threshold rule.
     assert!(apply_change(&m, 0, MethodChange::AShare { delta: 500 }).is_none());
 }

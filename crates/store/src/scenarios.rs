@@ -56,12 +56,12 @@ pub async fn insert(
 
 /// The scenarios of a run, oldest first.
 pub async fn list(conn: &mut AnyConnection, run_id: i64) -> Result<Vec<Scenario>, StoreError> {
-    Ok(
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} AND s.run_id = $1 ORDER BY s.id")))
-            .bind(run_id)
-            .fetch_all(conn)
-            .await?,
-    )
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} AND s.run_id = $1 ORDER BY s.id"
+    )))
+    .bind(run_id)
+    .fetch_all(conn)
+    .await?)
 }
 
 /// One scenario (not removed).
@@ -76,10 +76,11 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Scenario>, 
 
 /// Hides a scenario; false when there was none to hide.
 pub async fn remove(conn: &mut AnyConnection, id: i64) -> Result<bool, StoreError> {
-    let r = sqlx::query("UPDATE simulation_scenarios SET removed_at = $1 WHERE id = $2 AND removed_at IS NULL")
-        .bind(now_ms())
-        .bind(id)
-        .execute(conn)
-        .await?;
+    let r =
+        sqlx::query("UPDATE simulation_scenarios SET removed_at = $1 WHERE id = $2 AND removed_at IS NULL")
+            .bind(now_ms())
+            .bind(id)
+            .execute(conn)
+            .await?;
     Ok(r.rows_affected() == 1)
 }

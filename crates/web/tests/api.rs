@@ -1055,7 +1055,7 @@ fn every_route_is_documented_and_every_operation_is_routed() {
     a.sort();
     b.sort();
     assert_eq!(a, b, "documented operations vs the route table");
-    assert_eq!(routed.len(), 63);
+    assert_eq!(routed.len(), 68);
 
     let mut operation_ids = std::collections::HashSet::new();
     for (method, path) in &documented {
@@ -1415,6 +1415,161 @@ async fn cluster_indicators_assessments_and_targets_through_the_api() {
         );
         let targets = body(&s.api_get("/api/v1/plan-targets", Some(&tax)).await);
         assert_eq!(targets["targets"].as_array().unwrap().len(), 13);
+    })
+    .await;
+}
+
+// ---- what-if (issue 15) ----
+
+#[tokio::test]
+async fn the_city_simulates_keeps_compares_and_removes_scenarios_through_the_api() {
+    each(async |s| {
+        let (run, _) = run_in_notice(s, None).await;
+        let city = token(s, "city").await;
+        let tax = token(s, "tax").await;
+        let own = s
+            .app
+            .run_method_source(&actor(s, "city").await, run)
+            .await
+            .unwrap();
+        let draft =
+            own.replacen("weight = 35.0", "weight = 45.0", 1)
+                .replacen("weight = 15.0", "weight = 5.0", 1);
+        let path = format!("{PREFIX}/runs/{run}/simulate");
+        let same = send(
+            s,
+            Method::POST,
+            &path,
+            Auth::Bearer(&city),
+            Some(&json!({"method": own})),
+        )
+        .await;
+        assert_eq!(same.status, StatusCode::OK, "{}: {}", s.name, same.body);
+        let same = body(&same);
+        assert_eq!(same["changes"], json!([]), "{}", s.name);
+        assert_eq!(same["methods"][0]["label"], "现行方法");
+        let moved = send(
+            s,
+            Method::POST,
+            &path,
+            Auth::Bearer(&city),
+            Some(&json!({"method": draft})),
+        )
+        .await;
+        let moved = body(&moved);
+        let changes = moved["changes"].as_array().unwrap();
+        assert!(!changes.is_empty(), "{}: ten points move some enterprise", s.name);
+        assert_eq!(changes[0]["classes"].as_array().unwrap().len(), 2);
+        assert!(has_chinese(changes[0]["reasons"][1].as_str().unwrap()));
+        let summary = moved["class_summary"].as_array().unwrap();
+        let total: u64 = summary
+            .iter()
+            .map(|c| c["cells"][1]["enterprises"].as_u64().unwrap())
+            .sum();
+        assert_eq!(total, moved["enterprises"].as_u64().unwrap());
+        let refused = send(
+            s,
+            Method::POST,
+            &path,
+            Auth::Bearer(&tax),
+            Some(&json!({"method": own})),
+        )
+        .await;
+        assert_error(&refused, StatusCode::FORBIDDEN, "forbidden", s.name);
+        let bad = send(
+            s,
+            Method::POST,
+            &path,
+            Auth::Bearer(&city),
+            Some(&json!({"method": "id = 1"})),
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        let scenarios = format!("{PREFIX}/runs/{run}/scenarios");
+        let saved = send(
+            s,
+            Method::POST,
+            &scenarios,
+            Auth::Bearer(&city),
+            Some(&json!({"name": "税收权重提高10分", "method": draft})),
+        )
+        .await;
+        assert_eq!(saved.status, StatusCode::CREATED, "{}: {}", s.name, saved.body);
+        let sid = body(&saved)["id"].as_i64().unwrap();
+        let again = send(
+            s,
+            Method::POST,
+            &scenarios,
+            Auth::Bearer(&city),
+            Some(&json!({"name": "税收权重提高10分", "method": own})),
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", s.name);
+        let (status, list) = get_json(s, &scenarios, &city).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(list["items"][0]["name"], "税收权重提高10分");
+        let (status, side) = get_json(s, &format!("{scenarios}/compare?scenarios={sid}"), &city).await;
+        assert_eq!(status, StatusCode::OK, "{side}");
+        assert_eq!(
+            side["changes"], moved["changes"],
+            "{}: the kept draft gives the same answer",
+            s.name
+        );
+        let (status, bad) = get_json(s, &format!("{scenarios}/compare?scenarios=x"), &city).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        let (status, sens) = get_json(s, &format!("{PREFIX}/runs/{run}/sensitivity?step=10"), &city).await;
+        assert_eq!(status, StatusCode::OK, "{sens}");
+        let item = sens["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["change"] == "从“亩均利润”移 10 分到“亩均税收”" && i["group"] == "规上")
+            .unwrap();
+        assert_eq!(
+            item["changed"].as_u64().unwrap() as usize,
+            changes.len(),
+            "{}",
+            s.name
+        );
+        let (status, _) = get_json(s, &format!("{PREFIX}/runs/{run}/sensitivity?step=3"), &city).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let removed = send(
+            s,
+            Method::DELETE,
+            &format!("{scenarios}/{sid}"),
+            Auth::Bearer(&tax),
+            None,
+        )
+        .await;
+        assert_error(&removed, StatusCode::FORBIDDEN, "forbidden", s.name);
+        let removed = send(
+            s,
+            Method::DELETE,
+            &format!("{scenarios}/{sid}"),
+            Auth::Bearer(&city),
+            None,
+        )
+        .await;
+        assert_eq!(removed.status, StatusCode::OK, "{}", s.name);
+        assert_eq!(body(&removed)["items"], json!([]));
+        let (_, list) = get_json(s, &scenarios, &city).await;
+        assert_eq!(list["items"], json!([]));
+
+        // The score card's levers beyond tax, each the engine's answer.
+        let (status, results) = get_json(
+            s,
+            &format!("{PREFIX}/runs/{run}/results?class=C&per_page=1"),
+            &city,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{results}");
+        let e = results["items"][0]["enterprise_id"].as_i64().unwrap();
+        let (_, card) = get_json(s, &format!("{PREFIX}/runs/{run}/results/{e}"), &city).await;
+        let levers = card["levers"].as_array().unwrap();
+        assert_eq!(levers.len(), 4, "{card}");
+        assert_eq!(levers[0]["lever"], "退让低效用地");
+        assert!(levers.iter().all(|l| has_chinese(l["text"].as_str().unwrap())));
     })
     .await;
 }

@@ -147,6 +147,13 @@ async fn every_route_for_every_role() {
         let account = s.app.list_accounts(&actor("admin").await).await.unwrap()[0].id;
         // A published run; an enterprise of it outside county 411702 and the equipment cluster.
         let (run, objection) = published_run(s).await;
+        let scenario = {
+            let source = s.app.run_method_source(&city, run).await.unwrap();
+            s.app
+                .save_scenario(&city, run, "权限测试方案", &source)
+                .await
+                .unwrap()
+        };
         let far_result = s
             .app
             .run_ranking(
@@ -392,6 +399,19 @@ async fn every_route_for_every_role() {
             ),
             ("/api/v1/service/statistics".into(), business),
             (format!("/runs/{run}/simulate"), city_only),
+            (format!("/runs/{run}/simulate?scenario={scenario}"), city_only),
+            (format!("/runs/{run}/simulate/compare?s={scenario}"), city_only),
+            (
+                format!("/runs/{run}/simulate/compare.xlsx?s={scenario}"),
+                city_only,
+            ),
+            (format!("/runs/{run}/sensitivity"), city_only),
+            (format!("/api/v1/runs/{run}/scenarios"), city_only),
+            (
+                format!("/api/v1/runs/{run}/scenarios/compare?scenarios={scenario}"),
+                city_only,
+            ),
+            (format!("/api/v1/runs/{run}/sensitivity?step=10"), city_only),
             ("/warnings".into(), tracker_readers),
             ("/api/v1/warnings".into(), tracker_readers),
             ("/clusters/indicators".into(), tracker_readers),
@@ -594,6 +614,19 @@ async fn state_changing_routes_refuse_other_roles() {
         // gets 403 and an audit entry. The evaluation steps go to a published run, which no
         // step changes any more.
         let (run, objection) = published_run(s).await;
+        let scenario = {
+            let city = s
+                .app
+                .login("city", PASSWORD, "127.0.0.1", None)
+                .await
+                .unwrap()
+                .actor;
+            let source = s.app.run_method_source(&city, run).await.unwrap();
+            s.app
+                .save_scenario(&city, run, "权限测试方案", &source)
+                .await
+                .unwrap()
+        };
         let qiye = s
             .app
             .login("qiye", PASSWORD, "127.0.0.1", None)
@@ -834,6 +867,18 @@ async fn state_changing_routes_refuse_other_roles() {
             (
                 Box::leak(format!("/runs/{run}/simulate").into_boxed_str()),
                 vec![("method", "x")],
+                city_only,
+            ),
+            // Keeping a scenario (refused for its content: no name); removing one (the city
+            // removes it; the roles after it are refused before the scenario is looked up).
+            (
+                Box::leak(format!("/runs/{run}/scenarios").into_boxed_str()),
+                vec![("name", ""), ("method", "x")],
+                city_only,
+            ),
+            (
+                Box::leak(format!("/runs/{run}/scenarios/{scenario}/remove").into_boxed_str()),
+                vec![],
                 city_only,
             ),
             ("/targets", vec![("level", "")], city_only),

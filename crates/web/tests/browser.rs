@@ -1720,3 +1720,96 @@ async fn a_county_makes_a_transformation_plan_for_a_c_enterprise_and_reports_pro
     server.stop().await;
     store.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_city_moves_ten_points_to_tax_per_mu_and_sees_who_would_change_class() {
+    if !enabled() {
+        return;
+    }
+    let (store, app) = demo_app().await;
+    let city = app_actor(&app, "city").await;
+    let started = app
+        .start_run(
+            &city,
+            &mujun_app::evaluation::runs::StartRun {
+                year: 2024,
+                method: "preset:henan-2019".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    started.job.await.unwrap();
+    let run = started.id;
+    let server = serve(app).await;
+    let base = server.base.clone();
+    let (c, _driver, _profile) = browser().await;
+    let shots = screenshots();
+    c.set_window_size(1366, 1000).await.unwrap();
+    login(&c, &base, "city").await;
+    c.goto(&format!("{base}/runs/{run}")).await.unwrap();
+    c.find(Locator::LinkText("模拟方法调整"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=simulate-method-form]"))
+        .await
+        .unwrap();
+    // 规上: 亩均税收 35 → 45, 亩均利润 15 → 5, in the form (no method file touched).
+    for (name, value) in [("g0.w.tax_per_mu", "45"), ("g0.w.profit_per_mu", "5")] {
+        let input = c
+            .find(Locator::Css(&format!(
+                "[data-testid=simulate-method-form] [name='{name}']"
+            )))
+            .await
+            .unwrap();
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+    c.find(Locator::Css(
+        "[data-testid=simulate-method-form] button[type=submit]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let summary = text_until(&c, "[data-testid=simulate-summary]", "家企业的类别与现行方法不同").await;
+    let changes = text_of(&c, "[data-testid=simulate-changes]").await;
+    assert!(
+        changes.contains("现行方法") && changes.contains("修改后"),
+        "{changes}"
+    );
+    let rows = c
+        .find_all(Locator::Css("[data-testid=simulate-changes] tbody tr"))
+        .await
+        .unwrap()
+        .len();
+    assert!(
+        rows > 0 && summary.contains(&format!("{rows} 家")),
+        "{summary} / {rows}"
+    );
+    assert!(
+        text_of(&c, "[data-testid=simulate-counts]")
+            .await
+            .contains("亩均税收")
+    );
+    std::fs::write(shots.join("simulate.png"), c.screenshot().await.unwrap()).unwrap();
+    // Kept as a scenario: reopened with its name, then the sensitivity chart.
+    submit(&c, "[data-testid=scenario-save]", &[("name", "税收权重提高10分")]).await;
+    let kept = text_until(&c, "[data-testid=scenarios]", "税收权重提高10分").await;
+    assert!(kept.contains("市发改委"), "{kept}");
+    c.goto(&format!("{base}/runs/{run}/sensitivity")).await.unwrap();
+    let table = text_until(&c, "[data-testid=sensitivity]", "亩均税收").await;
+    assert!(table.contains("名额"), "{table}");
+    c.find(Locator::Css("[data-testid=sensitivity-chart] svg"))
+        .await
+        .unwrap();
+    c.close().await.unwrap();
+    server.stop().await;
+    store.cleanup().await;
+}

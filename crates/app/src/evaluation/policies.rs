@@ -171,7 +171,9 @@ impl MeasureKind {
             MeasureKind::ElectricitySurcharge { .. } | MeasureKind::WaterSurcharge { .. } => "万元",
             MeasureKind::EnergyQuota { .. } => "吨标准煤",
             MeasureKind::EmissionQuota { .. } => "污染当量",
-            MeasureKind::LandSupply { .. } | MeasureKind::Funds { .. } | MeasureKind::TechSupport { .. } => "",
+            MeasureKind::LandSupply { .. } | MeasureKind::Funds { .. } | MeasureKind::TechSupport { .. } => {
+                ""
+            }
         }
     }
 

@@ -124,11 +124,17 @@ pub fn figure(r: &RunInput, field: Field) -> Option<f64> {
 
 /// The engine's manual adjustments for stored ones (by the rows' credit codes); an adjustment
 /// of an enterprise not in `rows` (another pool) is left out.
-pub fn adjustments(rows: &[RunInput], stored: &[mujun_store::runs::RunAdjustment]) -> Vec<mujun_engine::Adjustment> {
+pub fn adjustments(
+    rows: &[RunInput],
+    stored: &[mujun_store::runs::RunAdjustment],
+) -> Vec<mujun_engine::Adjustment> {
     if stored.is_empty() {
         return Vec::new();
     }
-    let codes: HashMap<i64, &str> = rows.iter().map(|r| (r.enterprise_id, r.credit_code.as_str())).collect();
+    let codes: HashMap<i64, &str> = rows
+        .iter()
+        .map(|r| (r.enterprise_id, r.credit_code.as_str()))
+        .collect();
     stored
         .iter()
         .filter_map(|a| {

@@ -38,5 +38,9 @@ pub async fn audited(app: &App, action: &str, outcome: &str) -> usize {
         outcome: Some(outcome.into()),
         ..Default::default()
     };
-    mujun_store::audit::search(&mut c, &f, 1000, 0).await.unwrap().0.len()
+    mujun_store::audit::search(&mut c, &f, 1000, 0)
+        .await
+        .unwrap()
+        .0
+        .len()
 }

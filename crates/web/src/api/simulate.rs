@@ -221,22 +221,22 @@ pub struct ScenarioItem {
     pub created_at: String,
 }
 
-/// 批次的模拟方案
-///
-/// 本批次已保存的模拟方案。仅市级评价管理员。
-#[utoipa::path(get, path = "/runs/{id}/scenarios", tag = "综合评价", operation_id = "list_scenarios",
-    params(("id" = i64, Path, description = "批次 id")),
-    responses((status = 200, description = "方案", body = Vec<ScenarioItem>), AuthErrors, NotFoundError))]
-pub async fn list_scenarios(
-    State(state): State<AppState>,
-    ApiUser { actor }: ApiUser,
-    Path(id): Path<String>,
-) -> Result<Json<Vec<ScenarioItem>>, ApiError> {
-    let id = path_id(&id, "评价批次")?;
-    Ok(Json(
-        state
+/// 已保存的模拟方案列表
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ScenarioList {
+    /// 方案，先保存的在前
+    pub items: Vec<ScenarioItem>,
+}
+
+async fn scenario_list(
+    state: &AppState,
+    actor: &mujun_app::Actor,
+    run: i64,
+) -> Result<ScenarioList, ApiError> {
+    Ok(ScenarioList {
+        items: state
             .app
-            .scenarios(&actor, id)
+            .scenarios(actor, run)
             .await?
             .into_iter()
             .map(|s| ScenarioItem {
@@ -247,7 +247,22 @@ pub async fn list_scenarios(
                 created_at: s.created_at,
             })
             .collect(),
-    ))
+    })
+}
+
+/// 批次的模拟方案
+///
+/// 本批次已保存的模拟方案。仅市级评价管理员。
+#[utoipa::path(get, path = "/runs/{id}/scenarios", tag = "综合评价", operation_id = "list_scenarios",
+    params(("id" = i64, Path, description = "批次 id")),
+    responses((status = 200, description = "方案", body = ScenarioList), AuthErrors, NotFoundError))]
+pub async fn list_scenarios(
+    State(state): State<AppState>,
+    ApiUser { actor }: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<ScenarioList>, ApiError> {
+    let id = path_id(&id, "评价批次")?;
+    Ok(Json(scenario_list(&state, &actor, id).await?))
 }
 
 /// 要保存的方案
@@ -281,25 +296,28 @@ pub async fn save_scenario(
     ApiJson(req): ApiJson<NewScenario>,
 ) -> Result<(StatusCode, Json<ScenarioCreated>), ApiError> {
     let id = path_id(&id, "评价批次")?;
-    let sid = state.app.save_scenario(&actor, id, &req.name, &req.method).await?;
+    let sid = state
+        .app
+        .save_scenario(&actor, id, &req.name, &req.method)
+        .await?;
     Ok((StatusCode::CREATED, Json(ScenarioCreated { id: sid })))
 }
 
 /// 删除模拟方案
 ///
-/// 不再列出该方案；其方法文件写入审计日志。仅市级评价管理员。浏览器会话须带 `X-CSRF-Token`。
+/// 不再列出该方案；其方法文件写入审计日志。返回其余方案。仅市级评价管理员。浏览器会话须带 `X-CSRF-Token`。
 #[utoipa::path(delete, path = "/runs/{id}/scenarios/{scenario_id}", tag = "综合评价", operation_id = "remove_scenario",
     params(("id" = i64, Path, description = "批次 id"), ("scenario_id" = i64, Path, description = "方案 id")),
-    responses((status = 204, description = "已删除"), AuthErrors, NotFoundError))]
+    responses((status = 200, description = "已删除，其余方案", body = ScenarioList), AuthErrors, NotFoundError, StepErrors))]
 pub async fn remove_scenario(
     State(state): State<AppState>,
     ApiUser { actor }: ApiUser,
     Path((id, sid)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Json<ScenarioList>, ApiError> {
     let id = path_id(&id, "评价批次")?;
     let sid = path_id(&sid, "模拟方案")?;
     state.app.remove_scenario(&actor, id, sid).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(scenario_list(&state, &actor, id).await?))
 }
 
 /// 对比的方案

@@ -25,7 +25,15 @@ fn workbook(sim: &Simulation) -> Result<mujun_batch::TableFile, mujun_batch::Bat
         h
     };
 
-    let h = headers(&["类别"], &["企业数", "用地面积（亩）", "实缴税收（万元）", "亩均税收（万元/亩）"]);
+    let h = headers(
+        &["类别"],
+        &[
+            "企业数",
+            "用地面积（亩）",
+            "实缴税收（万元）",
+            "亩均税收（万元/亩）",
+        ],
+    );
     let mut w = TableWriter::new(TableFormat::Xlsx, "类别汇总", &refs(&h))?;
     for line in &sim.class_lines {
         let mut row = vec![Text(line.label.clone())];
@@ -79,7 +87,12 @@ fn workbook(sim: &Simulation) -> Result<mujun_batch::TableFile, mujun_batch::Bat
 
 impl App {
     /// 方案对比.xlsx: kept scenarios side by side with the run's method.
-    pub async fn export_scenarios(&self, actor: &Actor, run_id: i64, ids: &[i64]) -> Result<Download, AppError> {
+    pub async fn export_scenarios(
+        &self,
+        actor: &Actor,
+        run_id: i64,
+        ids: &[i64],
+    ) -> Result<Download, AppError> {
         let sim = self.compare_scenarios(actor, run_id, ids).await?;
         let (file, sim) = self
             .cpu(move || {

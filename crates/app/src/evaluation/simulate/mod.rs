@@ -18,8 +18,8 @@ use mujun_store::policies;
 use mujun_store::runs;
 use serde_json::json;
 
-pub use outcome::{Cell, ChangeLine, ClassLine, Column, PolicyEffect, PoolLine, Simulation};
 use outcome::Snapshot;
+pub use outcome::{Cell, ChangeLine, ClassLine, Column, PolicyEffect, PoolLine, Simulation};
 
 use super::method_form::apply_form;
 use super::policies::MeasureKind;
@@ -32,7 +32,10 @@ pub const MAX_SIDE_BY_SIDE: usize = 3;
 impl App {
     /// The run's own method file (the start of a draft).
     pub async fn run_method_source(&self, actor: &Actor, run_id: i64) -> Result<String, AppError> {
-        Ok(self.simulated_run(actor, run_id, "run.simulate").await?.method_source)
+        Ok(self
+            .simulated_run(actor, run_id, "run.simulate")
+            .await?
+            .method_source)
     }
 
     /// The run to simulate on, for the city administrator only (a refusal is audited as

@@ -220,11 +220,7 @@ pub(crate) fn simulate(snap: &Snapshot, columns: Vec<(Column, Method)>) -> Resul
     let seen: BTreeSet<String> = evals.iter().flat_map(|e| e.class.iter().cloned()).collect();
     let methods: Vec<&Method> = columns.iter().map(|(_, m)| m).collect();
     let classes = class_order(&methods, &seen);
-    let index: HashMap<&str, usize> = classes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.as_str(), i))
-        .collect();
+    let index: HashMap<&str, usize> = classes.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
     let k = columns.len();
 
     let mut cells = vec![vec![Cell::default(); k]; classes.len()];

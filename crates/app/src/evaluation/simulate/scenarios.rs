@@ -63,19 +63,14 @@ impl App {
         }
         let method = Method::parse(source).map_err(|e| AppError::invalid("method", e.to_string()))?;
         let mut tx = self.store.begin().await?;
-        let id = scenarios::insert(
-            &mut tx,
-            run_id,
-            name,
-            &method.name,
-            source,
-            Some(actor.user_id),
-        )
-        .await
-        .map_err(|e| match e {
-            StoreError::Duplicate(what) => AppError::invalid("name", format!("{what}“{name}”已存在，请换一个名称")),
-            e => e.into(),
-        })?;
+        let id = scenarios::insert(&mut tx, run_id, name, &method.name, source, Some(actor.user_id))
+            .await
+            .map_err(|e| match e {
+                StoreError::Duplicate(what) => {
+                    AppError::invalid("name", format!("{what}“{name}”已存在，请换一个名称"))
+                }
+                e => e.into(),
+            })?;
         write(
             &mut tx,
             Who::Actor(actor),
@@ -152,8 +147,7 @@ impl App {
                 method,
             ));
         }
-        self.simulate_columns(actor, &run, drafts, "run.simulate")
-            .await
+        self.simulate_columns(actor, &run, drafts, "run.simulate").await
     }
 
     /// Hides a scenario; its method file goes to the audit trail, so nothing is lost.

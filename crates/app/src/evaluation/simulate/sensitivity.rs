@@ -45,12 +45,21 @@ pub const STEPS: [f64; 3] = [1.0, 5.0, 10.0];
 fn words(method: &Method, group: usize, change: MethodChange) -> (&'static str, String) {
     let signed = |units: i32| {
         let pp = f64::from(units) / 100.0;
-        format!("{}{} 个百分点", if pp > 0.0 { "增加 " } else { "减少 " }, number(pp.abs(), 0))
+        format!(
+            "{}{} 个百分点",
+            if pp > 0.0 { "增加 " } else { "减少 " },
+            number(pp.abs(), 0)
+        )
     };
     match change {
         MethodChange::Weight { from, to, points } => (
             "权重",
-            format!("从“{}”移 {} 分到“{}”", from.label(), number(points, 0), to.label()),
+            format!(
+                "从“{}”移 {} 分到“{}”",
+                from.label(),
+                number(points, 0),
+                to.label()
+            ),
         ),
         MethodChange::AShare { delta } => ("名额", format!("A 类名额比例{}", signed(delta))),
         MethodChange::CShare { delta } => ("名额", format!("C 类名额比例{}", signed(delta))),

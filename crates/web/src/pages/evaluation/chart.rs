@@ -115,7 +115,9 @@ pub(super) fn class_bars(bars: &[PoolBar]) -> String {
 
 /// The sensitivity chart: one horizontal bar per change tried (group, change), its length the
 /// number of enterprises whose class changes, coloured by kind (weight, quota, cut).
-pub(super) fn sensitivity_bars(lines: &[mujun_app::evaluation::simulate::sensitivity::SensitivityLine]) -> String {
+pub(super) fn sensitivity_bars(
+    lines: &[mujun_app::evaluation::simulate::sensitivity::SensitivityLine],
+) -> String {
     const LABEL_W: f64 = 420.0;
     const BAR_W: f64 = 300.0;
     const ROW_H: f64 = 22.0;
@@ -193,7 +195,10 @@ mod tests {
         let svg = sensitivity_bars(&[line("权重", 40), line("名额", 10), line("分档线", 0)]);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         // 10 of 40 is a quarter of 300.
-        assert!(svg.contains("width=\"300.0\"") && svg.contains("width=\"75.0\""), "{svg}");
+        assert!(
+            svg.contains("width=\"300.0\"") && svg.contains("width=\"75.0\""),
+            "{svg}"
+        );
         assert!(svg.contains("width=\"0.0\""));
         assert!(svg.contains("规上 · 从“亩均利润”移 5 分到“亩均税收”：40 家企业类别变化"));
         assert!(!svg.contains("style="));

@@ -254,7 +254,17 @@ async fn form(
 ) -> Result<Response, PageError> {
     if let Ok(sid) = q.scenario.trim().parse::<i64>() {
         let (open, source, sim) = state.app.open_scenario(&user.actor, id, sid).await?;
-        return page(&state, &user, id, source, Some(open), Some(&sim), Vec::new(), StatusCode::OK).await;
+        return page(
+            &state,
+            &user,
+            id,
+            source,
+            Some(open),
+            Some(&sim),
+            Vec::new(),
+            StatusCode::OK,
+        )
+        .await;
     }
     let method = state.app.run_method_source(&user.actor, id).await?;
     page(&state, &user, id, method, None, None, Vec::new(), StatusCode::OK).await
@@ -284,17 +294,49 @@ async fn simulate(
             Err(e) => {
                 let errors = form_messages(e)?;
                 let source = field(&form, "source").to_owned();
-                return page(&state, &user, id, source, None, None, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+                return page(
+                    &state,
+                    &user,
+                    id,
+                    source,
+                    None,
+                    None,
+                    errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
             }
         }
     } else {
         field(&form, "method").to_owned()
     };
     match state.app.simulate_run(&user.actor, id, &draft).await {
-        Ok(r) => page(&state, &user, id, draft, None, Some(&r), Vec::new(), StatusCode::OK).await,
+        Ok(r) => {
+            page(
+                &state,
+                &user,
+                id,
+                draft,
+                None,
+                Some(&r),
+                Vec::new(),
+                StatusCode::OK,
+            )
+            .await
+        }
         Err(e) => {
             let errors = form_messages(e)?;
-            page(&state, &user, id, draft, None, None, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            page(
+                &state,
+                &user,
+                id,
+                draft,
+                None,
+                None,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -314,7 +356,17 @@ async fn save(
         Ok(sid) => Ok(Redirect::to(&format!("/runs/{id}/simulate?scenario={sid}")).into_response()),
         Err(e) => {
             let errors = form_messages(e)?;
-            page(&state, &user, id, method, None, None, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            page(
+                &state,
+                &user,
+                id,
+                method,
+                None,
+                None,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -391,7 +443,9 @@ async fn export(
     Id(id): Id,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    Ok(send(state.app.export_scenarios(&user.actor, id, &chosen(&q)).await?))
+    Ok(send(
+        state.app.export_scenarios(&user.actor, id, &chosen(&q)).await?,
+    ))
 }
 
 #[derive(Template)]
@@ -419,7 +473,13 @@ async fn sensitivity(
     Id(id): Id,
     Query(q): Query<SensitivityQuery>,
 ) -> Result<Response, PageError> {
-    let step = q.step.trim().parse::<f64>().ok().filter(|s| STEPS.contains(s)).unwrap_or(5.0);
+    let step = q
+        .step
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| STEPS.contains(s))
+        .unwrap_or(5.0);
     let scenario = ids(q.scenario.trim());
     let v = state.app.run_sensitivity(&user.actor, id, scenario, step).await?;
     let chart = sensitivity_bars(&v.lines);
