@@ -432,6 +432,33 @@ pub struct DepartmentListRow {
     pub line: PolicyLine,
 }
 
+/// The measures in force (of one executing department, or all) whose parameters read; a stored
+/// measure that no longer reads is left out rather than failing every list.
+pub(crate) async fn active_measures(
+    c: &mut mujun_store::AnyConnection,
+    department: Option<&str>,
+) -> Result<Vec<(Measure, MeasureKind)>, AppError> {
+    Ok(policies::list(c)
+        .await?
+        .into_iter()
+        .filter(|m| m.active == 1 && department.is_none_or(|d| d == m.department_code))
+        .filter_map(|m| MeasureKind::from_stored(&m.kind, &m.params).ok().map(|k| (m, k)))
+        .collect())
+}
+
+/// Every enterprise's classes of the 20 years up to `year`: enterprise → (year, class), which
+/// the escalating measures count consecutive years in.
+pub(crate) async fn class_history(
+    c: &mut mujun_store::AnyConnection,
+    year: i64,
+) -> Result<HashMap<i64, Vec<(i64, String)>>, AppError> {
+    let mut history: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+    for (e, y, class) in runs::classes_between(c, year - 20, year).await? {
+        history.entry(e).or_default().push((y, class));
+    }
+    Ok(history)
+}
+
 impl App {
     /// Seeds the default measures into an empty catalogue.
     pub(crate) async fn ensure_policy_defaults(
@@ -559,22 +586,14 @@ impl App {
         if RunState::parse(&run.state) != Some(RunState::Published) {
             return Err(AppError::invalid("state", "只有已发布的评价结果才执行差别化政策"));
         }
-        let measures: Vec<(Measure, MeasureKind)> = policies::list(&mut c)
-            .await?
-            .into_iter()
-            .filter(|m| m.active == 1 && department.is_none_or(|d| d == m.department_code))
-            .filter_map(|m| MeasureKind::from_stored(&m.kind, &m.params).ok().map(|k| (m, k)))
-            .collect();
+        let measures = active_measures(&mut c, department).await?;
         let results = runs::results(&mut c, run_id).await?;
         let inputs: HashMap<i64, RunInput> = runs::inputs(&mut c, run_id)
             .await?
             .into_iter()
             .map(|i| (i.enterprise_id, i))
             .collect();
-        let mut history: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
-        for (e, y, class) in runs::classes_between(&mut c, run.year - 20, run.year).await? {
-            history.entry(e).or_default().push((y, class));
-        }
+        let history = class_history(&mut c, run.year).await?;
         drop(c);
         let mut rows = Vec::new();
         for r in &results {

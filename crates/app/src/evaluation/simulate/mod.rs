@@ -11,10 +11,7 @@ mod outcome;
 pub mod scenarios;
 pub mod sensitivity;
 
-use std::collections::HashMap;
-
 use mujun_engine::Method;
-use mujun_store::policies;
 use mujun_store::runs;
 use serde_json::json;
 
@@ -22,7 +19,7 @@ use outcome::Snapshot;
 pub use outcome::{Cell, ChangeLine, ClassLine, Column, PolicyEffect, PoolLine, Simulation};
 
 use super::method_form::apply_form;
-use super::policies::MeasureKind;
+use super::policies::{active_measures, class_history};
 use crate::audit::{Who, write};
 use crate::{Actor, App, AppError};
 
@@ -71,16 +68,9 @@ impl App {
             return Err(AppError::invalid("run", "该批次尚无数据快照（未完成计算）"));
         }
         let adjustments = runs::adjustments(&mut c, run.id).await?;
-        let measures = policies::list(&mut c)
-            .await?
-            .into_iter()
-            .filter(|m| m.active == 1)
-            .filter_map(|m| MeasureKind::from_stored(&m.kind, &m.params).ok().map(|k| (m, k)))
-            .collect();
-        let mut history: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
-        for (e, y, class) in runs::classes_between(&mut c, run.year - 20, run.year - 1).await? {
-            history.entry(e).or_default().push((y, class));
-        }
+        let measures = active_measures(&mut c, None).await?;
+        // Earlier years only: the simulated class stands for this year.
+        let history = class_history(&mut c, run.year - 1).await?;
         Ok(Snapshot {
             run_id: run.id,
             year: run.year,
@@ -91,13 +81,12 @@ impl App {
         })
     }
 
-    /// Evaluates the run's own method and `drafts` on its snapshot, audited as `action`.
+    /// Evaluates the run's own method and `drafts` on its snapshot, audited as `run.simulate`.
     pub(crate) async fn simulate_columns(
         &self,
         actor: &Actor,
         run: &runs::Run,
         drafts: Vec<(Column, Method)>,
-        action: &str,
     ) -> Result<Simulation, AppError> {
         let own = Method::parse(&run.method_source)?;
         let mut columns = vec![(
@@ -115,7 +104,7 @@ impl App {
         write(
             &mut tx,
             Who::Actor(actor),
-            action,
+            "run.simulate",
             ("evaluation_run", &run.id.to_string()),
             json!({
                 "methods": sim.columns.iter().skip(1).map(|c| json!({"label": c.label, "method": c.method_name, "scenario": c.scenario_id})).collect::<Vec<_>>(),
@@ -143,8 +132,7 @@ impl App {
             method_name: after.name.clone(),
             scenario_id: None,
         };
-        self.simulate_columns(actor, &run, vec![(column, after)], "run.simulate")
-            .await
+        self.simulate_columns(actor, &run, vec![(column, after)]).await
     }
 
     /// The draft method file the structured form makes of `source` (weights, benchmarks, cap

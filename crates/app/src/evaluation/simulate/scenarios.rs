@@ -108,9 +108,7 @@ impl App {
             method_name: s.method_name.clone(),
             scenario_id: Some(s.id),
         };
-        let sim = self
-            .simulate_columns(actor, &run, vec![(column, method)], "run.simulate")
-            .await?;
+        let sim = self.simulate_columns(actor, &run, vec![(column, method)]).await?;
         Ok((view(&s), s.method_source, sim))
     }
 
@@ -147,7 +145,7 @@ impl App {
                 method,
             ));
         }
-        self.simulate_columns(actor, &run, drafts, "run.simulate").await
+        self.simulate_columns(actor, &run, drafts).await
     }
 
     /// Hides a scenario; its method file goes to the audit trail, so nothing is lost.
