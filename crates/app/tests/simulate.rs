@@ -265,3 +265,20 @@ async fn a_simulation_compares_the_draft_with_the_runs_own_method() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_demo_keeps_a_computed_run_with_a_scenario_to_open() {
+    each(async |app, db| {
+        let (run, _) = app.seed_demo_what_if().await.unwrap().unwrap();
+        let city = login(&app, "city").await;
+        let kept = app.scenarios(&city, run).await.unwrap();
+        assert_eq!(kept.len(), 1, "{db}");
+        assert_eq!(kept[0].name, mujun_app::evaluation::simulate::demo::DEMO_SCENARIO);
+        let side = app.compare_scenarios(&city, run, &[kept[0].id]).await.unwrap();
+        assert!(
+            side.changed_in(1) > 0,
+            "{db}: the demo's scenario moves some enterprise"
+        );
+    })
+    .await;
+}

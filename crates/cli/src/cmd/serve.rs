@@ -136,6 +136,12 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                     for a in &seed.accounts {
                         eprintln!("  {:<10} {}（{}）", a.username, a.role, a.scope);
                     }
+                    if let Some((run, year)) = app.seed_demo_what_if().await? {
+                        eprintln!(
+                            "已计算演示评价批次 #{run}（{year} 年度，草稿）并保存模拟方案“{}”：以 city 登录，在该批次页面点“模拟方法调整”。",
+                            mujun_app::evaluation::simulate::demo::DEMO_SCENARIO
+                        );
+                    }
                 }
                 None => eprintln!(
                     "数据库已有数据，未再写入演示数据。演示账号密码为 {}。",

@@ -6,6 +6,7 @@
 //! audited. Only the city's evaluation administrator simulates: the snapshot holds every
 //! enterprise's tax.
 
+pub mod demo;
 mod export;
 mod outcome;
 pub mod scenarios;
