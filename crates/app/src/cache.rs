@@ -28,7 +28,19 @@ pub(crate) struct Cache {
     scope_totals: Mutex<HashMap<Scope, (Instant, i64)>>,
     /// The city cockpit's collection progress of a round: (round id, title, lines).
     progress: Mutex<Option<(Instant, CockpitProgress)>>,
+    /// The last simulated run's stored inputs and the engine's input made of them, by run and
+    /// input hash: a run's snapshot never changes once computed, so no time limit applies, and
+    /// a city trying draft after draft on one run reads it once.
+    snapshot: Mutex<Option<RunSnapshot>>,
 }
+
+/// A run's stored inputs and the engine's input made of them: (run id, input hash, rows, input).
+pub(crate) type RunSnapshot = (
+    i64,
+    String,
+    std::sync::Arc<Vec<mujun_store::runs::RunInput>>,
+    std::sync::Arc<mujun_engine::EvaluationInput>,
+);
 
 /// A round's progress as the cockpit shows it: (round id, title, lines).
 pub(crate) type CockpitProgress = (i64, String, Vec<crate::cockpit::Progress>);
@@ -100,6 +112,24 @@ impl Cache {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clear();
+    }
+
+    /// The snapshot of run `run` with input hash `hash`, if it is the one kept.
+    pub(crate) fn snapshot(&self, run: i64, hash: &str) -> Option<RunSnapshot> {
+        self.snapshot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .filter(|(id, h, _, _)| *id == run && h == hash && !h.is_empty())
+            .cloned()
+    }
+
+    /// Keeps a run's snapshot (in place of the one kept before).
+    pub(crate) fn put_snapshot(&self, s: RunSnapshot) {
+        *self
+            .snapshot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(s);
     }
 
     /// Forgets everything (after a change through this server).

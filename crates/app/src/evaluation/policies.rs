@@ -177,8 +177,20 @@ impl MeasureKind {
         }
     }
 
-    /// The measure for one enterprise with `consecutive` years in the class (≥ 1).
+    /// The measure for one enterprise with `consecutive` years in the class (≥ 1): the amount,
+    /// its unit and how it was worked out.
     pub fn apply(&self, input: &RunInput, consecutive: u32) -> (Option<f64>, &'static str, String) {
+        self.work(input, consecutive, true)
+    }
+
+    /// The amount alone (a simulation sums it over every enterprise of a class: no words).
+    pub fn amount(&self, input: &RunInput, consecutive: u32) -> Option<f64> {
+        self.work(input, consecutive, false).0
+    }
+
+    fn work(&self, input: &RunInput, consecutive: u32, words: bool) -> (Option<f64>, &'static str, String) {
+        // The explanation only when asked for.
+        let say = |f: &dyn Fn() -> String| if words { f() } else { String::new() };
         match self {
             MeasureKind::ElectricitySurcharge { per_kwh } => {
                 let idx = (consecutive.max(1) as usize - 1).min(per_kwh.len() - 1);
@@ -188,13 +200,15 @@ impl MeasureKind {
                     Some(kwh) => (
                         Some(kwh * rate),
                         "万元",
-                        format!(
-                            "用电量 {} 万千瓦时 × {} 元/千瓦时（连续第 {} 年）= {} 万元",
-                            number(kwh, 2),
-                            rate,
-                            consecutive,
-                            number(kwh * rate, 2)
-                        ),
+                        say(&|| {
+                            format!(
+                                "用电量 {} 万千瓦时 × {} 元/千瓦时（连续第 {} 年）= {} 万元",
+                                number(kwh, 2),
+                                rate,
+                                consecutive,
+                                number(kwh * rate, 2)
+                            )
+                        }),
                     ),
                     None => (None, "万元", "缺少用电量，无法计算".to_owned()),
                 }
@@ -212,13 +226,15 @@ impl MeasureKind {
                     return (
                         Some(0.0),
                         "万元",
-                        format!(
-                            "用水量 {} 立方米未超过定额 {} 立方米（总产值 {} 万元 × {} 立方米/万元），不加价",
-                            number(water, 0),
-                            number(quota, 0),
-                            number(output, 2),
-                            quota_m3_per_wan_yuan
-                        ),
+                        say(&|| {
+                            format!(
+                                "用水量 {} 立方米未超过定额 {} 立方米（总产值 {} 万元 × {} 立方米/万元），不加价",
+                                number(water, 0),
+                                number(quota, 0),
+                                number(output, 2),
+                                quota_m3_per_wan_yuan
+                            )
+                        }),
                     );
                 }
                 let mut yuan = 0.0;
@@ -239,13 +255,15 @@ impl MeasureKind {
                 (
                     Some(yuan / 10_000.0),
                     "万元",
-                    format!(
-                        "超定额 {} 立方米（定额 {} 立方米）：{} = {} 元",
-                        number(excess, 0),
-                        number(quota, 0),
-                        parts.join(" + "),
-                        number(yuan, 2)
-                    ),
+                    say(&|| {
+                        format!(
+                            "超定额 {} 立方米（定额 {} 立方米）：{} = {} 元",
+                            number(excess, 0),
+                            number(quota, 0),
+                            parts.join(" + "),
+                            number(yuan, 2)
+                        )
+                    }),
                 )
             }
             MeasureKind::LandSupply { level } => (None, "", level_text(level).to_owned()),
@@ -256,7 +274,7 @@ impl MeasureKind {
                 Some(e) => (
                     Some(e * change_pct / 100.0),
                     "吨标准煤",
-                    format!("综合能耗 {} 吨标准煤 × {change_pct}% ", number(e, 2)),
+                    say(&|| format!("综合能耗 {} 吨标准煤 × {change_pct}% ", number(e, 2))),
                 ),
                 None => (None, "吨标准煤", "缺少综合能耗，无法计算".to_owned()),
             },
@@ -264,7 +282,7 @@ impl MeasureKind {
                 Some(p) => (
                     Some(p * change_pct / 100.0),
                     "污染当量",
-                    format!("污染物排放当量 {} × {change_pct}%", number(p, 2)),
+                    say(&|| format!("污染物排放当量 {} × {change_pct}%", number(p, 2))),
                 ),
                 None => (None, "污染当量", "缺少污染物排放数据，无法计算".to_owned()),
             },
@@ -825,6 +843,7 @@ mod tests {
         for (_, kind, _, _, params) in default_measures() {
             let k = MeasureKind::from_stored(kind, params).unwrap();
             assert_eq!(k.unit(), k.apply(&input(), 1).1, "{kind}");
+            assert_eq!(k.amount(&input(), 2), k.apply(&input(), 2).0, "{kind}");
         }
     }
 

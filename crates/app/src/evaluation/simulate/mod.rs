@@ -12,6 +12,8 @@ mod outcome;
 pub mod scenarios;
 pub mod sensitivity;
 
+use std::sync::Arc;
+
 use mujun_engine::Method;
 use mujun_store::runs;
 use serde_json::json;
@@ -21,6 +23,7 @@ pub use outcome::{Cell, ChangeLine, ClassLine, Column, PolicyEffect, PoolLine, S
 
 use super::method_form::apply_form;
 use super::policies::{active_measures, class_history};
+use super::snapshot;
 use crate::audit::{Who, write};
 use crate::{Actor, App, AppError};
 
@@ -62,12 +65,45 @@ impl App {
 
     /// The snapshot of a run with what the consequences need: its manual adjustments, the
     /// active measures and the classes of earlier years.
-    async fn simulation_snapshot(&self, run: &runs::Run) -> Result<Snapshot, AppError> {
+    /// A run's stored inputs and the engine's input made of them (kept for the last run
+    /// simulated: the snapshot never changes).
+    pub(super) async fn run_input(
+        &self,
+        run: &runs::Run,
+    ) -> Result<
+        (
+            Arc<Vec<mujun_store::runs::RunInput>>,
+            Arc<mujun_engine::EvaluationInput>,
+        ),
+        AppError,
+    > {
+        if let Some((_, _, rows, input)) = self.cache.snapshot(run.id, &run.input_hash) {
+            return Ok((rows, input));
+        }
         let mut c = self.store.read().await?;
         let rows = runs::inputs(&mut c, run.id).await?;
+        drop(c);
         if rows.is_empty() {
             return Err(AppError::invalid("run", "该批次尚无数据快照（未完成计算）"));
         }
+        let year = run.year;
+        let (rows, input) = self
+            .cpu(move || {
+                let input = snapshot::to_engine(year, &rows)?;
+                Ok::<_, AppError>((Arc::new(rows), Arc::new(input)))
+            })
+            .await??;
+        self.cache
+            .put_snapshot((run.id, run.input_hash.clone(), rows.clone(), input.clone()));
+        Ok((rows, input))
+    }
+
+    /// The snapshot of a run with what the consequences need: its manual adjustments, the
+    /// active measures and the classes of earlier years.
+    async fn simulation_snapshot(&self, run: &runs::Run) -> Result<Snapshot, AppError> {
+        let (rows, input) = self.run_input(run).await?;
+        let mut c = self.store.read().await?;
+        // Adjustments, measures and earlier classes may change while the run stands: read anew.
         let adjustments = runs::adjustments(&mut c, run.id).await?;
         let measures = active_measures(&mut c, None).await?;
         // Earlier years only: the simulated class stands for this year.
@@ -76,6 +112,7 @@ impl App {
             run_id: run.id,
             year: run.year,
             rows,
+            input,
             adjustments,
             measures,
             history,

@@ -4,14 +4,14 @@
 //! class differs from the run's own method. Pure: the caller loads the snapshot.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
-use mujun_engine::{Evaluation, Method, Outcome, evaluate};
+use mujun_engine::{Evaluation, EvaluationInput, Method, Outcome, evaluate};
 use mujun_store::policies::Measure;
 use mujun_store::runs::{RunAdjustment, RunInput};
 
 use crate::AppError;
 use crate::evaluation::format::{class_label, group_pool_name, pool_name, reason_label};
-use crate::evaluation::history::consecutive_in;
 use crate::evaluation::policies::MeasureKind;
 use crate::evaluation::snapshot;
 
@@ -140,7 +140,9 @@ impl Simulation {
 pub(crate) struct Snapshot {
     pub run_id: i64,
     pub year: i64,
-    pub rows: Vec<RunInput>,
+    pub rows: Arc<Vec<RunInput>>,
+    /// The engine's input made of `rows`.
+    pub input: Arc<EvaluationInput>,
     pub adjustments: Vec<RunAdjustment>,
     /// Active measures.
     pub measures: Vec<(Measure, MeasureKind)>,
@@ -148,41 +150,78 @@ pub(crate) struct Snapshot {
     pub history: HashMap<i64, Vec<(i64, String)>>,
 }
 
-/// One method's evaluation, row by row.
-struct Evaluated {
+/// One method's evaluation, row by row (reasons are worded only for the rows that change).
+struct Evaluated<'m> {
+    method: &'m Method,
+    eval: Evaluation,
     class: Vec<String>,
     total: Vec<Option<f64>>,
-    reason: Vec<String>,
-    pool: Vec<String>,
+    /// Index into `pools` of the row's pool.
+    pool: Vec<usize>,
+    /// Pool names: the evaluation's pools in words, then 不参评 per county.
+    pools: Vec<String>,
 }
 
-fn evaluated(method: &Method, e: &Evaluation, rows: &[RunInput]) -> Evaluated {
-    let n = e.outcomes.len();
-    let mut out = Evaluated {
-        class: Vec::with_capacity(n),
-        total: Vec::with_capacity(n),
-        reason: Vec::with_capacity(n),
-        pool: Vec::with_capacity(n),
-    };
-    for (o, r) in e.outcomes.iter().zip(rows) {
+fn evaluated<'m>(method: &'m Method, eval: Evaluation, rows: &[RunInput]) -> Evaluated<'m> {
+    let n = eval.outcomes.len();
+    let mut pools: Vec<String> = eval
+        .pools
+        .iter()
+        .map(|p| group_pool_name(&method.groups[p.group].id, &p.label))
+        .collect();
+    let mut excluded: HashMap<&str, usize> = HashMap::new();
+    let mut out_class = Vec::with_capacity(n);
+    let mut out_total = Vec::with_capacity(n);
+    let mut out_pool = Vec::with_capacity(n);
+    for (o, r) in eval.outcomes.iter().zip(rows) {
         match o {
-            Outcome::Excluded(x) => {
-                out.class.push("X".to_owned());
-                out.total.push(None);
-                out.reason.push(format!("excluded:{}", x.id()));
-                out.pool.push(format!("不参评 · {}", pool_name(&r.region_code)));
+            Outcome::Excluded(_) => {
+                out_class.push("X".to_owned());
+                out_total.push(None);
+                let i = *excluded.entry(r.region_code.as_str()).or_insert_with(|| {
+                    pools.push(format!("不参评 · {}", pool_name(&r.region_code)));
+                    pools.len() - 1
+                });
+                out_pool.push(i);
             }
             Outcome::Scored(s) => {
-                out.class.push(e.final_class(method, s).to_owned());
-                out.total.push(Some(s.total));
-                out.reason.push(e.class_reason(method, s));
-                let pool = &e.pools[s.pool];
-                out.pool
-                    .push(group_pool_name(&method.groups[s.group].id, &pool.label));
+                out_class.push(eval.final_class(method, s).to_owned());
+                out_total.push(Some(s.total));
+                out_pool.push(s.pool);
             }
         }
     }
-    out
+    Evaluated {
+        method,
+        eval,
+        class: out_class,
+        total: out_total,
+        pool: out_pool,
+        pools,
+    }
+}
+
+impl Evaluated<'_> {
+    /// Why row `row` has its class, in words.
+    fn reason(&self, row: usize) -> String {
+        reason_label(&match &self.eval.outcomes[row] {
+            Outcome::Excluded(x) => format!("excluded:{}", x.id()),
+            Outcome::Scored(s) => self.eval.class_reason(self.method, s),
+        })
+    }
+}
+
+/// Consecutive years in `class` ending this year, were this year's class `class`: one more than
+/// the unbroken run of the years just before.
+fn consecutive_with(history: Option<&Vec<(i64, String)>>, year: i64, class: &str) -> u32 {
+    let Some(h) = history else { return 1 };
+    let mut n = 1;
+    let mut y = year - 1;
+    while h.iter().any(|(hy, hc)| *hy == y && hc == class) {
+        n += 1;
+        y -= 1;
+    }
+    n
 }
 
 /// Best class first (the order the methods list them), `X` last.
@@ -210,12 +249,11 @@ fn class_order(methods: &[&Method], seen: &BTreeSet<String>) -> Vec<String> {
 
 /// Evaluates every method on the snapshot (with the run's manual adjustments) and compares.
 pub(crate) fn simulate(snap: &Snapshot, columns: Vec<(Column, Method)>) -> Result<Simulation, AppError> {
-    let input = snapshot::to_engine(snap.year, &snap.rows)?;
     let adjustments = snapshot::adjustments(&snap.rows, &snap.adjustments);
     let mut evals = Vec::with_capacity(columns.len());
     for (_, m) in &columns {
-        let e = evaluate(m, &input, &adjustments)?;
-        evals.push(evaluated(m, &e, &snap.rows));
+        let e = evaluate(m, &snap.input, &adjustments)?;
+        evals.push(evaluated(m, e, &snap.rows));
     }
     let seen: BTreeSet<String> = evals.iter().flat_map(|e| e.class.iter().cloned()).collect();
     let methods: Vec<&Method> = columns.iter().map(|(_, m)| m).collect();
@@ -226,15 +264,21 @@ pub(crate) fn simulate(snap: &Snapshot, columns: Vec<(Column, Method)>) -> Resul
     let mut cells = vec![vec![Cell::default(); k]; classes.len()];
     let mut pools: BTreeMap<String, Vec<Vec<usize>>> = BTreeMap::new();
     for (c, e) in evals.iter().enumerate() {
+        let mut per_pool = vec![vec![0usize; classes.len()]; e.pools.len()];
         for (row, class) in e.class.iter().enumerate() {
             let ci = index[class.as_str()];
             let cell = &mut cells[ci][c];
             cell.enterprises += 1;
             cell.land_area_mu += snap.rows[row].land_area_mu.unwrap_or(0.0);
             cell.tax_paid += snap.rows[row].tax_paid.unwrap_or(0.0);
-            pools
-                .entry(e.pool[row].clone())
-                .or_insert_with(|| vec![vec![0; classes.len()]; k])[c][ci] += 1;
+            per_pool[e.pool[row]][ci] += 1;
+        }
+        for (name, counts) in e.pools.iter().zip(per_pool) {
+            if counts.iter().any(|n| *n > 0) {
+                pools
+                    .entry(name.clone())
+                    .or_insert_with(|| vec![vec![0; classes.len()]; k])[c] = counts;
+            }
         }
     }
     let class_lines = classes
@@ -260,10 +304,8 @@ pub(crate) fn simulate(snap: &Snapshot, columns: Vec<(Column, Method)>) -> Resul
                 }
                 count += 1;
                 let r = &snap.rows[row];
-                let mut h = snap.history.get(&r.enterprise_id).cloned().unwrap_or_default();
-                h.push((snap.year, class.clone()));
-                let (amount, _, _) = kind.apply(r, consecutive_in(&h, snap.year, class).max(1));
-                if let Some(a) = amount {
+                let years = consecutive_with(snap.history.get(&r.enterprise_id), snap.year, class);
+                if let Some(a) = kind.amount(r, years) {
                     *sum.get_or_insert(0.0) += a;
                 }
             }
@@ -282,10 +324,10 @@ pub(crate) fn simulate(snap: &Snapshot, columns: Vec<(Column, Method)>) -> Resul
         .map(|row| ChangeLine {
             enterprise_id: snap.rows[row].enterprise_id,
             name: snap.rows[row].name.clone(),
-            pool: evals[0].pool[row].clone(),
+            pool: evals[0].pools[evals[0].pool[row]].clone(),
             classes: evals.iter().map(|e| e.class[row].clone()).collect(),
             totals: evals.iter().map(|e| e.total[row]).collect(),
-            reasons: evals.iter().map(|e| reason_label(&e.reason[row])).collect(),
+            reasons: evals.iter().map(|e| e.reason(row)).collect(),
         })
         .collect();
     changes.sort_by(|a, b| (&a.pool, &a.name).cmp(&(&b.pool, &b.name)));
@@ -304,4 +346,31 @@ pub(crate) fn simulate(snap: &Snapshot, columns: Vec<(Column, Method)>) -> Resul
         changes,
         enterprises: snap.rows.len(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluation::history::consecutive_in;
+
+    #[test]
+    fn consecutive_years_count_the_unbroken_years_just_before() {
+        let h = vec![
+            (2021, "C".to_owned()),
+            (2022, "C".to_owned()),
+            (2023, "C".to_owned()),
+        ];
+        assert_eq!(consecutive_with(Some(&h), 2024, "C"), 4);
+        assert_eq!(consecutive_with(Some(&h), 2024, "B"), 1);
+        let gap = vec![(2021, "C".to_owned()), (2023, "C".to_owned())];
+        assert_eq!(consecutive_with(Some(&gap), 2024, "C"), 2, "2022 is missing");
+        assert_eq!(consecutive_with(None, 2024, "C"), 1);
+        // The same as the policy lists' count over the whole history.
+        let mut full = h.clone();
+        full.push((2024, "C".to_owned()));
+        assert_eq!(
+            consecutive_in(&full, 2024, "C"),
+            consecutive_with(Some(&h), 2024, "C")
+        );
+    }
 }

@@ -7,7 +7,6 @@ use mujun_engine::simulate::{MethodChange, sensitivity};
 use serde_json::json;
 
 use super::super::format::{group_label, number};
-use super::super::snapshot;
 use crate::audit::{Who, write};
 use crate::{Actor, App, AppError};
 
@@ -106,17 +105,10 @@ impl App {
             None => run.method_source.clone(),
         };
         let method = Method::parse(&source)?;
-        let mut c = self.store.read().await?;
-        let rows = mujun_store::runs::inputs(&mut c, run_id).await?;
-        drop(c);
-        if rows.is_empty() {
-            return Err(AppError::invalid("run", "该批次尚无数据快照（未完成计算）"));
-        }
-        let year = run.year;
+        let (rows, input) = self.run_input(&run).await?;
         let enterprises = rows.len();
         let (method, found) = self
             .cpu(move || {
-                let input = snapshot::to_engine(year, &rows)?;
                 let found = sensitivity(&method, &input, step)?;
                 Ok::<_, AppError>((method, found))
             })
