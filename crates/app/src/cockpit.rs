@@ -424,6 +424,8 @@ pub struct EnterpriseHome {
     pub indicators: Vec<IndicatorLine>,
     /// What would move it up, in a sentence.
     pub what_if: String,
+    /// The other ways up (land handed back, R&D, energy, emissions): (lever, what it takes).
+    pub levers: Vec<(&'static str, String)>,
     /// This year's figures waiting for its confirmation (企业自核).
     pub to_check: usize,
     /// The year of those figures.
@@ -460,6 +462,7 @@ impl App {
             rank: None,
             indicators: Vec::new(),
             what_if: String::new(),
+            levers: Vec::new(),
             to_check: 0,
             check_year: detail.year,
             land: self
@@ -484,6 +487,7 @@ impl App {
                     .zip(card.result.pool_size)
                     .map(|(r, n)| (u32::try_from(r).unwrap_or(0), u32::try_from(n).unwrap_or(0)));
                 home.what_if = card.what_if_text();
+                home.levers = card.levers.iter().map(|l| (l.lever, l.text())).collect();
                 home.indicators = card
                     .detail
                     .indicators

@@ -200,6 +200,9 @@ async fn an_enterprise_sees_its_own_record_on_its_home() {
             }
         }
         assert!(page.body.contains(&card.what_if_text()), "{}", s.name);
+        for l in &card.levers {
+            assert!(page.body.contains(&l.text()), "{}: {}", s.name, l.lever);
+        }
         // Another role's home is not an enterprise's.
         let tax = s.login("tax").await;
         assert!(
