@@ -112,7 +112,9 @@ impl App {
             .into_iter()
             .map(|y| Year::new(y).expect("valid years"))
             .collect();
+        let mut phase = Phases::start();
         let panel = mujun_demo::generate_years(enterprise_count, seed, &year_list);
+        phase.mark("generate");
         let method = mujun_engine::presets::load(mujun_engine::presets::DEFAULT_PRESET)?;
         let backend = self.store.backend();
 
@@ -155,60 +157,60 @@ impl App {
         }
 
         // Enterprises: each once, from its first year; then scale, figures and items per year.
-        let mut ids: std::collections::HashMap<CreditCode, i64> = std::collections::HashMap::new();
-        let mut values = Vec::new();
-        for (year, rows) in &panel {
+        // Everything in bulk (a province-scale demo holds 100,000 enterprises over three years).
+        let cluster_id = |name: &Option<String>| {
+            name.as_ref()
+                .and_then(|c| cluster_ids.iter().find(|(n, _)| n == c))
+                .map(|(_, id)| *id)
+        };
+        let mut fresh: Vec<enterprises::EnterpriseFields> = Vec::new();
+        let mut codes: Vec<CreditCode> = Vec::new();
+        let mut seen: std::collections::HashSet<CreditCode> = std::collections::HashSet::new();
+        for (_, rows) in &panel {
             for r in rows {
-                let id = match ids.get(&r.credit_code) {
-                    Some(id) => *id,
-                    None => {
-                        let id = enterprises::insert(
-                            &mut tx,
-                            &enterprises::EnterpriseFields {
-                                credit_code: r.credit_code.to_string(),
-                                name: r.name.clone(),
-                                region_code: r.region.to_string(),
-                                cluster_id: r
-                                    .cluster
-                                    .as_ref()
-                                    .and_then(|c| cluster_ids.iter().find(|(n, _)| n == c))
-                                    .map(|(_, id)| *id),
-                                industry_code: r.industry.to_string(),
-                                production_start: r.production_start.map(|d| d.to_string()),
-                                status: "operating".into(),
-                                contact_name: String::new(),
-                                contact_phone: String::new(),
-                                address: String::new(),
-                                checksum_override: false,
-                            },
-                        )
-                        .await?;
-                        ids.insert(r.credit_code, id);
-                        id
-                    }
+                if seen.insert(r.credit_code) {
+                    codes.push(r.credit_code);
+                    fresh.push(enterprises::EnterpriseFields {
+                        credit_code: r.credit_code.to_string(),
+                        name: r.name.clone(),
+                        region_code: r.region.to_string(),
+                        cluster_id: cluster_id(&r.cluster),
+                        industry_code: r.industry.to_string(),
+                        production_start: r.production_start.map(|d| d.to_string()),
+                        status: "operating".into(),
+                        contact_name: String::new(),
+                        contact_phone: String::new(),
+                        address: String::new(),
+                        checksum_override: false,
+                    });
+                }
+            }
+        }
+        let by_code = mujun_store::registry::insert_many(&mut tx, backend, &fresh).await?;
+        phase.mark("enterprises");
+        let ids: std::collections::HashMap<CreditCode, i64> = codes
+            .iter()
+            .zip(&fresh)
+            .filter_map(|(code, f)| Some((*code, *by_code.get(&f.credit_code)?)))
+            .collect();
+        let department = |code: &str| dept_ids.iter().find(|(c, _)| c == code).map(|(_, id)| *id);
+        let statistics = department("statistics");
+        let owners: Vec<Option<i64>> = Field::ALL
+            .iter()
+            .map(|f| department(f.owner_department()))
+            .collect();
+        let mut values = Vec::new();
+        let mut items: Vec<(i64, i64, &str, &str)> = Vec::new();
+        for (year, rows) in &panel {
+            let y = i64::from(year.value());
+            let mut scales: Vec<(i64, &str)> = Vec::with_capacity(rows.len());
+            for r in rows {
+                let Some(&id) = ids.get(&r.credit_code) else {
+                    continue;
                 };
-                let y = i64::from(year.value());
-                enterprises::set_scale(&mut tx, id, y, r.scale.id()).await?;
-                if !r.bonus.is_empty() {
-                    enterprises::set_items(
-                        &mut tx,
-                        id,
-                        y,
-                        "bonus",
-                        &r.bonus.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-                    )
-                    .await?;
-                }
-                if !r.veto.is_empty() {
-                    enterprises::set_items(
-                        &mut tx,
-                        id,
-                        y,
-                        "veto",
-                        &r.veto.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-                    )
-                    .await?;
-                }
+                scales.push((id, r.scale.id()));
+                items.extend(r.bonus.iter().map(|i| (id, y, "bonus", *i)));
+                items.extend(r.veto.iter().map(|i| (id, y, "veto", *i)));
                 // 规模 is a reported item too (统计局), kept with its provenance like the figures.
                 values.push(figures::NewFigure {
                     enterprise_id: id,
@@ -219,25 +221,19 @@ impl App {
                     } else {
                         0.0
                     }),
-                    department_id: dept_ids
-                        .iter()
-                        .find(|(c, _)| c == "statistics")
-                        .map(|(_, id)| *id),
+                    department_id: statistics,
                     source: "seed".into(),
                     batch_id: None,
                     user_id: None,
                 });
-                for f in Field::ALL {
+                for (f, owner) in Field::ALL.iter().zip(&owners) {
                     if let Some(v) = r.figures[f.index()] {
                         values.push(figures::NewFigure {
                             enterprise_id: id,
                             year: y,
                             field: f.id().to_owned(),
                             value: Some(v),
-                            department_id: dept_ids
-                                .iter()
-                                .find(|(c, _)| *c == f.owner_department())
-                                .map(|(_, id)| *id),
+                            department_id: *owner,
                             source: "seed".into(),
                             batch_id: None,
                             user_id: None,
@@ -245,20 +241,27 @@ impl App {
                     }
                 }
             }
+            mujun_store::registry::set_scales(&mut tx, backend, y, &scales).await?;
         }
+        enterprises::insert_items(&mut tx, backend, &items).await?;
+        phase.mark("scales and items");
         figures::insert_fresh(&mut tx, backend, &values).await?;
+        phase.mark("figures");
         // Firms that left before the last year are closed: they are no longer collected or
         // evaluated (their history stays).
         if let Some((_, last)) = panel.last() {
             let present: std::collections::HashSet<CreditCode> = last.iter().map(|r| r.credit_code).collect();
-            for (code, id) in &ids {
-                if !present.contains(code) {
-                    enterprises::set_status(&mut tx, *id, "closed").await?;
-                }
-            }
+            let mut gone: Vec<i64> = ids
+                .iter()
+                .filter(|(code, _)| !present.contains(code))
+                .map(|(_, id)| *id)
+                .collect();
+            gone.sort_unstable();
+            enterprises::set_status_many(&mut tx, &gone, "closed").await?;
         }
 
         // Classes per year by the default method, so the list can filter by class.
+        let mut classes: Vec<(i64, i64, &str, String)> = Vec::new();
         for (year, rows) in &panel {
             let mut input = EvaluationInput::new(*year);
             for r in rows {
@@ -293,15 +296,16 @@ impl App {
             let eval = mujun_engine::evaluate(&method, &input, &[])?;
             for (e, outcome) in input.enterprises.iter().zip(&eval.outcomes) {
                 let class = match outcome {
-                    Outcome::Scored(s) => eval.final_class(&method, s).to_owned(),
-                    Outcome::Excluded(_) => "X".to_owned(),
+                    Outcome::Scored(s) => eval.final_class(&method, s),
+                    Outcome::Excluded(_) => "X",
                 };
                 if let Some(id) = ids.get(&e.credit_code) {
-                    enterprises::set_class(&mut tx, *id, i64::from(year.value()), &class, "demo:henan-2019")
-                        .await?;
+                    classes.push((*id, i64::from(year.value()), class, "demo:henan-2019".to_owned()));
                 }
             }
         }
+        enterprises::replace_classes(&mut tx, backend, &classes, "").await?;
+        phase.mark("classes");
 
         // One account per role.
         let hash = password::hash(DEMO_PASSWORD, self.security.hash_cost).await?;
@@ -327,6 +331,7 @@ impl App {
             .collect();
         self.seed_land_demo(&mut tx, &in_clusters, first_enterprise, seed)
             .await?;
+        phase.mark("land");
         let plain = |username: &str, display: &str, role: Role| users::UserFields {
             username: username.into(),
             display_name: display.into(),
@@ -426,6 +431,7 @@ impl App {
         crate::transformation::seed_demo(&mut tx, today).await?;
         let years: Vec<i64> = year_list.iter().map(|y| i64::from(y.value())).collect();
         crate::clusters_plan::demo::seed_data(&mut tx, &years).await?;
+        phase.mark("service, tasks, plans");
         write(
             &mut tx,
             Who::Cli,
@@ -436,16 +442,38 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
+        phase.mark("commit");
         self.cache.clear();
         // Assessments compute from the committed figures.
         self.seed_cluster_assessments().await?;
+        phase.mark("cluster assessments");
         // The tables were just filled in bulk: fresh planner statistics (and, on PostgreSQL,
         // the visibility map that index-only scans need) before the first page is served.
         self.store.refresh_statistics().await?;
+        phase.mark("statistics");
         Ok(Some(DemoSeed {
             accounts: out,
             enterprises: ids.len(),
             years: year_list.iter().map(|y| y.value()).collect(),
         }))
+    }
+}
+
+/// Times the phases of a seed (`MUJUN_LOG=mujun_app=info` shows them).
+struct Phases {
+    last: std::time::Instant,
+}
+
+impl Phases {
+    fn start() -> Phases {
+        Phases {
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn mark(&mut self, phase: &str) {
+        let now = std::time::Instant::now();
+        tracing::info!(phase, ms = (now - self.last).as_millis() as u64, "demo seed");
+        self.last = now;
     }
 }

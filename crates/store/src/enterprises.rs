@@ -2,6 +2,7 @@
 
 use sqlx::{AnyConnection, AssertSqlSafe};
 
+use crate::typed::{Conn, on_backend};
 use crate::{Scope, StoreError, now_ms};
 
 /// An enterprise.
@@ -227,7 +228,7 @@ pub async fn get_by_code(
 }
 
 /// Filters of the enterprise list.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ListFilter {
     /// Substring of the name, or a prefix of the credit code.
     pub search: Option<String>,
@@ -606,9 +607,9 @@ pub async fn published_class_years(conn: &mut AnyConnection) -> Result<Vec<(i64,
     )
 }
 
-/// Sets many classes of earlier years from one file (replacing what those enterprise-years
-/// had): `(enterprise, year, class, source)`.
-pub async fn set_classes_from_file(
+/// Sets many classes at once (replacing what those enterprise-years had): `(enterprise, year,
+/// class, source)`; `file_hash` names the file they came from (empty when none).
+pub async fn replace_classes(
     conn: &mut AnyConnection,
     backend: crate::Backend,
     rows: &[(i64, i64, &str, String)],
@@ -659,6 +660,55 @@ pub async fn set_classes_from_file(
     .await
 }
 
+/// Adds bonus or veto items in bulk: `(enterprise, year, kind, item)` (enterprise-years that have
+/// none yet, e.g. a fresh demo database).
+pub async fn insert_items(
+    conn: &mut AnyConnection,
+    backend: crate::Backend,
+    rows: &[(i64, i64, &str, &str)],
+) -> Result<(), StoreError> {
+    use crate::bulk::{Kind, Val};
+    let values: Vec<Vec<Val<'_>>> = rows
+        .iter()
+        .map(|(e, y, k, i)| {
+            vec![
+                Val::Int(Some(*e)),
+                Val::Int(Some(*y)),
+                Val::Text(Some(k)),
+                Val::Text(Some(i)),
+            ]
+        })
+        .collect();
+    crate::bulk::insert(
+        conn,
+        backend,
+        "enterprise_items",
+        &[
+            ("enterprise_id", Kind::Int),
+            ("year", Kind::Int),
+            ("kind", Kind::Text),
+            ("item", Kind::Text),
+        ],
+        &values,
+    )
+    .await
+}
+
+/// Sets the status of many enterprises.
+pub async fn set_status_many(conn: &mut AnyConnection, ids: &[i64], status: &str) -> Result<(), StoreError> {
+    for chunk in ids.chunks(1_000) {
+        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        // Integers formatted here, not user text.
+        sqlx::query(AssertSqlSafe(format!(
+            "UPDATE enterprises SET status = $1 WHERE id IN ({list})"
+        )))
+        .bind(status)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Replaces the bonus or veto items of an enterprise-year.
 pub async fn set_items(
     conn: &mut AnyConnection,
@@ -701,16 +751,9 @@ pub async fn items(
 }
 
 /// Bonus and veto items of every enterprise for a year: `(enterprise_id, kind, item)`.
-pub async fn items_for_year(
-    conn: &mut AnyConnection,
-    year: i64,
-) -> Result<Vec<(i64, String, String)>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT enterprise_id, kind, item FROM enterprise_items WHERE year = $1 ORDER BY enterprise_id, kind, item",
-    )
-    .bind(year)
-    .fetch_all(conn)
-    .await?)
+pub async fn items_for_year(conn: Conn<'_>, year: i64) -> Result<Vec<(i64, String, String)>, StoreError> {
+    const SQL: &str = "SELECT enterprise_id, kind, item FROM enterprise_items WHERE year = $1 ORDER BY enterprise_id, kind, item";
+    Ok(on_backend!(conn, c => sqlx::query_as(SQL).bind(year).fetch_all(c).await)?)
 }
 
 /// Number of enterprises (all).
@@ -761,18 +804,14 @@ pub struct RosterRow {
 }
 
 /// Every enterprise not closed, by county, cluster and code: the roster of a collection year.
-pub async fn collection_roster(conn: &mut AnyConnection, year: i64) -> Result<Vec<RosterRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT e.id, e.credit_code, e.name, e.region_code, c.name AS cluster_name, e.industry_code, ey.scale, ep.scale AS previous_scale, \
+pub async fn collection_roster(conn: Conn<'_>, year: i64) -> Result<Vec<RosterRow>, StoreError> {
+    const SQL: &str = "SELECT e.id, e.credit_code, e.name, e.region_code, c.name AS cluster_name, e.industry_code, ey.scale, ep.scale AS previous_scale, \
          e.cluster_id, e.production_start \
          FROM enterprises e LEFT JOIN clusters c ON c.id = e.cluster_id \
          LEFT JOIN enterprise_years ey ON ey.enterprise_id = e.id AND ey.year = $1 \
          LEFT JOIN enterprise_years ep ON ep.enterprise_id = e.id AND ep.year = $1 - 1 \
-         WHERE e.status <> 'closed' ORDER BY e.region_code, c.name, e.credit_code",
-    )
-    .bind(year)
-    .fetch_all(conn)
-    .await?)
+         WHERE e.status <> 'closed' ORDER BY e.region_code, c.name, e.credit_code";
+    Ok(on_backend!(conn, c => sqlx::query_as(SQL).bind(year).fetch_all(c).await)?)
 }
 
 /// Sets the scale of many enterprises for a year in multi-row statements.

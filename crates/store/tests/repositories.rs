@@ -503,10 +503,13 @@ async fn figures_keep_history() {
             .await
             .unwrap();
         c.commit().await.unwrap();
-        let mut r = s.read().await.unwrap();
-        let table = figures::year_table(&mut r, 2024, &["land_area_mu", "employees", "tax_paid"])
-            .await
-            .unwrap();
+        let table = figures::year_table(
+            s.read_typed().await.unwrap().conn(),
+            2024,
+            &["land_area_mu", "employees", "tax_paid"],
+        )
+        .await
+        .unwrap();
         assert_eq!(
             table,
             vec![
@@ -516,12 +519,17 @@ async fn figures_keep_history() {
             "{name}: year table"
         );
         assert!(
-            figures::year_table(&mut r, 2025, &["tax_paid"])
+            figures::year_table(s.read_typed().await.unwrap().conn(), 2025, &["tax_paid"])
                 .await
                 .unwrap()
                 .is_empty()
         );
-        assert!(figures::year_table(&mut r, 2024, &[]).await.unwrap().is_empty());
+        assert!(
+            figures::year_table(s.read_typed().await.unwrap().conn(), 2024, &[])
+                .await
+                .unwrap()
+                .is_empty()
+        );
     })
     .await;
 }
@@ -821,6 +829,97 @@ async fn a_null_decimal_then_a_value_through_the_same_statement() {
             Some(12_000.0),
             "{name}"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_large_load_into_an_empty_table_keeps_every_value_and_rebuilds_its_indexes() {
+    // 50,000 rows into an empty table: the indexes are dropped and built again after the load
+    // (`bulk::insert`); on PostgreSQL each column travels as one array literal.
+    each(async |s, name| {
+        let index_sql = if name == "sqlite" {
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'enterprises' ORDER BY name"
+        } else {
+            "SELECT indexname::text FROM pg_indexes WHERE tablename = 'enterprises' ORDER BY 1"
+        };
+        let indexes = async || -> Vec<String> {
+            let mut r = s.read().await.unwrap();
+            sqlx::query_as::<_, (String,)>(index_sql)
+                .fetch_all(&mut *r)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(n,)| n)
+                .collect()
+        };
+        let before = indexes().await;
+        assert!(before.len() >= 3, "{name}: {before:?}");
+        // Texts an array literal or a JSON text would have to escape.
+        let tricky = [
+            "引号\"反斜杠\\逗号,括号{}",
+            "NULL",
+            "换行\n制表\t",
+            "单引号'；分号",
+            "",
+        ];
+        let rows: Vec<enterprises::EnterpriseFields> = (0..50_000)
+            .map(|i| {
+                let mut e = enterprise(
+                    &format!("91411700MA{i:08}"),
+                    &format!("驻马店第{i}机械有限公司"),
+                    "411702",
+                    None,
+                    "3311",
+                );
+                if let Some(t) = tricky.get(i) {
+                    e.name = format!("特殊{t}");
+                    e.address = (*t).to_owned();
+                    e.production_start = None;
+                }
+                e
+            })
+            .collect();
+        let mut tx = s.begin().await.unwrap();
+        let ids = mujun_store::registry::insert_many(&mut tx, s.backend(), &rows)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(ids.len(), 50_000, "{name}");
+        assert_eq!(indexes().await, before, "{name}: the same indexes after the load");
+        let mut r = s.read().await.unwrap();
+        for (i, t) in tricky.iter().enumerate() {
+            let id = ids[&format!("91411700MA{i:08}")];
+            let e = enterprises::get(&mut r, id, &Scope::All).await.unwrap().unwrap();
+            assert_eq!(e.name, format!("特殊{t}"), "{name}");
+            assert_eq!(e.address, *t, "{name}");
+            assert_eq!(e.production_start, None, "{name}");
+        }
+        let last = enterprises::get(&mut r, ids["91411700MA00049999"], &Scope::All)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(last.name, "驻马店第49999机械有限公司", "{name}");
+        assert_eq!(last.production_start.as_deref(), Some("2010-05-01"), "{name}");
+        // The name windows were loaded too: a search finds the names by a fragment.
+        let filter = enterprises::ListFilter {
+            search: Some("特殊".into()),
+            year: 2024,
+            ..Default::default()
+        };
+        let (found, total) = enterprises::list(
+            &mut r,
+            &Scope::All,
+            &filter,
+            enterprises::SortBy::CreditCode,
+            false,
+            10,
+            0,
+        )
+        .await
+        .unwrap();
+        assert_eq!(total, 5, "{name}");
+        assert_eq!(found[0].credit_code, "91411700MA00000000", "{name}");
     })
     .await;
 }

@@ -109,7 +109,7 @@ impl App {
             .zip(&ids)
             .map(|(r, id)| (*id, r.year, r.class, format!("{SOURCE_PREFIX}{}", r.document)))
             .collect();
-        enterprises::set_classes_from_file(&mut tx, self.store.backend(), &rows, &file_hash).await?;
+        enterprises::replace_classes(&mut tx, self.store.backend(), &rows, &file_hash).await?;
         let mut years: Vec<i64> = checked.rows.iter().map(|r| r.year).collect();
         years.sort_unstable();
         years.dedup();
