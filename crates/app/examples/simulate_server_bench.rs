@@ -72,7 +72,9 @@ async fn bench(store: &mujun_store::Store, name: &str, n: usize, repeats: usize)
     started.job.await.unwrap();
     let own = app.run_method_source(&city, started.id).await.unwrap();
     let mut c = store.read().await.unwrap();
-    let template = runs::inputs(&mut c, started.id).await.unwrap();
+    let template = runs::inputs(store.read_typed().await.unwrap().conn(), started.id)
+        .await
+        .unwrap();
     let base = runs::get(&mut c, started.id).await.unwrap().unwrap();
     drop(c);
 
@@ -156,9 +158,9 @@ async fn bench(store: &mujun_store::Store, name: &str, n: usize, repeats: usize)
         ms(times[times.len() - 1]),
     );
     let t = Instant::now();
-    let mut c = store.read().await.unwrap();
-    let read = runs::inputs(&mut c, id).await.unwrap();
-    drop(c);
+    let read = runs::inputs(store.read_typed().await.unwrap().conn(), id)
+        .await
+        .unwrap();
     println!(
         "{name}: reading the {} stored rows alone: {:.0} ms",
         read.len(),

@@ -144,7 +144,7 @@ impl App {
             results.push((*y, runs::results(&mut c, *id).await?));
         }
         let inputs = match recent.first() {
-            Some((_, id)) => runs::inputs(&mut c, *id).await?,
+            Some((_, id)) => runs::inputs(self.store.read_typed().await?.conn(), *id).await?,
             None => Vec::new(),
         };
         let measures = mujun_store::policies::list(&mut c).await?;

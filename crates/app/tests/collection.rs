@@ -44,8 +44,7 @@ fn tax_csv(rows: &[(String, String)]) -> Vec<u8> {
 }
 
 async fn codes(app: &App, n: usize) -> Vec<(i64, String)> {
-    let mut c = app.store().read().await.unwrap();
-    mujun_store::enterprises::collection_roster(&mut c, 2024)
+    mujun_store::enterprises::collection_roster(app.store().read_typed().await.unwrap().conn(), 2024)
         .await
         .unwrap()
         .into_iter()

@@ -120,7 +120,9 @@ async fn stored_results_equal_the_cli_on_the_exported_snapshot() {
             .into_iter()
             .map(|r| (r.enterprise_id, r))
             .collect();
-        let inputs = runs::inputs(&mut c, id).await.unwrap();
+        let inputs = runs::inputs(app.store().read_typed().await.unwrap().conn(), id)
+            .await
+            .unwrap();
         assert_eq!(inputs.len(), batch.input.enterprises.len());
         let mut classes = HashMap::new();
         for (row, e) in batch.input.enterprises.iter().enumerate() {
@@ -190,14 +192,12 @@ async fn the_whole_cycle_with_every_illegal_step_refused() {
         assert!(!card.explanation.is_empty());
         assert!(!card.what_if_text().is_empty());
         // Another enterprise's card: refused and audited.
-        let mut c = app.store().read().await.unwrap();
-        let other = runs::inputs(&mut c, id)
+        let other = runs::inputs(app.store().read_typed().await.unwrap().conn(), id)
             .await
             .unwrap()
             .into_iter()
             .find(|i| i.enterprise_id != own)
             .unwrap();
-        drop(c);
         assert!(matches!(
             app.score_card(&qiye, id, other.enterprise_id).await,
             Err(AppError::Forbidden(_))

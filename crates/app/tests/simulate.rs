@@ -58,9 +58,9 @@ async fn a_simulation_compares_the_draft_with_the_runs_own_method() {
         assert_ne!(draft, own, "the preset's lines are as written in the spec");
         let moved = app.simulate_run(&city, id, &draft).await.unwrap();
         // The same comparison straight from the engine on the run's stored snapshot.
-        let mut c = app.store().read().await.unwrap();
-        let rows = mujun_store::runs::inputs(&mut c, id).await.unwrap();
-        drop(c);
+        let rows = mujun_store::runs::inputs(app.store().read_typed().await.unwrap().conn(), id)
+            .await
+            .unwrap();
         let input = mujun_app::evaluation::snapshot::to_engine(2024, &rows).unwrap();
         let expected = mujun_engine::simulate::compare(
             &mujun_engine::Method::parse(&own).unwrap(),

@@ -417,7 +417,7 @@ async fn a_re_run_that_moves_classes_is_confirmed_or_noticed_again() {
         assert!(messages.iter().any(|m| m.title.contains("补充公示")), "{name}");
         // An enterprise that did not move cannot object in a supplementary notice.
         let mut c = app.store().read().await.unwrap();
-        let still: Vec<i64> = runs::inputs(&mut c, rerun)
+        let still: Vec<i64> = runs::inputs(app.store().read_typed().await.unwrap().conn(), rerun)
             .await
             .unwrap()
             .into_iter()
@@ -531,7 +531,9 @@ async fn two_people_approve_and_the_downloads_reproduce_every_final_class() {
         let adj = mujun_batch::read_adjustments(&adj_path).unwrap();
         let eval = mujun_engine::evaluate(&method, &batch.input, &adj).unwrap();
         let mut c = app.store().read().await.unwrap();
-        let inputs = runs::inputs(&mut c, id).await.unwrap();
+        let inputs = runs::inputs(app.store().read_typed().await.unwrap().conn(), id)
+            .await
+            .unwrap();
         let stored = runs::results(&mut c, id).await.unwrap();
         drop(c);
         for (row, e) in batch.input.enterprises.iter().enumerate() {
@@ -786,11 +788,10 @@ async fn racing_writers_leave_one_current_value() {
         let own = qiye.enterprise_id.unwrap();
         let id = start(&app, &city, None).await.unwrap();
         app.start_notice(&city, id, &day(0), &day(6)).await.unwrap();
-        let mut c = app.store().read().await.unwrap();
-        let roster = mujun_store::enterprises::collection_roster(&mut c, 2024)
-            .await
-            .unwrap();
-        drop(c);
+        let roster =
+            mujun_store::enterprises::collection_roster(app.store().read_typed().await.unwrap().conn(), 2024)
+                .await
+                .unwrap();
         let rows: Vec<(String, f64)> = roster.iter().map(|r| (r.credit_code.clone(), 77.0)).collect();
         let file = {
             let refs: Vec<(&str, f64)> = rows.iter().map(|(c, v)| (c.as_str(), *v)).collect();

@@ -61,6 +61,8 @@ pub enum Backend {
 pub struct Store {
     read: AnyPool,
     write: AnyPool,
+    /// Reads of the backend's own driver (see `typed.rs`).
+    typed: crate::typed::Pool,
     backend: Backend,
     audit_key: AuditKey,
 }
@@ -120,9 +122,22 @@ impl Store {
             let write = options().max_connections(1).connect(&url).await?;
             SQLITE_MIGRATIONS.run(&write).await?;
             let read = options().max_connections(8).connect(&url).await?;
+            let typed_options = <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(&url)?
+                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+                .pragma("cache_size", "-65536")
+                .pragma("temp_store", "MEMORY");
+            let typed = sqlx::sqlite::SqlitePoolOptions::new()
+                .max_connections(4)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(typed_options)
+                .await?;
             Store {
                 read,
                 write,
+                typed: crate::typed::Pool::Sqlite(typed),
                 backend: Backend::Sqlite,
                 audit_key: AuditKey::unkeyed(),
             }
@@ -138,9 +153,15 @@ impl Store {
             if !up_to_date(&pool, &POSTGRES_MIGRATIONS).await {
                 POSTGRES_MIGRATIONS.run(&pool).await?;
             }
+            let typed = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(4)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect(url)
+                .await?;
             Store {
                 read: pool.clone(),
                 write: pool,
+                typed: crate::typed::Pool::Postgres(typed),
                 backend: Backend::Postgres,
                 audit_key: AuditKey::unkeyed(),
             }
@@ -189,6 +210,65 @@ impl Store {
                 .await?;
         }
         Ok(tx)
+    }
+
+    /// A connection of the backend's own driver, for reads of many rows.
+    pub async fn read_typed(&self) -> Result<crate::typed::Reader, StoreError> {
+        crate::typed::Reader::acquire(&self.typed).await
+    }
+
+    /// Like [`Store::snapshot`], and a second read transaction of the backend's own driver that
+    /// sees exactly the same state. On PostgreSQL the second imports the first's exported
+    /// snapshot; on SQLite both fix their snapshot (their first read) while the single writer is
+    /// held in an IMMEDIATE transaction, so no commit can fall between them.
+    pub async fn evaluation_snapshot(&self) -> Result<crate::typed::Snapshot, StoreError> {
+        use crate::typed::{Pool, ReadTx};
+        const FIRST_READ: &str = "SELECT COUNT(*) FROM sqlite_master";
+        match &self.typed {
+            Pool::Sqlite(pool) => {
+                let mut writer = self.write.acquire().await?;
+                sqlx::query("BEGIN IMMEDIATE").execute(&mut *writer).await?;
+                let taken = async {
+                    let mut any = Tx {
+                        inner: self.read.begin().await?,
+                        key: self.audit_key.clone(),
+                    };
+                    sqlx::query(FIRST_READ).execute(&mut *any).await?;
+                    let mut typed = pool.begin().await?;
+                    sqlx::query(FIRST_READ).execute(&mut *typed).await?;
+                    Ok::<_, StoreError>(crate::typed::Snapshot {
+                        any,
+                        typed: ReadTx::Sqlite(typed),
+                    })
+                }
+                .await;
+                sqlx::query("ROLLBACK").execute(&mut *writer).await?;
+                taken
+            }
+            Pool::Postgres(pool) => {
+                let mut any = self.snapshot().await?;
+                let (id,): (String,) = sqlx::query_as("SELECT pg_export_snapshot()")
+                    .fetch_one(&mut *any)
+                    .await?;
+                if !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+                    return Err(StoreError::Database(sqlx::Error::Protocol(format!(
+                        "unexpected snapshot id {id}"
+                    ))));
+                }
+                let mut typed = pool.begin().await?;
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .execute(&mut *typed)
+                    .await?;
+                // The id was checked above to be hex digits and dashes (SET takes no parameter).
+                sqlx::query(sqlx::AssertSqlSafe(format!("SET TRANSACTION SNAPSHOT '{id}'")))
+                    .execute(&mut *typed)
+                    .await?;
+                Ok(crate::typed::Snapshot {
+                    any,
+                    typed: ReadTx::Postgres(typed),
+                })
+            }
+        }
     }
 
     /// A connection for reads.

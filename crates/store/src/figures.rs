@@ -3,6 +3,7 @@
 
 use sqlx::{AnyConnection, AssertSqlSafe};
 
+use crate::typed::{Conn, on_backend};
 use crate::{Backend, StoreError, now_ms};
 
 /// One stored value of one figure.
@@ -225,7 +226,7 @@ pub async fn current_values(
 /// order: one result row per enterprise instead of one per value, because decoding rows through
 /// sqlx's `Any` driver costs far more than grouping them in the database.
 pub async fn year_table(
-    conn: &mut AnyConnection,
+    conn: Conn<'_>,
     year: i64,
     fields: &[&str],
 ) -> Result<Vec<(i64, Vec<Option<f64>>)>, StoreError> {
@@ -245,20 +246,22 @@ pub async fn year_table(
         columns.join(", "),
         placeholders.join(", ")
     );
-    let mut q = sqlx::query(AssertSqlSafe(sql)).bind(year);
-    for f in fields {
-        q = q.bind(*f);
-    }
-    let mut rows = q.fetch(conn);
     let mut out: Vec<(i64, Vec<Option<f64>>)> = Vec::new();
-    while let Some(row) = rows.try_next().await? {
-        let id: i64 = row.try_get(0)?;
-        let mut values = Vec::with_capacity(fields.len());
-        for i in 0..fields.len() {
-            values.push(row.try_get::<Option<f64>, _>(i + 1)?);
+    on_backend!(conn, c => {
+        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(year);
+        for f in fields {
+            q = q.bind(*f);
         }
-        out.push((id, values));
-    }
+        let mut rows = q.fetch(c);
+        while let Some(row) = rows.try_next().await? {
+            let id: i64 = row.try_get(0)?;
+            let mut values = Vec::with_capacity(fields.len());
+            for i in 0..fields.len() {
+                values.push(row.try_get::<Option<f64>, _>(i + 1)?);
+            }
+            out.push((id, values));
+        }
+    });
     Ok(out)
 }
 

@@ -51,6 +51,7 @@ pub mod service_problems;
 pub mod sessions;
 pub mod settings;
 pub mod transformation_plans;
+pub mod typed;
 pub mod users;
 
 #[cfg(feature = "testing")]

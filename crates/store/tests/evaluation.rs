@@ -197,7 +197,9 @@ async fn runs_snapshots_results_and_ranking() {
             "{name}"
         );
         // Values come back exactly, NULLs stay NULL.
-        let back = runs::inputs(&mut c, run).await.unwrap();
+        let back = runs::inputs(s.read_typed().await.unwrap().conn(), run)
+            .await
+            .unwrap();
         assert_eq!(back, inputs, "{name}");
         let (page, total) = runs::ranking(
             &mut c,
@@ -367,7 +369,12 @@ async fn runs_snapshots_results_and_ranking() {
         runs::clear_results(&mut c, rerun).await.unwrap();
         c.commit().await.unwrap();
         let mut c = s.read().await.unwrap();
-        assert!(runs::inputs(&mut c, rerun).await.unwrap().is_empty());
+        assert!(
+            runs::inputs(s.read_typed().await.unwrap().conn(), rerun)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert_eq!(runs::get(&mut c, rerun).await.unwrap().unwrap().state, "failed");
         assert_eq!(runs::list(&mut c, &["notice"]).await.unwrap().len(), 1);
         assert_eq!(runs::list(&mut c, &[]).await.unwrap().len(), 2);

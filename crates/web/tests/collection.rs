@@ -53,8 +53,7 @@ async fn import(s: &TestServer, b: &Browser, department: &str, year: &str, name:
 
 /// The first `n` enterprises of the collection roster: (id, credit code).
 async fn roster(s: &TestServer, n: usize) -> Vec<(i64, String)> {
-    let mut c = s.app.store().read().await.unwrap();
-    mujun_store::enterprises::collection_roster(&mut c, 2024)
+    mujun_store::enterprises::collection_roster(s.app.store().read_typed().await.unwrap().conn(), 2024)
         .await
         .unwrap()
         .into_iter()
@@ -973,14 +972,15 @@ async fn land_forms_add_a_parcel_and_a_lease_and_the_lookup_derives_the_area() {
         // A county officer outside its county: not found in its scope.
         let other = roster(s, 120).await;
         let county = s.login("yicheng").await;
-        let mut c = s.app.store().read().await.unwrap();
-        let outside = mujun_store::enterprises::collection_roster(&mut c, 2024)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|r| r.region_code != "411702")
-            .unwrap();
-        drop(c);
+        let outside = mujun_store::enterprises::collection_roster(
+            s.app.store().read_typed().await.unwrap().conn(),
+            2024,
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.region_code != "411702")
+        .unwrap();
         assert!(other.iter().any(|(id, _)| *id == outside.id));
         // Land records are for the collecting roles: a county officer is refused (and audited).
         let page = s

@@ -68,8 +68,7 @@ async fn json_call(
 }
 
 async fn roster(s: &TestServer, n: usize) -> Vec<(i64, String)> {
-    let mut c = s.app.store().read().await.unwrap();
-    mujun_store::enterprises::collection_roster(&mut c, 2024)
+    mujun_store::enterprises::collection_roster(s.app.store().read_typed().await.unwrap().conn(), 2024)
         .await
         .unwrap()
         .into_iter()

@@ -119,10 +119,12 @@ async fn duplicate_values_and_oversized_bodies_are_refused() {
     each(async |s| {
         let t = token(s, "tax").await;
         let code = {
-            let mut c = s.app.store().read().await.unwrap();
-            mujun_store::enterprises::collection_roster(&mut c, 2024)
-                .await
-                .unwrap()[0]
+            mujun_store::enterprises::collection_roster(
+                s.app.store().read_typed().await.unwrap().conn(),
+                2024,
+            )
+            .await
+            .unwrap()[0]
                 .credit_code
                 .clone()
         };

@@ -132,7 +132,7 @@ impl App {
             .into_iter()
             .partition(|i| i.department_code == dept.code);
         let mut c = self.store.read().await?;
-        let roster = enterprises::collection_roster(&mut c, year).await?;
+        let roster = enterprises::collection_roster(self.store.read_typed().await?.conn(), year).await?;
         let by_code = roster
             .iter()
             .enumerate()

@@ -169,7 +169,7 @@ impl App {
             catalogue.retain(|i| BLOCKING.contains(&i.id.as_str()));
         }
         let mut c = self.store.read().await?;
-        let roster = enterprises::collection_roster(&mut c, year).await?;
+        let roster = enterprises::collection_roster(self.store.read_typed().await?.conn(), year).await?;
         // One row per enterprise with a column per catalogue item (see `figures::year_table`).
         let mut ids: Vec<&str> = catalogue.iter().map(|i| i.id.as_str()).collect();
         if !blocking_only {
@@ -180,14 +180,15 @@ impl App {
             }
         }
         let column: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-        let now: HashMap<i64, Vec<Option<f64>>> = figures::year_table(&mut c, year, &ids)
-            .await?
-            .into_iter()
-            .collect();
+        let now: HashMap<i64, Vec<Option<f64>>> =
+            figures::year_table(self.store.read_typed().await?.conn(), year, &ids)
+                .await?
+                .into_iter()
+                .collect();
         let before: HashMap<i64, Vec<Option<f64>>> = if blocking_only {
             HashMap::new()
         } else {
-            figures::year_table(&mut c, year - 1, &ids)
+            figures::year_table(self.store.read_typed().await?.conn(), year - 1, &ids)
                 .await?
                 .into_iter()
                 .collect()

@@ -151,7 +151,8 @@ impl App {
         let round = rounds::get(&mut c, round_id)
             .await?
             .ok_or(AppError::NotFound("采集轮次"))?;
-        let roster = enterprises::collection_roster(&mut c, round.year).await?;
+        let roster =
+            enterprises::collection_roster(self.store.read_typed().await?.conn(), round.year).await?;
         let current = figures::current_values(&mut c, round.year).await?;
         let confirmations = self_checks::confirmations(&mut c, round.year).await?;
         let depts = departments::list(&mut c).await?;

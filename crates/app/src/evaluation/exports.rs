@@ -57,7 +57,7 @@ impl App {
         }
         let (run, _, _) = self.readable_run(actor, run_id, "run.export").await?;
         let mut c = self.store.read().await?;
-        let rows = runs::inputs(&mut c, run_id).await?;
+        let rows = runs::inputs(self.store.read_typed().await?.conn(), run_id).await?;
         let adjustments = runs::adjustments(&mut c, run_id).await?;
         drop(c);
         let year = run.year;
@@ -107,9 +107,7 @@ impl App {
                 .await);
         }
         let (run, _, _) = self.readable_run(actor, run_id, "run.export").await?;
-        let mut c = self.store.read().await?;
-        let rows = runs::inputs(&mut c, run_id).await?;
-        drop(c);
+        let rows = runs::inputs(self.store.read_typed().await?.conn(), run_id).await?;
         let csv = snapshot::to_csv(&rows)?;
         self.audit_export(
             Who::Actor(actor),
@@ -419,11 +417,12 @@ impl App {
         let (run, _, _) = self.readable_run(actor, run_id, "run.export").await?;
         let mut c = self.store.read().await?;
         let adjustments = runs::adjustments(&mut c, run_id).await?;
-        let codes: std::collections::HashMap<i64, String> = runs::inputs(&mut c, run_id)
-            .await?
-            .into_iter()
-            .map(|i| (i.enterprise_id, i.credit_code))
-            .collect();
+        let codes: std::collections::HashMap<i64, String> =
+            runs::inputs(self.store.read_typed().await?.conn(), run_id)
+                .await?
+                .into_iter()
+                .map(|i| (i.enterprise_id, i.credit_code))
+                .collect();
         drop(c);
         let mut w = csv::Writer::from_writer(Vec::new());
         let fail = |e: csv::Error| AppError::Internal(e.to_string());

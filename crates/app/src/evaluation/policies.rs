@@ -606,7 +606,7 @@ impl App {
         }
         let measures = active_measures(&mut c, department).await?;
         let results = runs::results(&mut c, run_id).await?;
-        let inputs: HashMap<i64, RunInput> = runs::inputs(&mut c, run_id)
+        let inputs: HashMap<i64, RunInput> = runs::inputs(self.store.read_typed().await?.conn(), run_id)
             .await?
             .into_iter()
             .map(|i| (i.enterprise_id, i))

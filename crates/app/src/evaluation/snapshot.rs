@@ -19,19 +19,21 @@ use crate::collection::land::derive;
 /// (REPEATABLE READ on PostgreSQL), so an import committing meanwhile is either wholly in the
 /// snapshot or wholly out of it.
 pub(crate) async fn take(store: &Store, run_id: i64, year: i64) -> Result<Vec<RunInput>, AppError> {
-    let mut tx = store.snapshot().await?;
-    let roster = enterprises::collection_roster(&mut tx, year).await?;
+    // The big reads through the backend's own driver, the land records through `Any`: two
+    // transactions on one and the same state of the database.
+    let mut tx = store.evaluation_snapshot().await?;
+    let roster = enterprises::collection_roster(tx.typed(), year).await?;
     // One row per enterprise: the twelve figures, then the scale (1 规上, 0 规下).
     let ids: Vec<&str> = Field::ALL.iter().map(|f| f.id()).chain(["scale"]).collect();
-    let table = figures::year_table(&mut tx, year, &ids).await?;
-    let item_rows = enterprises::items_for_year(&mut tx, year).await?;
+    let table = figures::year_table(tx.typed(), year, &ids).await?;
+    let item_rows = enterprises::items_for_year(tx.typed(), year).await?;
     let mut derived: HashMap<i64, (f64, String)> = HashMap::new();
-    for id in land::enterprises_with_records(&mut tx).await? {
-        if let Some(d) = derive(&mut tx, id, year).await? {
+    for id in land::enterprises_with_records(tx.any()).await? {
+        if let Some(d) = derive(tx.any(), id, year).await? {
             derived.insert(id, (d.total_mu, d.explain()));
         }
     }
-    tx.commit().await.map_err(mujun_store::StoreError::from)?;
+    tx.finish().await?;
     let mut values: HashMap<i64, [Option<f64>; Field::COUNT]> = HashMap::with_capacity(roster.len());
     let mut scale_figure: HashMap<i64, f64> = HashMap::new();
     for (e, row) in table {

@@ -458,7 +458,7 @@ impl App {
             ));
         }
         let results = runs::results(&mut tx, id).await?;
-        let inputs = runs::inputs(&mut tx, id).await?;
+        let inputs = runs::inputs(self.store.read_typed().await?.conn(), id).await?;
         let hash = content_hash(&run, &inputs, &results);
         runs::transition(&mut tx, id, state.id(), to.id()).await?;
         runs::set_published(&mut tx, id, &hash).await?;

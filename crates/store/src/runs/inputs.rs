@@ -134,14 +134,15 @@ pub async fn insert_inputs(
 }
 
 /// A run's whole input snapshot, by credit code.
-pub async fn inputs(conn: &mut AnyConnection, run_id: i64) -> Result<Vec<RunInput>, StoreError> {
-    Ok(sqlx::query_as(AssertSqlSafe(format!(
+pub async fn inputs(conn: crate::typed::Conn<'_>, run_id: i64) -> Result<Vec<RunInput>, StoreError> {
+    // Built from the static column list.
+    let sql = format!(
         "SELECT {} FROM run_inputs WHERE run_id = $1 ORDER BY credit_code",
         input_select("")
-    )))
-    .bind(run_id)
-    .fetch_all(conn)
-    .await?)
+    );
+    Ok(
+        crate::typed::on_backend!(conn, c => sqlx::query_as(AssertSqlSafe(sql)).bind(run_id).fetch_all(c).await)?,
+    )
 }
 
 /// The inputs of the members of one pool of a run (for a what-if on that pool).

@@ -80,9 +80,7 @@ impl App {
         if let Some((_, _, rows, input)) = self.cache.snapshot(run.id, &run.input_hash) {
             return Ok((rows, input));
         }
-        let mut c = self.store.read().await?;
-        let rows = runs::inputs(&mut c, run.id).await?;
-        drop(c);
+        let rows = runs::inputs(self.store.read_typed().await?.conn(), run.id).await?;
         if rows.is_empty() {
             return Err(AppError::invalid("run", "该批次尚无数据快照（未完成计算）"));
         }
