@@ -14,18 +14,23 @@ use std::time::{Duration, Instant};
 use mujun_collect::CatalogueItem;
 
 use mujun_store::Scope;
+use mujun_store::enterprises::ListFilter;
 
 use crate::registry::reference::Reference;
 
 /// How long a cached copy is used.
 pub const TTL: Duration = Duration::from_secs(30);
 
+/// Most list counts kept at once.
+const MAX_LIST_TOTALS: usize = 10_000;
+
 /// The cached copies.
 #[derive(Debug, Default)]
 pub(crate) struct Cache {
     reference: Mutex<Option<(Instant, Reference)>>,
     catalogue: Mutex<Option<(Instant, Vec<CatalogueItem>)>>,
-    scope_totals: Mutex<HashMap<Scope, (Instant, i64)>>,
+    /// The enterprise list's number of matches per scope and filter.
+    list_totals: Mutex<HashMap<(Scope, ListFilter), (Instant, i64)>>,
     /// The city cockpit's collection progress of a round: (round id, title, lines).
     progress: Mutex<Option<(Instant, CockpitProgress)>>,
     /// The last simulated run's stored inputs and the engine's input made of them, by run and
@@ -84,31 +89,35 @@ impl Cache {
         put(&self.catalogue, c);
     }
 
-    /// The number of enterprises in `scope`, when counted within [`TTL`].
-    pub(crate) fn scope_total(&self, scope: &Scope) -> Option<i64> {
+    /// The number of enterprises of `scope` that `filter` selects, when counted within [`TTL`]
+    /// (counting a common name fragment's matches is most of a search page's cost).
+    pub(crate) fn list_total(&self, scope: &Scope, filter: &ListFilter) -> Option<i64> {
         let guard = self
-            .scope_totals
+            .list_totals
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         guard
-            .get(scope)
+            .get(&(scope.clone(), filter.clone()))
             .filter(|(at, _)| at.elapsed() < TTL)
             .map(|(_, n)| *n)
     }
 
-    pub(crate) fn put_scope_total(&self, scope: Scope, total: i64) {
+    pub(crate) fn put_list_total(&self, scope: Scope, filter: ListFilter, total: i64) {
         let mut guard = self
-            .scope_totals
+            .list_totals
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // A county, cluster or enterprise scope per account at most: a few thousand entries.
         guard.retain(|_, (at, _)| at.elapsed() < TTL);
-        guard.insert(scope, (Instant::now(), total));
+        // Filters come from requests: the map stays bounded whatever they hold.
+        if guard.len() >= MAX_LIST_TOTALS {
+            guard.clear();
+        }
+        guard.insert((scope, filter), (Instant::now(), total));
     }
 
     /// Forgets the enterprise counts (after an enterprise or cluster changed here).
     pub(crate) fn clear_totals(&self) {
-        self.scope_totals
+        self.list_totals
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clear();

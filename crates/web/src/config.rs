@@ -99,10 +99,13 @@ pub struct Config {
     pub task_cadence: String,
     /// Early warning: an indicator below this percentage of its pool's benchmark.
     pub warning_below_benchmark_percent: u32,
+    /// Threads the evaluation engine may use (0: every core but one, so that the web server's
+    /// requests keep a core while a run computes).
+    pub engine_threads: usize,
 }
 
 /// The keys of [`Config`] (what `MUJUN_<KEY>` variables may set).
-const KEYS: [&str; 42] = [
+const KEYS: [&str; 43] = [
     "database",
     "bind",
     "secure_cookies",
@@ -145,6 +148,7 @@ const KEYS: [&str; 42] = [
     "task_report_grace_days",
     "task_cadence",
     "warning_below_benchmark_percent",
+    "engine_threads",
 ];
 
 impl Default for Config {
@@ -192,11 +196,23 @@ impl Default for Config {
             task_report_grace_days: 5,
             task_cadence: "quarterly".into(),
             warning_below_benchmark_percent: 50,
+            engine_threads: 0,
         }
     }
 }
 
 impl Config {
+    /// The engine's thread count: as configured, or every core but one (at least one).
+    pub fn engine_thread_count(&self) -> usize {
+        if self.engine_threads > 0 {
+            return self.engine_threads;
+        }
+        std::thread::available_parallelism()
+            .map_or(1, std::num::NonZero::get)
+            .saturating_sub(1)
+            .max(1)
+    }
+
     /// Loads defaults, then `file` (if it exists), then `MUJUN_*` variables (e.g. `MUJUN_DATABASE`,
     /// `MUJUN_BIND`).
     pub fn load(file: &Path) -> Result<Config, String> {

@@ -276,9 +276,12 @@ impl App {
         let page = q.page.clamp(1, 1_000_000);
         let scope = actor.enterprise_scope();
         let offset = (page - 1) * per_page;
-        // Only the unfiltered total is kept (see `cache.rs`).
-        let cacheable = filter.selects_all();
-        let known = cacheable.then(|| self.cache.scope_total(&scope)).flatten();
+        // The number of matches is kept 30 s per scope and filter (see `cache.rs`).
+        filter.search = filter
+            .search
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        let known = self.cache.list_total(&scope, &filter);
         let (rows, total) = match known {
             Some(total) => (
                 enterprises::list_page(&mut c, &scope, &filter, q.sort, q.descending, per_page, offset)
@@ -289,9 +292,7 @@ impl App {
                 let (rows, total) =
                     enterprises::list(&mut c, &scope, &filter, q.sort, q.descending, per_page, offset)
                         .await?;
-                if cacheable {
-                    self.cache.put_scope_total(scope, total);
-                }
+                self.cache.put_list_total(scope, filter.clone(), total);
                 (rows, total)
             }
         };

@@ -116,6 +116,13 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         config.tls_cert.is_empty() == config.tls_key.is_empty(),
         "配置有误：tls_cert 与 tls_key 须同时设置（证书链与私钥的 PEM 文件），或都不设置"
     );
+    // The engine (rayon) runs on a bounded pool: a run of 100,000 enterprises must not take the
+    // core the requests are answered on. Only the first call in a process sets it (the global
+    // pool cannot be rebuilt; a second `run` in one test process keeps the first).
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.engine_thread_count())
+        .thread_name(|i| format!("engine-{i}"))
+        .build_global();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let app = open_for_serving(&config, args.demo).await?;
