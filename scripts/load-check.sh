@@ -8,6 +8,7 @@
 # wrk (Debian package `wrk`) with 32 connections on 127.0.0.1 against three list pages:
 # the first page, a deep page sorted by name, and a name search. Prints requests/s and the
 # latency distribution (p50 … p99). wrk and the server share the machine's cores.
+# MUJUN_BENCH_NO_BUILD=1 uses the release binary as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=${1:-sqlite}
@@ -15,7 +16,7 @@ n=${2:-100000}
 secs=${3:-20}
 port=18181
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
-cargo build --release -q -p mujun
+[ -n "${MUJUN_BENCH_NO_BUILD:-}" ] || cargo build --release -q -p mujun
 dir=target/loadcheck
 rm -rf "$dir" && mkdir -p "$dir"
 case "$backend" in
