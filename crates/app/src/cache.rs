@@ -154,3 +154,52 @@ impl Cache {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn search(s: &str) -> ListFilter {
+        ListFilter {
+            search: Some(s.to_owned()),
+            year: 2024,
+            ..ListFilter::default()
+        }
+    }
+
+    #[test]
+    fn list_counts_are_kept_per_scope_and_filter_and_cleared_together() {
+        let cache = Cache::default();
+        let county = Scope::Region("411702".into());
+        cache.put_list_total(Scope::All, search("机械"), 6_276);
+        cache.put_list_total(county.clone(), search("机械"), 512);
+        assert_eq!(cache.list_total(&Scope::All, &search("机械")), Some(6_276));
+        assert_eq!(cache.list_total(&county, &search("机械")), Some(512));
+        // Another fragment, another year or no search at all: not counted yet.
+        assert_eq!(cache.list_total(&Scope::All, &search("食品")), None);
+        let mut other_year = search("机械");
+        other_year.year = 2023;
+        assert_eq!(cache.list_total(&Scope::All, &other_year), None);
+        assert_eq!(cache.list_total(&Scope::All, &ListFilter::default()), None);
+        cache.clear_totals();
+        assert_eq!(cache.list_total(&Scope::All, &search("机械")), None);
+    }
+
+    #[test]
+    fn list_counts_stay_bounded_whatever_the_requests_hold() {
+        let cache = Cache::default();
+        for i in 0..MAX_LIST_TOTALS + 5 {
+            cache.put_list_total(Scope::All, search(&format!("片段{i}")), 1);
+        }
+        let kept = cache
+            .list_totals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len();
+        assert!(kept <= MAX_LIST_TOTALS, "{kept}");
+        assert_eq!(
+            cache.list_total(&Scope::All, &search(&format!("片段{}", MAX_LIST_TOTALS + 4))),
+            Some(1)
+        );
+    }
+}
